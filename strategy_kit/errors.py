@@ -1,0 +1,108 @@
+"""The kit's errors: one base class, subclasses that are also ``ValueError``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class StrategyKitError(Exception):
+    """Base class of every error the kit raises on purpose."""
+
+
+def close_match(value: object, choices: Iterable[str]) -> str | None:
+    """Return the choice closest to ``value``, or None when nothing is close."""
+    found = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _shorten(choices: Sequence[str], limit: int = 30) -> str:
+    shown = ", ".join(f"'{c}'" for c in choices[:limit])
+    if len(choices) > limit:
+        shown += f", … ({len(choices) - limit} more)"
+    return shown
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a case: where it is, what was wrong and what is allowed."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    allowed: str | None = None
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (got '{self.value}')"
+        if self.allowed:
+            text += f"; allowed: {self.allowed}"
+        if self.suggestion:
+            text += f"; did you mean '{self.suggestion}'?"
+        return text
+
+
+class CaseError(StrategyKitError, ValueError):
+    """A case folder has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, case: str, problems: Sequence[Problem]) -> None:
+        self.case = case
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"case '{case}' has {n} problem{'s' if n != 1 else ''}:\n{lines}")
+
+
+class CaseNotFoundError(StrategyKitError, ValueError):
+    """No case folder of that name or path."""
+
+    def __init__(self, case: str, choices: Sequence[str]) -> None:
+        self.case = case
+        self.choices = tuple(choices)
+        self.suggestion = close_match(case, choices)
+        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else ""
+        super().__init__(
+            f"no case '{case}': not a folder, and not a case under data/{hint} "
+            f"Cases under data/: {_shorten(self.choices) or 'none'}."
+        )
+
+
+class UnknownChoiceError(StrategyKitError, ValueError):
+    """A parameter names something the case does not have (an audience, a goal, …)."""
+
+    def __init__(self, kind: str, value: object, choices: Sequence[str]) -> None:
+        self.kind = kind
+        self.value = value
+        self.choices = tuple(choices)
+        self.suggestion = close_match(value, self.choices)
+        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else ""
+        super().__init__(f"unknown {kind} '{value}'{hint} Choices: {_shorten(self.choices)}.")
+
+
+class BadParameterError(StrategyKitError, ValueError):
+    """A parameter has the wrong form (a date that is not ISO, a negative horizon, …)."""
+
+    def __init__(self, name: str, value: object, allowed: str) -> None:
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"bad {name} '{value}': expected {allowed}.")
+
+
+class RunError(StrategyKitError, RuntimeError):
+    """A notebook run failed; ``cell`` is the failing cell's index, ``log`` the kept notebook."""
+
+    def __init__(self, message: str, cell: int | None = None, log: str | None = None) -> None:
+        self.cell = cell
+        self.log = log
+        super().__init__(message)
