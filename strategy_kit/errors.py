@@ -39,7 +39,8 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            # a spreadsheet counts rows (header = row 1); a text editor counts lines
+            where += f", {'row' if self.file.endswith('.csv') else 'line'} {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'"
         text = f"{where}: {self.message}"
@@ -70,9 +71,9 @@ class CaseNotFoundError(StrategyKitError, ValueError):
         self.case = case
         self.choices = tuple(choices)
         self.suggestion = close_match(case, choices)
-        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else ""
+        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else "."
         super().__init__(
-            f"no case '{case}': not a folder, and not a case under data/{hint} "
+            f"no case '{case}': neither a folder nor a case under data/{hint} "
             f"Cases under data/: {_shorten(self.choices) or 'none'}."
         )
 
@@ -85,7 +86,7 @@ class UnknownChoiceError(StrategyKitError, ValueError):
         self.value = value
         self.choices = tuple(choices)
         self.suggestion = close_match(value, self.choices)
-        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else ""
+        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else "."
         super().__init__(f"unknown {kind} '{value}'{hint} Choices: {_shorten(self.choices)}.")
 
 

@@ -39,9 +39,11 @@ class Table:
 
     @property
     def file(self) -> str:
+        """The table's file name."""
         return f"{self.name}.csv"
 
     def col(self, name: str) -> Col:
+        """The column called ``name``."""
         return next(c for c in self.columns if c.name == name)
 
 

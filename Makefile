@@ -1,0 +1,57 @@
+# strategy-kit — `make help` lists the targets. The first two are the README's two commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CASE ?= belarus
+
+.DEFAULT_GOAL := help
+
+.PHONY: demo test help lab lint bench clean
+
+demo: $(VENV)/.installed ## Set up .venv, validate the default case and render its reports into reports/
+	@$(BIN)/strategy-kit validate $(CASE)
+	@$(BIN)/strategy-kit demo --case $(CASE)
+
+test: $(VENV)/.installed-test ## Set up .venv with test tools (and chromium when root) and run the whole suite
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will be skipped (unless CI=true)"; \
+	  else \
+	    echo "No /usr/bin/chromium: browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+	$(BIN)/ruff check strategy_kit tests benchmarks
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+lab: $(VENV)/.installed ## Open the explorer in JupyterLab on 127.0.0.1
+	$(BIN)/strategy-kit explore $(CASE)
+
+lint: $(VENV)/.installed-test ## Check the code with ruff
+	$(BIN)/ruff check strategy_kit tests benchmarks
+
+bench: $(VENV)/.installed-test ## Run the speed benchmarks and print their figures
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean: ## Remove .venv and generated reports
+	rm -rf $(VENV) reports/*/
+
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "strategy-kit needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@

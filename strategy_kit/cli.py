@@ -1,0 +1,125 @@
+"""The command line of DESIGN.md. Thin: each command calls one package function."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, config
+from .errors import BadParameterError, RunError, StrategyKitError
+
+CASE_HELP = "a case folder, or the name of a case under data/ (default: belarus)"
+
+
+class _Group(click.Group):
+    """Turns the kit's errors into DESIGN.md's exit codes: 2 bad input, 1 a failed run."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RunError as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            ctx.exit(1)
+        except StrategyKitError as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            ctx.exit(2)
+
+
+def _pick_case(positional: str | None, option: str | None) -> str:
+    if positional and option and positional != option:
+        raise BadParameterError("case", f"{positional} / {option}", "the case given once")
+    return positional or option or config.DEFAULT_CASE
+
+
+def _case_option(f: Any) -> Any:
+    return click.option("--case", "case_opt", metavar="CASE", help=CASE_HELP)(f)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="strategy-kit")
+def cli() -> None:
+    """strategy-kit: who to address, why they care, when, how, with whom, and what to say."""
+
+
+@cli.command()
+@click.argument("case", required=False)
+@_case_option
+def validate(case: str | None, case_opt: str | None) -> None:
+    """Check a case; every problem is listed (exit 2 on any)."""
+    from .case import load_case
+
+    c = load_case(_pick_case(case, case_opt))
+    n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
+                                         "allies", "frames", "actions")}
+    click.echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))
+
+
+@cli.command(name="list")
+@click.argument("case", required=False)
+@_case_option
+def list_(case: str | None, case_opt: str | None) -> None:
+    """Ids and names of audiences, goals and moments."""
+    from .case import load_case
+
+    c = load_case(_pick_case(case, case_opt))
+    for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
+        names = c.names(kind)
+        click.echo(click.style(f"{title} ({len(names)})", bold=True))
+        width = max(map(len, names), default=0)
+        for i, name in names.items():
+            click.echo(f"  {i:<{width}}  {name}")
+
+
+@cli.command()
+@click.argument("case", required=False)
+@_case_option
+@click.option("--goal", help="one goal id (default: every goal)")
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--csv", "as_csv", is_flag=True, help="print CSV instead of a table")
+def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
+           days: int | None, as_csv: bool) -> None:
+    """The priority table: audience, goal, fit, influence, timing, priority, rank."""
+    from .case import load_case
+    from .scoring import score_priority
+
+    c = load_case(_pick_case(case, case_opt))
+    table = score_priority(c, goal=goal, start=start, days=days)
+    cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank"]
+    if as_csv:
+        table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
+    else:
+        click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+
+@cli.command(name="new-case")
+@click.argument("name")
+def new_case(name: str) -> None:
+    """A new case folder from the template (a name under data/, or a path)."""
+    import re
+
+    from .case import load_case
+    from .schema import ID_ALLOWED, ID_PATTERN
+
+    target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
+    if not re.fullmatch(ID_PATTERN, target.name):
+        raise BadParameterError("case name", target.name, ID_ALLOWED)
+    if target.exists():
+        raise BadParameterError("case name", name, "a folder that does not exist yet")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(config.TEMPLATE_CASE_DIR, tmp,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    tmp.rename(target)
+    load_case(target)
+    click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
+
+
+def main() -> None:
+    """Entry point of the ``strategy-kit`` console script."""
+    cli(prog_name="strategy-kit")
