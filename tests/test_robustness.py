@@ -1,0 +1,136 @@
+"""Monte-Carlo rank stability: determinism, the noiseless limit, bounds and bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strategy_kit import config
+from strategy_kit.case import Case, load_case
+from strategy_kit.errors import BadParameterError, UnknownChoiceError
+from strategy_kit.robustness import Robustness, _candidate_days, score_robustness
+from strategy_kit.scoring import score_priority
+
+TINY = Path(__file__).parent / "cases" / "tiny"
+START = "2025-01-01"
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Case:
+    return load_case(TINY)
+
+
+def with_tables(case: Case, **tables: pd.DataFrame) -> Case:
+    """The case with some tables replaced (a new Case object, so fresh matrices)."""
+    merged = dict(case._tables)
+    merged.update(tables)
+    return dataclasses.replace(case, _tables=MappingProxyType(merged))
+
+
+def test_columns_and_bounds(tiny: Case) -> None:
+    r = score_robustness(tiny, "release", START, 365, draws=500)
+    assert isinstance(r, Robustness)
+    assert list(r.summary.columns) == ["audience", "audience_name", "base_rank",
+                                       "median_rank", "rank_p05", "rank_p95", "p_top3",
+                                       "fragile"]
+    assert list(r.distribution.columns) == ["audience", "rank", "probability"]
+    assert list(r.summary["audience"]) == ["mps", "press", "diaspora"]  # base-rank order
+    assert r.summary["p_top3"].tolist() == [1.0, 1.0, 1.0]  # three audiences
+    by_audience = r.distribution.groupby("audience")["probability"].sum()
+    assert np.allclose(by_audience, 1.0)
+    s = r.summary
+    assert (s["rank_p05"] <= s["median_rank"]).all() and (s["median_rank"] <= s["rank_p95"]).all()
+    # mps leads by far (0.77 against 0.33 and 0.30): it keeps rank 1
+    assert s.iloc[0]["median_rank"] == 1 and not s.iloc[0]["fragile"]
+    # press (0.3325) and diaspora (0.30) swap now and then, but press stays second in
+    # most draws: not fragile
+    keep = r.distribution.set_index(["audience", "rank"])["probability"]
+    assert 0.5 < keep["press", 2] < 1
+    assert not s["fragile"].any()
+
+
+def test_fragile_when_top_three_is_a_toss_up(tiny: Case) -> None:
+    # two copies of press: three audiences of equal priority compete for two places
+    au, ai = tiny.audiences, tiny.audience_interests
+    twins = au[au["id"] == "press"]
+    au = pd.concat([au] + [twins.assign(id=f"press{n}") for n in (2, 3)], ignore_index=True)
+    links = ai[ai["audience"] == "press"]
+    ai = pd.concat([ai] + [links.assign(audience=f"press{n}") for n in (2, 3)],
+                   ignore_index=True)
+    case = with_tables(tiny, audiences=au, audience_interests=ai)
+    s = score_robustness(case, "release", START, 365, draws=1000).summary.set_index("audience")
+    for a in ("press", "press2", "press3"):
+        assert 0.2 < s.at[a, "p_top3"] < 0.8
+        assert s.at[a, "fragile"]
+    assert s.at["mps", "p_top3"] == 1.0 and not s.at["mps", "fragile"]
+
+
+def test_same_seed_same_result(tiny: Case) -> None:
+    a = score_robustness(tiny, "release", START, 365, draws=300, seed=7)
+    b = score_robustness(tiny, "release", START, 365, draws=300, seed=7)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    pd.testing.assert_frame_equal(a.distribution, b.distribution)
+    c = score_robustness(tiny, "release", START, 365, draws=300, seed=8)
+    assert not a.distribution.equals(c.distribution)
+
+
+def test_no_noise_gives_the_base_ranking(tiny: Case) -> None:
+    for goal in ("release", "sanctions"):
+        r = score_robustness(tiny, goal, START, 365, sigma=0, draws=5)
+        base = score_priority(tiny, goal, START, 365)
+        assert list(r.summary["audience"]) == list(base["audience"])
+        assert (r.summary["median_rank"] == r.summary["base_rank"]).all()
+        assert (r.distribution["probability"] == 1.0).all()
+        assert not r.summary["fragile"].any()
+
+
+def test_candidate_days_keep_the_peak() -> None:
+    # the Pareto front of days gives the same peak timing as every day, for any pressures
+    rng = np.random.default_rng(1)
+    k = np.clip(rng.random((6, 300)) ** 3, 0, 1)
+    k[2] = 0.0
+    days = _candidate_days(k)
+    assert len(days) < 300
+    p = rng.random((50, 6))
+    full = 1 - np.prod(1 - p[:, :, None] * k[None], axis=1)
+    assert np.allclose(full.max(axis=1), full[:, days].max(axis=1))
+
+
+def test_template_case_runs() -> None:
+    case = load_case(config.TEMPLATE_CASE_DIR)
+    r = score_robustness(case, "release-prisoners", START, draws=200)
+    assert r.summary["p_top3"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"goal": "relase"}, UnknownChoiceError, "unknown goal 'relase'; did you mean 'release'"),
+    ({"start": "2025-1-1x"}, BadParameterError, "bad start"),
+    ({"sigma": -0.1}, BadParameterError, "bad sigma"),
+    ({"sigma": "big"}, BadParameterError, "bad sigma"),
+    ({"draws": 0}, BadParameterError, "bad draws"),
+    ({"draws": 10.5}, BadParameterError, "bad draws"),
+    ({"seed": -1}, BadParameterError, "bad seed"),
+    ({"weights": {"timng": 1}}, UnknownChoiceError, "did you mean 'timing'"),
+])
+def test_bad_input(tiny: Case, kwargs: dict, error: type, match: str) -> None:
+    args = {"goal": "release", "start": START, "draws": 10} | kwargs
+    with pytest.raises(error, match=match):
+        score_robustness(tiny, **args)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32), sigma=st.floats(0, 2))
+def test_seeded_and_bounded(tiny: Case, seed: int, sigma: float) -> None:
+    a = score_robustness(tiny, "sanctions", START, 365, sigma=sigma, draws=50, seed=seed)
+    b = score_robustness(tiny, "sanctions", START, 365, sigma=sigma, draws=50, seed=seed)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    assert a.distribution["probability"].between(0, 1).all()
+    assert a.summary["median_rank"].between(1, 3).all()
