@@ -10,6 +10,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+unknown"
 
 from .case import Case, list_cases, load_case
+from .display import show_figure, show_html, show_list, show_table, show_text
 from .errors import (
     BadParameterError,
     CaseError,
@@ -19,8 +20,15 @@ from .errors import (
     StrategyKitError,
     UnknownChoiceError,
 )
+from .sections import *  # noqa: F403  (the report sections: study_*, show_*)
+from .sections import __all__ as _sections
 
-__all__ = [
+__all__ = [*_sections,
+    "show_figure",
+    "show_html",
+    "show_list",
+    "show_table",
+    "show_text",
     "BadParameterError",
     "Case",
     "CaseError",

@@ -96,6 +96,44 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
+def _out_option(f: Any) -> Any:
+    return click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
+                        help="where reports go (default: reports/)")(f)
+
+
+@cli.command()
+@click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
+@click.option("--goal", required=True, help="a goal id")
+@_case_option
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@_out_option
+def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
+           out_dir: str | None) -> None:
+    """Render one audience × goal strategy report to a shareable HTML file."""
+    from .report import audience_job, run_report
+
+    job = audience_job(_pick_case(None, case_opt), audience, goal, start, days, out_dir)
+    click.echo(f"rendering {job.title} …", err=True)
+    click.echo(run_report(job))
+
+
+@cli.command()
+@_case_option
+@click.option("--goal", help="a goal id (default: all goals)")
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@_out_option
+def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
+             out_dir: str | None) -> None:
+    """Render the portfolio overview (every audience; one goal or all) to HTML."""
+    from .report import overview_job, run_report
+
+    job = overview_job(_pick_case(None, case_opt), goal, start, days, out_dir)
+    click.echo(f"rendering {job.title} …", err=True)
+    click.echo(run_report(job))
+
+
 @cli.command(name="new-case")
 @click.argument("name")
 def new_case(name: str) -> None:

@@ -1,0 +1,43 @@
+"""Kernel managers for running report notebooks: local IPC sockets, no TCP ports.
+
+IPC transport avoids port races between parallel runs (papermill#511) and ipykernel's
+"running over TCP without encryption" warning; the sockets live in a private temp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+
+#: Set in the kernel's environment: quiet progress bars and debugger warnings in logs.
+KERNEL_ENV = {"TQDM_DISABLE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+              "MPLBACKEND": "Agg"}
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """An ``AsyncKernelManager`` that talks to its kernel over Unix sockets."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        folder = tempfile.mkdtemp(prefix="sk-kernel-")
+        kwargs.setdefault("ip", os.path.join(folder, "k"))
+        super().__init__(**kwargs)
+        self._ipc_folder = folder
+
+    async def _async_start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        env = dict(kw.pop("env", None) or os.environ)
+        env.update(KERNEL_ENV)
+        await super()._async_start_kernel(env=env, **kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            import shutil
+
+            shutil.rmtree(self._ipc_folder, ignore_errors=True)
+
+    start_kernel = _async_start_kernel  # type: ignore[assignment]
+    cleanup_resources = _async_cleanup_resources  # type: ignore[assignment]

@@ -1,0 +1,432 @@
+"""The sections of the reports: each function shows one part of a notebook.
+
+Notebooks hold no logic (DESIGN.md): ``01-audience-strategy.ipynb`` calls
+``study_audience`` once and then one ``show_*`` function per cell; the overview notebook does
+the same with ``study_portfolio``. Every case string is escaped on its way out (``display``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, config, plots
+from .case import Case, load_case
+from .coverage import Coverage, plan_coverage
+from .display import esc, show_figure, show_html, show_list, show_table, show_text
+from .params import parse_days, parse_start
+from .recommend import (
+    Messages,
+    recommend_allies,
+    recommend_formats,
+    recommend_messages,
+    recommend_portfolio_allies,
+)
+from .robustness import Robustness, score_robustness
+from .scoring import score_contributions, score_priority
+from .timing import attention_drivers, find_windows, score_timing
+
+__all__ = [
+    "AudienceStudy",
+    "PortfolioStudy",
+    "study_audience",
+    "study_portfolio",
+    "show_title",
+    "show_summary",
+    "show_why",
+    "show_when",
+    "show_how",
+    "show_with_whom",
+    "show_what_to_say",
+    "show_plan_coverage",
+    "show_robustness",
+    "show_open_questions",
+    "show_method",
+    "show_provenance",
+    "show_portfolio_title",
+    "show_heatmap",
+    "show_influence_fit",
+    "show_calendar",
+    "show_ally_leverage",
+    "show_rank_stability",
+]
+
+THRESHOLD = 0.5
+#: Where the exported report puts its table of contents: after the title and its lead.
+TOC_MARK = "<!--sk-toc-->"
+
+
+def _case(case: str | Path | Case) -> Case:
+    return case if isinstance(case, Case) else load_case(case)
+
+
+def _names_of(v: object) -> str:
+    return ", ".join(map(str, v)) if isinstance(v, tuple | list) else str(v or "")
+
+
+def _date(v: object) -> str:
+    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
+
+
+# -- the audience report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudienceStudy:
+    """Everything the audience report shows, computed once."""
+
+    case: Case
+    audience: str
+    goal: str
+    start: pd.Timestamp
+    days: int
+    priority: pd.DataFrame
+    contributions: pd.DataFrame
+    timing: pd.DataFrame
+    drivers: pd.DataFrame
+    windows: pd.DataFrame
+    formats: pd.DataFrame
+    allies: pd.DataFrame
+    messages: Messages
+    robustness: Robustness
+    coverage: Coverage
+
+    @property
+    def row(self) -> pd.Series:
+        """The audience's row of the priority table."""
+        return self.priority.set_index("audience").loc[self.audience]
+
+    @property
+    def audience_name(self) -> str:
+        """The audience's display name."""
+        return self.case.names("audience")[self.audience]
+
+    @property
+    def goal_name(self) -> str:
+        """The goal's display name."""
+        return self.case.names("goal")[self.goal]
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """The parameters the study was computed with, for the provenance table."""
+        return {"case": self.case.name, "audience": self.audience, "goal": self.goal,
+                "start": self.start.date().isoformat(), "days": self.days}
+
+
+def study_audience(case: str | Path | Case, audience: str, goal: str, start: object = "",
+                   days: object = 0) -> AudienceStudy:
+    """Compute every part of an audience report (checks the parameters first)."""
+    c = _case(case)
+    c.check("audience", audience)
+    c.check("goal", goal)
+    t0 = parse_start(start)  # type: ignore[arg-type]
+    n = parse_days(days, c.horizon_days)  # type: ignore[arg-type]
+    return AudienceStudy(
+        case=c, audience=audience, goal=goal, start=t0, days=n,
+        priority=score_priority(c, goal=goal, start=t0, days=n),
+        contributions=score_contributions(c, audience, goal),
+        timing=score_timing(c, start=t0, days=n, audiences=[audience]),
+        drivers=attention_drivers(c, audience, start=t0, days=n),
+        windows=find_windows(c, audience, start=t0, days=n, threshold=THRESHOLD),
+        formats=recommend_formats(c, audience, goal, start=t0, days=n),
+        allies=recommend_allies(c, audience),
+        messages=recommend_messages(c, audience, goal),
+        robustness=score_robustness(c, goal, start=t0, days=n),
+        coverage=plan_coverage(c, goal, start=t0, days=n, threshold=THRESHOLD),
+    )
+
+
+def show_title(s: AudienceStudy) -> None:
+    """The report's title and a one-line description of what it covers."""
+    end = s.start + pd.Timedelta(days=s.days - 1)
+    show_html(
+        f"<h1>{esc(s.audience_name)}: {esc(s.goal_name)}</h1>"
+        f'<p class="sk-lead">A strategy note for reaching <b>{esc(s.audience_name)}</b> on '
+        f"<b>{esc(s.goal_name)}</b>, planning from {_date(s.start)} to {_date(end)} "
+        f"({s.days} days). Case: {esc(s.case.title)}.</p>{TOC_MARK}"
+    )
+
+
+def _moves(s: AudienceStudy) -> list[str]:
+    moves: list[str] = []
+    if not s.windows.empty:
+        w = s.windows.sort_values("peak", ascending=False).iloc[0]
+        moves.append(
+            f"Prepare from {_date(w['prepare_by'])} for the window {_date(w['start'])} – "
+            f"{_date(w['end'])} (peak attention {w['peak']:.2f}, driven by "
+            f"{_names_of(w['moment_names']) or 'several moments'})."
+        )
+    else:
+        moves.append(f"No window of opportunity above {THRESHOLD:.1f} in this horizon: build "
+                     "the relationship now, and watch for crises that raise attention.")
+    usable = s.formats[s.formats["fit"] > 0]
+    if not usable.empty:
+        f = usable.iloc[0]
+        moves.append(f"Use the format “{f['name']}” (fit {f['fit']:.2f}, effort {f['effort']}).")
+    if not s.allies.empty:
+        a = s.allies.iloc[0]
+        moves.append(f"Work with {a['name']} (reach {a['reach']:.2f}).")
+    if not s.messages.hooks.empty:
+        h = s.messages.hooks.iloc[0]
+        moves.append(f"Lead with their interest in {h['interest_name']}: {h['hook']}")
+    return moves[:3] if len(moves) > 3 else moves
+
+
+def show_summary(s: AudienceStudy) -> None:
+    """The priority score with its three parts, the rank, and the top three moves."""
+    r = s.row
+    w = s.case.weights
+    n = len(s.priority)
+    show_html(
+        f'<p class="sk-lead">Priority <b>{r["priority"]:.2f}</b>, rank <b>{int(r["rank"])}</b> '
+        f"of {n} audiences for this goal = {w['fit']:.2f} × fit {r['fit']:.2f} + "
+        f"{w['influence']:.2f} × influence {r['influence']:.2f} + {w['timing']:.2f} × "
+        f"timing {r['timing']:.2f} (peak attention on {_date(r['peak_date'])}).</p>"
+        "<p><b>Top three moves</b></p>"
+    )
+    show_list(_moves(s), ordered=True)
+    show_figure(plots.plot_priority(s.priority, title="Priority of every audience for this goal"))
+
+
+def show_why(s: AudienceStudy) -> None:
+    """Why they would care: fit and each interest's contribution."""
+    fit = float(s.contributions["contribution"].sum())
+    show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this goal "
+               "serves. Each bar is one interest's contribution; together they add up to the "
+               "fit."])
+    show_figure(plots.plot_contributions(s.contributions))
+    cols = ["interest_name", "weight", "strength", "contribution", "hook"]
+    show_table(s.contributions[s.contributions["contribution"] > 0][cols].rename(
+        columns={"interest_name": "interest"}))
+
+
+def show_when(s: AudienceStudy) -> None:
+    """When they are listening: the attention timeline and the windows of opportunity."""
+    show_figure(plots.plot_timeline(s.timing, s.drivers, s.windows, audience=s.audience,
+                                    threshold=THRESHOLD))
+    cols = ["start", "end", "peak_date", "peak", "moment_names", "prepare_by"]
+    show_table(s.windows[cols].rename(columns={"moment_names": "moments behind it",
+                                               "prepare_by": "start preparing by"}),
+               caption="Windows of opportunity",
+               empty=f"No window with timing of at least {THRESHOLD} in this horizon.")
+
+
+def show_how(s: AudienceStudy) -> None:
+    """How to reach them: formats ranked by fit, with effort and preparation dates."""
+    cols = ["name", "kind", "effort", "fit", "moment_name", "moment_date", "prepare_by"]
+    f = s.formats.copy()
+    show_table(f[cols].rename(columns={"moment_name": "tied to", "moment_date": "date",
+                                       "prepare_by": "start preparing by"}),
+               empty="No format in the case reaches this audience.")
+    out = f[(f["moment"].astype(str) != "") & ~f["in_horizon"].astype(bool)]
+    if not out.empty:
+        show_text([f"{len(out)} format(s) are tied to a moment outside this horizon and score 0: "
+                   + ", ".join(out["name"])], css="sk-note")
+
+
+def show_with_whom(s: AudienceStudy) -> None:
+    """With whom: the allies and multipliers that reach this audience."""
+    show_table(s.allies[["name", "kind", "reach"]],
+               empty="No ally in the case reaches this audience yet.")
+
+
+def show_what_to_say(s: AudienceStudy) -> None:
+    """What to say: the goal's hooks for their top interests, frames ranked, a tone check."""
+    m = s.messages
+    show_html("<p><b>Hooks</b>: how this goal serves what they care about most.</p>")
+    show_table(m.hooks[["interest_name", "hook"]].rename(columns={"interest_name": "interest"}))
+    show_html("<p><b>Frames</b>, ranked by relevance to their interests (positive tone "
+              "favoured).</p>")
+    show_table(m.frames[["name", "tone", "connects_to", "text", "score"]],
+               empty="No frame in the case speaks to this audience's interests.")
+    if m.warning:
+        show_html(f'<p class="sk-warning">{esc(m.warning)}</p>')
+    else:
+        show_text([f"Tone check: {m.negative_share:.0%} of the recommended frames are negative."],
+                  css="sk-note")
+
+
+def show_plan_coverage(s: AudienceStudy) -> None:
+    """Planned actions (actions.csv) against the windows of the top audiences."""
+    cov = s.coverage
+    if s.case.actions.empty:
+        show_text(["The case has no actions.csv: add planned actions to see which windows "
+                   "are covered."], css="sk-note")
+        return
+    names = s.case.names("audience")
+    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=names))
+    gaps = cov.windows[~cov.windows["covered"]]
+    outside = cov.actions[~cov.actions["in_window"]]
+    show_text([f"{len(gaps)} window(s) of the top audiences have no planned action; "
+               f"{len(outside)} action(s) fall outside every window."])
+
+
+def show_robustness(s: AudienceStudy) -> None:
+    """How stable the ranking is when every judgement (weight) is perturbed."""
+    summ = s.robustness.summary
+    me = summ.set_index("audience").loc[s.audience]
+    verdict = "fragile" if bool(me["fragile"]) else "stable"
+    show_text([f"With every weight perturbed (multiplicative noise σ = 0.25, 1,000 draws), "
+               f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
+               f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
+               f"(5th–95th percentile): {verdict}."])
+    show_figure(plots.plot_rank_stability(summ, s.robustness.distribution))
+
+
+def show_open_questions(s: AudienceStudy | PortfolioStudy) -> None:
+    """The workshop's open questions, recommendations and pitfalls (guidance.yaml)."""
+    g = s.case.guidance
+    if not any(g.values()):
+        show_text(["The case has no guidance.yaml."], css="sk-note")
+        return
+    for q in g["open_questions"]:
+        show_html(f"<p><b>{esc(q['question'])}</b></p>")
+        if q["options"]:
+            show_list(q["options"])
+    if g["recommendations"]:
+        show_html("<p><b>Recommendations of the workshop</b></p>")
+        show_list(g["recommendations"])
+    if g["pitfalls"]:
+        show_html("<p><b>Pitfalls</b></p>")
+        show_list(g["pitfalls"])
+
+
+def show_method(s: AudienceStudy | PortfolioStudy) -> None:
+    """The method, quoted from docs/method.md (the project's own documentation)."""
+    from IPython.display import Markdown, display
+
+    path = config.METHOD_DOC
+    if not path.is_file():
+        show_text([f"The method is documented in docs/method.md of strategy-kit {__version__}."])
+        return
+    text = path.read_text(encoding="utf-8")
+    # Demote headings so that the method does not compete with the report's sections.
+    text = "\n".join("##" + ln if ln.startswith("#") else ln for ln in text.splitlines())
+    display(Markdown(text))
+
+
+def show_provenance(s: AudienceStudy | PortfolioStudy) -> None:
+    """Where the numbers come from: case, data hash, kit version, parameters, time."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    rows = pd.DataFrame({"": ["case", "case folder", "data hash", "strategy-kit", "parameters",
+                              "generated"],
+                         " ": [s.case.title, s.case.path.name, s.case.data_hash, __version__,
+                               json.dumps(s.parameters), now]})
+    show_table(rows)
+
+
+# -- the portfolio overview -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioStudy:
+    """Everything the overview shows, computed once."""
+
+    case: Case
+    goal: str  # a goal id, or "all"
+    start: pd.Timestamp
+    days: int
+    priority: pd.DataFrame
+    timing: pd.DataFrame
+    allies: pd.DataFrame
+    robustness: dict[str, Robustness]
+
+    @property
+    def goals(self) -> list[str]:
+        """The goal ids the overview covers."""
+        return list(self.case.ids("goal")) if self.goal == "all" else [self.goal]
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """The parameters the study was computed with, for the provenance table."""
+        return {"case": self.case.name, "goal": self.goal,
+                "start": self.start.date().isoformat(), "days": self.days}
+
+
+def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = "",
+                    days: object = 0) -> PortfolioStudy:
+    """Compute every part of the overview, for one goal or ``all``."""
+    c = _case(case)
+    goal = goal or "all"
+    if goal != "all":
+        c.check("goal", goal)
+    t0 = parse_start(start)  # type: ignore[arg-type]
+    n = parse_days(days, c.horizon_days)  # type: ignore[arg-type]
+    goals = list(c.ids("goal")) if goal == "all" else [goal]
+    allies = pd.concat([recommend_portfolio_allies(c, g, start=t0, days=n).assign(goal=g)
+                        for g in goals])
+    allies = (allies.groupby(["ally", "name", "kind"], as_index=False)
+              .agg(leverage=("leverage", "mean"), audiences=("audiences", "max"))
+              .sort_values("leverage", ascending=False))
+    return PortfolioStudy(
+        case=c, goal=goal, start=t0, days=n,
+        priority=score_priority(c, goal=None if goal == "all" else goal, start=t0, days=n),
+        timing=score_timing(c, start=t0, days=n),
+        allies=allies,
+        robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
+    )
+
+
+def show_portfolio_title(s: PortfolioStudy) -> None:
+    """The overview's title and scope."""
+    scope = "all goals" if s.goal == "all" else s.case.names("goal")[s.goal]
+    end = s.start + pd.Timedelta(days=s.days - 1)
+    show_html(
+        f"<h1>Portfolio overview: {esc(scope)}</h1>"
+        f'<p class="sk-lead">{len(s.case.ids("audience"))} audiences, {len(s.goals)} goal(s), '
+        f"planning from {_date(s.start)} to {_date(end)}. Case: {esc(s.case.title)}.</p>"
+        f"{TOC_MARK}"
+    )
+
+
+def show_heatmap(s: PortfolioStudy) -> None:
+    """Audience × goal priority heatmap, and the ranked table for a single goal."""
+    show_figure(plots.plot_heatmap(s.priority, value="priority"))
+    if s.goal != "all":
+        show_figure(plots.plot_priority(s.priority))
+
+
+def _best_goal_rows(s: PortfolioStudy) -> pd.DataFrame:
+    p = s.priority.sort_values("priority", ascending=False)
+    return p.drop_duplicates("audience").sort_values("priority", ascending=False)
+
+
+def show_influence_fit(s: PortfolioStudy) -> None:
+    """The influence–fit grid (power–interest grid, quantified), on each audience's best goal."""
+    rows = _best_goal_rows(s)
+    show_figure(plots.plot_influence_fit(rows.assign(goal="best goal")))
+    cols = ["audience_name", "group", "goal_name", "fit", "influence", "timing", "priority"]
+    show_table(rows[cols].rename(columns={"audience_name": "audience", "goal_name": "best goal"})
+               if s.goal == "all" else rows[cols].drop(columns="goal_name")
+               .rename(columns={"audience_name": "audience"}))
+
+
+def show_calendar(s: PortfolioStudy) -> None:
+    """When each audience is listening: a calendar strip, week by week."""
+    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience")))
+
+
+def show_ally_leverage(s: PortfolioStudy) -> None:
+    """Which allies reach the most priority: Σ reach × priority over the audiences."""
+    show_table(s.allies[["name", "kind", "leverage", "audiences"]],
+               empty="No ally in the case reaches any audience yet.")
+
+
+def show_rank_stability(s: PortfolioStudy) -> None:
+    """How stable each goal's ranking is under perturbed weights."""
+    if len(s.robustness) == 1:
+        (r,) = s.robustness.values()
+        show_figure(plots.plot_rank_stability(r.summary, r.distribution))
+        return
+    top3 = pd.concat([r.summary.assign(goal=g) for g, r in s.robustness.items()])
+    names = s.case.names("goal")
+    grid = top3.assign(goal_name=top3["goal"].map(names), priority=top3["p_top3"])
+    show_figure(plots.plot_heatmap(grid, value="priority",
+                                   title="Chance of staying in the top three, per goal"))
+    fragile = top3[top3["fragile"]]
+    show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "
+               "weights moves them in or out of the top three."], css="sk-note")
