@@ -1,0 +1,352 @@
+"""Windows of opportunity as an iCalendar file (RFC 5545) for any calendar program.
+
+Every window of :func:`~strategy_kit.timing.find_windows` gives two all-day events: the window
+itself, and a reminder on the day its preparation must start. Their UIDs are derived from what
+the window *is* (case, audience, goal, main moment, year of that moment's occurrence), not from
+its dates, which move when a weight changes: importing a re-export then updates the events
+instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from icalendar import Alarm, Calendar, Event, vText
+
+from . import __version__
+from ._matrices import horizon, matrices
+from .case import Case, load_case
+from .errors import BadParameterError
+from .params import DateLike
+from .recommend import recommend_formats
+from .scoring import score_fit
+from .timing import find_windows, occurrences
+
+__all__ = ["calendar_events", "write_calendar"]
+
+CALENDAR_COLUMNS = ["uid", "kind", "start", "end", "summary", "description", "audience",
+                    "goal", "moment", "year"]
+PRODID = "-//strategy-kit//EN"
+UID_DOMAIN = "strategy-kit"
+#: The namespace of the kit's event UIDs (uuid5); never change it, or every UID changes.
+UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "calendar.strategy-kit")
+#: How many recommended formats an event lists.
+TOP_FORMATS = 3
+#: The reminder's alarm rings at this time of the preparation day (floating local time).
+ALARM_AT = dt.timedelta(hours=9)
+
+
+def _case(case: str | Path | Case) -> Case:
+    return case if isinstance(case, Case) else load_case(case)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _date(day: int) -> dt.date:
+    """A day number (days since 1970-01-01, the engine's unit) as a date."""
+    return _EPOCH + dt.timedelta(days=int(day))
+
+
+def _day(value: object) -> int:
+    return (pd.Timestamp(value).date() - _EPOCH).days
+
+
+def _iso(day: object) -> str:
+    if isinstance(day, int | np.integer):
+        return _date(int(day)).isoformat()
+    return pd.Timestamp(day).strftime("%Y-%m-%d")
+
+
+def _uid(*parts: str) -> str:
+    # The unit separator cannot occur in an id, so ("a-b", "c") and ("a", "b-c") differ.
+    return f"{uuid.uuid5(UID_NAMESPACE, chr(31).join(parts)).hex}@{UID_DOMAIN}"
+
+
+def _goal(case: Case, audience: str, goal: str | None) -> tuple[str, str]:
+    """The goal id, and the note the description carries when it was not given."""
+    if goal is not None and goal != "":
+        return case.check("goal", goal), ""
+    fits = score_fit(case)
+    mine = fits[fits["audience"] == audience].reset_index(drop=True)
+    best = mine.iloc[int(mine["fit"].to_numpy().argmax())]  # file order breaks ties
+    return str(best["goal"]), (f"not given: the audience's best-fitting goal, "
+                               f"fit {best['fit']:.2f}")
+
+
+def _occurrence(case: Case, moment: str, first: int, last: int, near: int) -> int:
+    """The start (day number) of the moment's occurrence behind the days [first, last]."""
+    mx = matrices(case)
+    j = mx.moments.get_loc(moment)
+    idx, starts, _ = occurrences(mx, first, last)
+    mine = starts[idx == j]
+    if len(mine) == 0:
+        return int(mx.moment_start[j])
+    return int(mine[np.argmin(np.abs(mine - near))])
+
+
+class _Format(NamedTuple):
+    name: str
+    fit: float
+    effort: str
+    tied_to: str  # the tied moment's name, "" when untied
+    prepare: int  # day number
+    anchor: str  # why that day: "90 days before …"
+
+
+def _formats(case: Case, formats: pd.DataFrame, w: pd.Series, first: int, last: int,
+             peak: int) -> list[_Format]:
+    """The top formats for one window, each with the day its preparation must start.
+
+    A format tied to a moment is timed by that moment's occurrence behind this window, as in
+    recommend_formats (method.md §Formats); an untied one by the window's start.
+    """
+    usable = formats[(formats["fit"] > 0)
+                     & ((formats["moment"] == "") | formats["moment"].isin(w["moments"]))]
+    out = []
+    for f in usable.head(TOP_FORMATS).itertuples(index=False):
+        lead = math.ceil(float(f.lead_days))
+        if f.moment:
+            day = _occurrence(case, str(f.moment), first, last, peak)
+            anchor = f"{lead} days before {f.moment_name} ({_iso(day)})"
+        else:
+            day = first
+            anchor = f"{lead} days before the window opens"
+        out.append(_Format(str(f.name), float(f.fit), str(f.effort), str(f.moment_name),
+                           day - lead, anchor))
+    return out
+
+
+def _events(case: Case, audience: str, goal: str | None, start: DateLike,
+            days: int | str | None, threshold: float) -> tuple[pd.DataFrame, str, str]:
+    """calendar_events, plus the goal used and the note on how it was chosen."""
+    audience = case.check("audience", audience)
+    goal, goal_note = _goal(case, audience, goal)
+    h = horizon(case, start, days)
+    windows = find_windows(case, audience, start=h.start, days=h.days, threshold=threshold)
+    formats = recommend_formats(case, audience, goal, start=h.start, days=h.days)
+    a_name, g_name = case.names("audience")[audience], case.names("goal")[goal]
+    rows: list[dict[str, object]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for _, w in windows.iterrows():
+        first, last, peak = _day(w["start"]), _day(w["end"]), _day(w["peak_date"])
+        main, main_name = str(w["moments"][0]), str(w["moment_names"][0])
+        occ = _occurrence(case, main, first, last, peak)
+        year = _date(occ).year
+        # A window that dips below the threshold for a day becomes two with the same main
+        # moment; the second gets an ordinal so that the UIDs stay distinct (and stable).
+        n = seen[(main, year)] = seen.get((main, year), 0) + 1
+        fmts = _formats(case, formats, w, first, last, peak)
+        moment_lead = math.ceil(float(w["lead_days"]))
+        prepare, reason = first - moment_lead, (
+            f"{moment_lead} days before the window opens, the lead of {main_name}")
+        for f in fmts:
+            if f.prepare < prepare:
+                prepare, reason = f.prepare, f"{f.anchor}, for {f.name}"
+        text = _description(case, a_name, audience, g_name, goal, goal_note, w, threshold,
+                            fmts, prepare, reason, h.start)
+        key = [case.name, audience, goal, main, str(year)] + ([str(n)] if n > 1 else [])
+        window_day, prepare_day = _date(first), _date(prepare)
+        opens = _iso(w["start"])
+        rows.append({"uid": _uid(*key, "prepare"), "kind": "prepare", "start": prepare_day,
+                     "end": prepare_day,
+                     "summary": f"Prepare: {main_name} window for {a_name} opens {opens}",
+                     "description": text})
+        rows.append({"uid": _uid(*key, "window"), "kind": "window", "start": window_day,
+                     "end": _date(last),
+                     "summary": f"Window: {main_name} ({a_name})", "description": text})
+        for r in rows[-2:]:
+            r.update(audience=audience, goal=goal, moment=main, year=year)
+    frame = pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
+    for col in ("start", "end"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
+    for col in ("uid", "kind", "summary", "description", "audience", "goal", "moment"):
+        frame[col] = frame[col].astype("str")
+    frame["year"] = frame["year"].astype("int64")
+    return frame, goal, goal_note
+
+
+def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
+                 goal_note: str, w: pd.Series, threshold: float,
+                 fmts: list[_Format], prepare: int, reason: str,
+                 start: pd.Timestamp) -> str:
+    lines = [f"Audience: {a_name} [{audience}]",
+             f"Goal: {g_name} [{goal}]" + (f" ({goal_note})" if goal_note else ""),
+             f"Window of opportunity: {_iso(w['start'])} to {_iso(w['end'])}, peak attention "
+             f"{w['peak']:.2f} on {_iso(w['peak_date'])} (days with timing of at least "
+             f"{threshold:.2f})",
+             "Moments behind it: " + "; ".join(map(str, w["moment_names"]))]
+    if fmts:
+        lines.append("Recommended formats:")
+        for f in fmts:
+            tied = f" (tied to {f.tied_to})" if f.tied_to else ""
+            lines.append(f"- {f.name}{tied}: fit {f.fit:.2f}, effort {f.effort}, "
+                         f"start preparing by {_iso(f.prepare)}")
+    else:
+        lines.append("Recommended formats: none in the case reaches this audience for this "
+                     "window.")
+    late = " (before the planning start: already late)" if _date(prepare) < start.date() else ""
+    lines.append(f"Start preparing by {_iso(prepare)}{late}: {reason}.")
+    lines.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}]; "
+                 f"made by strategy-kit {__version__}.")
+    return "\n".join(lines)
+
+
+def calendar_events(case: str | Path | Case, audience: str, goal: str | None = None,
+                    start: DateLike = None, days: int | str | None = None,
+                    threshold: float = 0.5) -> pd.DataFrame:
+    """The calendar entries of an audience's windows of opportunity, two per window.
+
+    Parameters
+    ----------
+    case
+        A loaded case, or a case name or folder.
+    audience
+        An audience id.
+    goal
+        A goal id; by default the audience's best-fitting goal (``score_fit``), which the
+        description then says.
+    start, days
+        The horizon: ISO start date (default today) and length (default the case's).
+    threshold
+        The timing a day needs to belong to a window, above 0 and at most 1.
+
+    Returns
+    -------
+    DataFrame
+        ``uid, kind, start, end, summary, description, audience, goal, moment, year``: for each
+        window (by date) a ``prepare`` row (one day: the day preparation must start, the
+        earliest of the window's start − the main moment's ``lead_days`` and each listed
+        format's preparation date) and a ``window`` row (``start`` to ``end``, inclusive, the
+        window's days). ``moment`` is the window's main moment and ``year`` the year of its
+        occurrence; with case, audience and goal they make the stable ``uid``. The
+        description lists audience, goal, the moments behind the window and the top three
+        formats with a fit above 0 (untied, or tied to one of those moments).
+
+    Raises
+    ------
+    UnknownChoiceError
+        An audience or goal the case does not have; the message lists the choices.
+    BadParameterError
+        A bad start, days or threshold.
+    """
+    return _events(_case(case), audience, goal, start, days, threshold)[0]
+
+
+def _check_out(out: str | Path) -> Path:
+    path = Path(out).expanduser() if str(out).strip() else None
+    if path is None or path.suffix.lower() != ".ics" or path.is_dir():
+        raise BadParameterError("out", out, "a file name ending in .ics, for example "
+                                            "lawmakers.ics")
+    return path
+
+
+def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_note: str,
+              alarm: bool) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    a_name, g_name = case.names("audience")[audience], case.names("goal")[goal]
+    # icalendar leaves X- properties unescaped unless they are typed as TEXT (their default
+    # type in RFC 5545 §3.8.8.2): case text with a newline would break the file.
+    cal.add("x-wr-calname", vText(f"{case.title}: {a_name}, {g_name}"))
+    cal.add("x-wr-caldesc", vText(f"Windows of opportunity for {a_name} on {g_name}"
+                                  + (f" ({goal_note})" if goal_note else "")
+                                  + (". No window in this horizon." if events.empty else ".")))
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for r in events.itertuples(index=False):
+        ev = Event()
+        ev.add("uid", r.uid)
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", 0)
+        ev.add("dtstart", r.start.date())  # a date: VALUE=DATE, an all-day event
+        ev.add("dtend", r.end.date() + dt.timedelta(days=1))  # exclusive (RFC 5545 §3.6.1)
+        ev.add("summary", r.summary)
+        ev.add("description", r.description)
+        ev.add("categories", ["strategy-kit", "preparation" if r.kind == "prepare"
+                              else "window of opportunity"])
+        ev.add("transp", "TRANSPARENT")  # a day to note, not a busy day
+        if alarm and r.kind == "prepare":
+            al = Alarm()
+            al.add("action", "DISPLAY")
+            al.add("description", r.summary)
+            al.add("trigger", ALARM_AT, parameters={"RELATED": "START"})
+            ev.add_component(al)
+        cal.add_component(ev)
+    return cal
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_calendar(case: str | Path | Case, audience: str, out: str | Path,
+                   goal: str | None = None, start: DateLike = None,
+                   days: int | str | None = None, threshold: float = 0.5, *,
+                   alarm: bool = True) -> Path:
+    """Write an audience's windows of opportunity as an iCalendar (``.ics``) file.
+
+    Each window gives an all-day event for its days and an all-day reminder on the day its
+    preparation must start (see :func:`calendar_events`), with a stable UID: importing a new
+    export updates these events rather than duplicating them.
+
+    Parameters
+    ----------
+    case
+        A loaded case, or a case name or folder.
+    audience
+        An audience id.
+    out
+        The file to write; its name must end in ``.ics``. Folders are created; an existing
+        file is replaced atomically.
+    goal
+        A goal id; by default the audience's best-fitting goal.
+    start, days
+        The horizon: ISO start date (default today) and length (default the case's).
+    threshold
+        The timing a day needs to belong to a window, above 0 and at most 1.
+    alarm
+        Add an alarm at 09:00 on each preparation day.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    BadParameterError
+        ``out`` does not end in ``.ics``, or a bad start, days or threshold; nothing is written.
+    UnknownChoiceError
+        An audience or goal the case does not have; nothing is written.
+    """
+    path = _check_out(out)
+    c = _case(case)
+    events, goal_id, goal_note = _events(c, audience, goal, start, days, threshold)
+    cal = _calendar(c, events, audience, goal_id, goal_note, alarm)
+    _write_atomic(path, cal.to_ical())
+    return path
