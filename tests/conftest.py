@@ -51,3 +51,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+# -- rendered reports, shared by the report tests and the browser tests -----------------------
+
+HOSTILE = "<script>window.__pwned = 1</script><b>Lawmakers</b>"
+
+
+@pytest.fixture(scope="session")
+def hostile_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A case outside data/ whose texts try to inject markup into reports."""
+    target = tmp_path_factory.mktemp("cases") / "hostile"
+    shutil.copytree(config.TEMPLATE_CASE_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
+    p = target / "audiences.csv"
+    p.write_text(p.read_text().replace("Members of parliament", f'"{HOSTILE}"'))
+    p = target / "guidance.yaml"
+    p.write_text(p.read_text().replace("Know your own interests and goals.",
+                                       "'<img src=x onerror=\"window.__pwned=2\">'"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, hostile_case: Path) -> dict[str, Path]:
+    """The Belarus audience report, its overview and a report of the hostile case."""
+    from strategy_kit.report import audience_job, overview_job, run_report
+
+    out = tmp_path_factory.mktemp("reports")
+    return {
+        "audience": run_report(audience_job("belarus", "media", "end-terror", "2027-01-01",
+                                            None, out)),
+        "overview": run_report(overview_job("belarus", None, "2027-01-01", None, out)),
+        "hostile": run_report(audience_job(hostile_case, "lawmakers", "release-prisoners",
+                                           "2025-01-01", 120, out)),
+    }
