@@ -1,8 +1,14 @@
-"""strategy-kit: score audiences, timing, formats, allies and messages for an advocacy case."""
+"""strategy-kit: score audiences, timing, formats, allies and messages for an advocacy case.
+
+The public API is re-exported here. Heavy modules (the engine, plots, report sections) are
+imported on first use, so that ``strategy-kit validate`` and a kernel's first import stay fast.
+"""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 try:
     __version__ = version("strategy-kit")
@@ -10,7 +16,6 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+unknown"
 
 from .case import Case, list_cases, load_case
-from .display import show_figure, show_html, show_list, show_table, show_text
 from .errors import (
     BadParameterError,
     CaseError,
@@ -20,15 +25,30 @@ from .errors import (
     StrategyKitError,
     UnknownChoiceError,
 )
-from .sections import *  # noqa: F403  (the report sections: study_*, show_*)
-from .sections import __all__ as _sections
 
-__all__ = [*_sections,
-    "show_figure",
-    "show_html",
-    "show_list",
-    "show_table",
-    "show_text",
+#: Public names imported on first use, and the module each lives in.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["score_fit", "score_contributions", "score_priority"], "scoring"),
+    **dict.fromkeys(["score_timing", "attention_drivers", "find_windows"], "timing"),
+    **dict.fromkeys(["recommend_formats", "recommend_allies", "recommend_portfolio_allies",
+                     "recommend_messages", "Messages"], "recommend"),
+    **dict.fromkeys(["score_robustness", "Robustness"], "robustness"),
+    **dict.fromkeys(["plan_coverage", "Coverage"], "coverage"),
+    **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
+                     "AttentionFileError"], "attention"),
+    **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),
+    **dict.fromkeys(["show_figure", "show_html", "show_list", "show_table", "show_text"],
+                    "display"),
+    **dict.fromkeys(["AudienceStudy", "PortfolioStudy", "study_audience", "study_portfolio",
+                     "show_title", "show_summary", "show_why", "show_when", "show_how",
+                     "show_with_whom", "show_what_to_say", "show_plan_coverage",
+                     "show_robustness", "show_open_questions", "show_method",
+                     "show_provenance", "show_portfolio_title", "show_heatmap",
+                     "show_influence_fit", "show_calendar", "show_ally_leverage",
+                     "show_rank_stability"], "sections"),
+}
+
+__all__ = [
     "BadParameterError",
     "Case",
     "CaseError",
@@ -40,4 +60,17 @@ __all__ = [*_sections,
     "__version__",
     "list_cases",
     "load_case",
+    *_LAZY,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'strategy_kit' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

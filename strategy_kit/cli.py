@@ -134,6 +134,22 @@ def overview(case_opt: str | None, goal: str | None, start: str | None, days: in
     click.echo(run_report(job))
 
 
+@cli.command()
+@click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
+@click.option("--goal", help="a goal id (default: the audience's best-fitting goal)")
+@_case_option
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
+              help="the calendar file to write")
+def calendar(audience: str, goal: str | None, case_opt: str | None, start: str | None,
+             days: int | None, out: str) -> None:
+    """Windows of opportunity and preparation reminders as an ICS calendar file."""
+    from .calendar import write_calendar
+
+    click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days))
+
+
 @cli.command(name="new-case")
 @click.argument("name")
 def new_case(name: str) -> None:

@@ -19,6 +19,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
+__all__ = ["esc", "figure_bundle", "show_figure", "show_html", "show_list", "show_table",
+           "show_text", "table_html"]
+
 _ids = itertools.count(1)
 
 

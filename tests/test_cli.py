@@ -1,0 +1,83 @@
+"""The command line of DESIGN.md: output, exit codes, and nothing written on bad input."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from strategy_kit import config, load_case
+from strategy_kit.cli import cli
+from strategy_kit.scoring import score_priority
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_scores_table_and_csv_match_the_engine() -> None:
+    result = run("scores", "belarus", "--goal", "end-terror", "--start", "2027-01-01", "--csv")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.output))
+    assert list(table.columns) == ["audience", "goal", "fit", "influence", "timing", "priority",
+                                   "rank"]
+    engine = score_priority(load_case("belarus"), goal="end-terror", start="2027-01-01")
+    assert list(table["audience"]) == list(engine["audience"])
+    assert table["priority"].to_numpy() == pytest.approx(engine["priority"].to_numpy(), abs=1e-4)
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    text = run("scores", "--case", "belarus", "--days", "90", "--start", "2027-01-01")
+    assert text.exit_code == 0 and "priority" in text.output.splitlines()[0]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["scores", "--goal", "end-teror"], "unknown goal 'end-teror'; did you mean 'end-terror'?"),
+    (["scores", "--start", "1 March"], "bad start '1 March': expected a date written YYYY-MM-DD"),
+    (["scores", "--days", "0x"], "Invalid value for '--days'"),
+    (["scores", "belarsu"],
+     "no case 'belarsu': neither a folder nor a case under data/; did you mean 'belarus'?"),
+    (["list", "nowhere"], "no case 'nowhere'"),
+    (["scores", "belarus", "--case", "other"], "bad case"),
+])
+def test_bad_input_exits_2_with_choices(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_list_shows_ids_and_names() -> None:
+    result = run("list")
+    assert result.exit_code == 0
+    assert "Audiences (10)" in result.output and "media" in result.output
+    assert "Goals (9)" in result.output and "Moments (" in result.output
+
+
+def test_new_case_creates_a_valid_case_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "my-campaign"
+    result = run("new-case", str(target))
+    assert result.exit_code == 0, result.output
+    assert (target / "case.yaml").exists() and load_case(target).title == "Example campaign"
+    assert run("validate", str(target)).exit_code == 0
+    again = run("new-case", str(target))
+    assert again.exit_code == 2 and "a folder that does not exist yet" in again.output
+    bad = run("new-case", str(tmp_path / "My Campaign"))
+    assert bad.exit_code == 2 and "lowercase id" in bad.output
+    assert not (tmp_path / "My Campaign").exists()
+
+
+def test_template_and_belarus_validate() -> None:
+    for case in ("belarus", str(config.TEMPLATE_CASE_DIR)):
+        result = run("validate", case)
+        assert result.exit_code == 0, result.output
+
+
+def test_calendar_writes_ics_or_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "media.ics"
+    ok = run("calendar", "--audience", "media", "--start", "2027-01-01", "--out", str(out))
+    assert ok.exit_code == 0, ok.output
+    assert out.read_text().startswith("BEGIN:VCALENDAR")
+    bad = run("calendar", "--audience", "medai", "--out", str(tmp_path / "x.ics"))
+    assert bad.exit_code == 2 and "did you mean 'media'?" in bad.output
+    assert not (tmp_path / "x.ics").exists()
