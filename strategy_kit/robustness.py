@@ -17,7 +17,7 @@ from ._matrices import Matrices, check_count, horizon, matrices, priority_weight
 from .errors import BadParameterError
 from .params import DateLike
 from .scoring import score_priority
-from .timing import kernels
+from .timing import breakpoints, kernels
 
 if TYPE_CHECKING:
     from .case import Case
@@ -29,7 +29,7 @@ FRAGILE_TOP3 = (0.2, 0.8)
 #: … or a top-three audience keeps its exact rank in fewer than this share of the draws.
 FRAGILE_KEEP = 0.5
 #: Elements per chunk of draws (bounds memory: draws × audiences × interests).
-_CHUNK_ELEMENTS = 4_000_000
+_CHUNK_ELEMENTS = 500_000
 
 
 @dataclass(frozen=True)
@@ -55,33 +55,36 @@ class Robustness:
     seed: int
 
 
-def _candidate_days(k: np.ndarray) -> np.ndarray:
-    """The days on which some audience's timing can peak, whatever the weights.
+def _candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Of the breakpoint ``days``, those on which some audience's timing can peak.
 
     Timing grows with every kernel value, so a day whose kernels are all ≤ another day's
-    can never be the strict peak: only the days on the Pareto front are kept. Exact, and
-    it shrinks a year of days to a few dozen.
+    can never be the strict peak: only the days on the Pareto front are kept. Exact.
     """
-    active = k[k.any(axis=1)]
+    active = k[k.any(axis=1)][:, days]
     if active.shape[0] == 0:
-        return np.zeros(1, dtype=np.int64)
+        return days[:1]
     cols, first = np.unique(active.T, axis=0, return_index=True)
     n = len(cols)
     if n * n * active.shape[0] > 50_000_000:  # too many to compare; still exact
-        return first
+        return np.sort(days[first])
     keep = np.ones(n, dtype=bool)
     for lo in range(0, n, 256):
         c = cols[lo:lo + 256]
         ge = (cols[None, :, :] >= c[:, None, :]).all(axis=2)
         gt = (cols[None, :, :] > c[:, None, :]).any(axis=2)
         keep[lo:lo + 256] = ~(ge & gt).any(axis=1)
-    return first[keep]
+    return np.sort(days[first[keep]])
 
 
-def _noisy(values: np.ndarray, n: int, sigma: float, rng: np.random.Generator) -> np.ndarray:
-    """Return values × exp(σ·Z), clipped to [0, 1]; one row per draw."""
-    return np.clip(values[None, ...] * np.exp(sigma * rng.standard_normal((n, *values.shape))),
-                   0.0, 1.0)
+def _noise(seed: int, first: int, n: int, size: int) -> np.ndarray:
+    """Standard normal noise (n, size) for draws first … first + n − 1.
+
+    Each draw has its own stream, seeded by (seed, draw number): a draw's noise does not
+    depend on how the draws are chunked, and fewer draws are a prefix of more.
+    """
+    return np.stack([np.random.default_rng([seed, d]).standard_normal(size)
+                     for d in range(first, first + n)])
 
 
 def _scatter(n: int, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray,
@@ -91,30 +94,41 @@ def _scatter(n: int, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray,
     return out
 
 
-def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, n: int,
-                     sigma: float, rng: np.random.Generator) -> np.ndarray:
-    """Priorities (n, A) of ``n`` draws of noisy weights."""
+def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.ndarray,
+                     sigma: float) -> np.ndarray:
+    """Priorities (n, A) of the draws whose standard normal noise is ``z`` (n, …)."""
     wr, wc = np.nonzero(mx.weight)
-    weight = _scatter(n, mx.weight.shape, wr, wc, _noisy(mx.weight[wr, wc], n, sigma, rng))
-    strength = _noisy(mx.strength[g], n, sigma, rng)  # (n, I)
-    influence = _noisy(mx.influence, n, sigma, rng)  # (n, A)
-    intensity = _noisy(mx.intensity, n, sigma, rng)  # (n, M)
     rr, rc = np.nonzero(mx.moment_relevance)
-    rel = _scatter(n, mx.moment_relevance.shape, rr, rc,
-                   _noisy(mx.moment_relevance[rr, rc], n, sigma, rng))
-    pw = _noisy(w, n, sigma, rng)  # (n, 3)
+    base = [mx.weight[wr, wc], mx.strength[g], mx.influence, mx.intensity,
+            mx.moment_relevance[rr, rc], w]
+    cuts = np.cumsum([len(b) for b in base])[:-1]
+    # method.md §Robustness: x' = clip(x·exp(σZ), 0, 1)
+    noisy = [np.clip(b[None, :] * np.exp(sigma * part), 0.0, 1.0)
+             for b, part in zip(base, np.split(z, cuts, axis=1), strict=True)]
+    n = len(z)
+    weight = _scatter(n, mx.weight.shape, wr, wc, noisy[0])
+    strength, influence, intensity = noisy[1], noisy[2], noisy[3]  # (n, I), (n, A), (n, M)
+    rel = _scatter(n, mx.moment_relevance.shape, rr, rc, noisy[4])
+    pw = noisy[5]  # (n, 3)
     pw_total = pw.sum(axis=1, keepdims=True)
     pw = np.where(pw_total > 0, pw / np.where(pw_total > 0, pw_total, 1), w)
     total = weight.sum(axis=2)  # (n, A)
     safe = np.where(total > 0, total, 1.0)
     # method.md §Fit and §Relevance, draw by draw
-    fit = np.einsum("nai,ni->na", weight, strength) / safe
-    pressure = intensity[:, None, :] * np.einsum("nai,nmi->nam", weight, rel) / safe[..., None]
+    fit = (weight @ strength[:, :, None])[:, :, 0] / safe
+    pressure = intensity[:, None, :] * (weight @ rel.transpose(0, 2, 1)) / safe[..., None]
     # method.md §Timing at the candidate days only (exact for the peak)
+    np.clip(pressure, 0.0, 1.0, out=pressure)
     quiet = np.ones((n, len(mx.audiences), k.shape[1]))
-    for m in np.flatnonzero(k.any(axis=1)):
-        quiet *= 1.0 - np.clip(pressure[:, :, m, None], 0, 1) * k[m][None, None, :]
-    peak = (1.0 - quiet).max(axis=2)
+    factor = np.empty_like(quiet)
+    for m in np.flatnonzero(k.any(axis=1)):  # a loop over moments only
+        on = np.flatnonzero(k[m])
+        lo, hi = on[0], on[-1] + 1  # the moment's support among the candidate days
+        f = factor[:, :, : hi - lo]
+        np.multiply(pressure[:, :, m, None], k[m, None, None, lo:hi], out=f)
+        np.subtract(1.0, f, out=f)
+        quiet[:, :, lo:hi] *= f
+    peak = 1.0 - quiet.min(axis=2)
     # method.md §Priority
     prio = pw[:, 0, None] * fit + pw[:, 1, None] * influence + pw[:, 2, None] * peak
     return np.clip(prio, 0.0, 1.0)
@@ -164,16 +178,17 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
     mx = matrices(case)
     g = mx.goals.get_loc(goal)
     k = kernels(case, h)
-    k = k[:, _candidate_days(k)]
+    k = k[:, _candidate_days(k, breakpoints(mx, h))]
     n_a = len(mx.audiences)
     n_i, n_m = len(mx.interests), len(mx.moments)
     per_draw = n_a * (n_i + n_m + k.shape[1]) + n_m * n_i
     chunk = max(1, min(draws, _CHUNK_ELEMENTS // per_draw))
-    rng = np.random.default_rng(seed)
+    size = (np.count_nonzero(mx.weight) + n_i + n_a + n_m
+            + np.count_nonzero(mx.moment_relevance) + 3)
     ranks = np.empty((draws, n_a), dtype=np.int64)
     for lo in range(0, draws, chunk):
         n = min(chunk, draws - lo)
-        prio = _draw_priorities(mx, g, k, w, n, float(sigma), rng)
+        prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma))
         # rank 1 = highest; ties (rare under noise) go to the audience listed first
         order = np.argsort(-prio, axis=1, kind="stable")
         r = np.empty_like(order)

@@ -95,6 +95,25 @@ def _kernel_matrix(mx: Matrices, h: Horizon) -> np.ndarray:
     return out
 
 
+def breakpoints(mx: Matrices, h: Horizon) -> np.ndarray:
+    """Days (offsets into the horizon) on which timing can peak, whatever the pressures.
+
+    Between two consecutive breakpoints every occurrence's kernel keeps one form (0, a
+    linear ramp, 1, an exponential decay), so each log(1 − p·k_m(t)) is concave in t, and
+    so is their sum, log Πₘ(1 − p·k_m(t)), even where a moment's kernel is the larger of two
+    occurrences' (a minimum of concave functions). A concave function is lowest at an end
+    of the stretch: timing is highest on a breakpoint (method.md §Robustness).
+    """
+    m_idx, s, e = occurrences(mx, h.first, h.last)
+    lead, half = mx.lead[m_idx], mx.half_life[m_idx]
+    ramp = s - np.ceil(lead)
+    cut = e + np.floor(half * _TAIL_HALF_LIVES)  # the tail's last day, give or take one
+    points = np.concatenate([ramp - 1, ramp, s - np.floor(lead), s - 1, s, e, e + 1,
+                             cut - 1, cut, cut + 1, cut + 2]) - h.first
+    points = points[(points >= 0) & (points < h.days)].astype(np.int64)
+    return np.unique(np.concatenate([points, [0, h.days - 1]]))
+
+
 def kernels(case: Case, h: Horizon) -> np.ndarray:
     """The kernel matrix (M, D) of a horizon, cached per case."""
     def build() -> np.ndarray:

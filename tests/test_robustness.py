@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategy_kit import config
+from strategy_kit import config, robustness
+from strategy_kit._matrices import horizon, matrices
 from strategy_kit.case import Case, load_case
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
 from strategy_kit.robustness import Robustness, _candidate_days, score_robustness
 from strategy_kit.scoring import score_priority
+from strategy_kit.timing import breakpoints, kernels
 
 TINY = Path(__file__).parent / "cases" / "tiny"
 START = "2025-01-01"
@@ -91,16 +93,25 @@ def test_no_noise_gives_the_base_ranking(tiny: Case) -> None:
         assert not r.summary["fragile"].any()
 
 
-def test_candidate_days_keep_the_peak() -> None:
-    # the Pareto front of days gives the same peak timing as every day, for any pressures
+@pytest.mark.parametrize("start, days", [(START, 365), ("2024-12-25", 1000), ("2025-03-03", 40)])
+def test_candidate_days_keep_the_peak(tiny: Case, start: str, days: int) -> None:
+    # timing peaks on a breakpoint day of the kernels (method.md §Robustness), for any
+    # pressures: the shortcut is exact
+    h = horizon(tiny, start, days)
+    k = kernels(tiny, h)
+    candidates = _candidate_days(k, breakpoints(matrices(tiny), h))
+    assert len(candidates) < days / 4
     rng = np.random.default_rng(1)
-    k = np.clip(rng.random((6, 300)) ** 3, 0, 1)
-    k[2] = 0.0
-    days = _candidate_days(k)
-    assert len(days) < 300
-    p = rng.random((50, 6))
+    p = rng.random((400, k.shape[0])) ** rng.uniform(0.2, 3, (400, 1))
     full = 1 - np.prod(1 - p[:, :, None] * k[None], axis=1)
-    assert np.allclose(full.max(axis=1), full[:, days].max(axis=1))
+    assert np.allclose(full.max(axis=1), full[:, candidates].max(axis=1), rtol=0, atol=1e-12)
+
+
+def test_chunking_does_not_change_the_result(tiny: Case, monkeypatch) -> None:
+    a = score_robustness(tiny, "release", START, 365, draws=200, seed=3)
+    monkeypatch.setattr(robustness, "_CHUNK_ELEMENTS", 1)  # one draw per chunk
+    b = score_robustness(tiny, "release", START, 365, draws=200, seed=3)
+    pd.testing.assert_frame_equal(a.distribution, b.distribution)
 
 
 def test_template_case_runs() -> None:
