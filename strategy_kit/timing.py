@@ -74,7 +74,10 @@ def occurrences(mx: Matrices, first: int, last: int) -> tuple[np.ndarray, np.nda
 
 
 def _kernel_matrix(mx: Matrices, h: Horizon) -> np.ndarray:
-    """k_m(t) for every moment and day of the horizon, shape (M, D)."""
+    """Return k_m(t) for every moment and day of the horizon, shape (M, D).
+
+    method.md §Attention kernel.
+    """
     m_idx, s, e = occurrences(mx, h.first, h.last)
     out = np.zeros((len(mx.moments), h.days))
     if len(m_idx) == 0:
@@ -85,11 +88,11 @@ def _kernel_matrix(mx: Matrices, h: Horizon) -> np.ndarray:
     half = mx.half_life[m_idx][:, None]
     # a crisis is not foreseen: no ramp; an event or anniversary ramps up over lead_days
     ramps = (mx.moment_kinds[m_idx] != "crisis")[:, None] & (lead > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ramp = np.where(ramps, np.clip(1.0 + (t - s) / lead, 0.0, 1.0), 0.0)
     decay = np.exp2(-np.maximum(t - e, 0.0) / half)
+    decay[decay < KERNEL_FLOOR] = 0.0  # the tail ends: attention is back at baseline
     k = np.where(t < s, ramp, np.where(t <= e, 1.0, decay))
-    k[k < KERNEL_FLOOR] = 0.0
     # the attention a moment draws is the strongest of its occurrences' on that day
     np.maximum.at(out, m_idx, k)
     return out

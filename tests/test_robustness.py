@@ -145,3 +145,29 @@ def test_seeded_and_bounded(tiny: Case, seed: int, sigma: float) -> None:
     pd.testing.assert_frame_equal(a.summary, b.summary)
     assert a.distribution["probability"].between(0, 1).all()
     assert a.summary["median_rank"].between(1, 3).all()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_breakpoints_exact_for_any_moments(tiny: Case, data: st.DataObject) -> None:
+    n = len(tiny.moments)
+    mo = tiny.moments.assign(
+        kind=data.draw(st.lists(st.sampled_from(["crisis", "event", "anniversary"]),
+                                min_size=n, max_size=n)),
+        start=pd.to_datetime(data.draw(st.lists(st.dates(pd.Timestamp("2023-01-01").date(),
+                                                         pd.Timestamp("2026-12-31").date()),
+                                                min_size=n, max_size=n))).astype("M8[us]"),
+        end=pd.NaT,
+        recurrence=data.draw(st.lists(st.sampled_from(["none", "yearly"]), min_size=n,
+                                      max_size=n)),
+        half_life_days=data.draw(st.lists(st.floats(0.5, 200), min_size=n, max_size=n)),
+        lead_days=data.draw(st.lists(st.floats(0, 1500), min_size=n, max_size=n)),
+    )
+    case = with_tables(tiny, moments=mo)
+    h = horizon(case, "2025-01-01", 730)
+    k = kernels(case, h)
+    candidates = _candidate_days(k, breakpoints(matrices(case), h))
+    p = np.random.default_rng(0).random((200, n))
+    full = 1 - np.prod(1 - p[:, :, None] * k[None], axis=1)
+    assert np.allclose(full.max(axis=1), full[:, candidates].max(axis=1), rtol=0, atol=1e-12)
