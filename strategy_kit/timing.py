@@ -58,19 +58,19 @@ def occurrences(mx: Matrices, first: int, last: int) -> tuple[np.ndarray, np.nda
     the same calendar day from its first ``start`` on; the occurrences include the previous
     years' whose decay tail still reaches ``first`` (method.md §Attention kernel).
     """
-    idx, starts, ends = [], [], []
-    for m in range(len(mx.moments)):
+    rows: list[tuple[int, int, int]] = []
+    for m in range(len(mx.moments)):  # a loop over moments and years only
         s, e = int(mx.moment_start[m]), int(mx.moment_end[m])
         if not mx.yearly[m]:
-            idx.append(m), starts.append(s), ends.append(e)
+            rows.append((m, s, e))
             continue
         reach = (e - s) + _TAIL_HALF_LIVES * mx.half_life[m] + 2  # hold + tail, in days
         n_lo = max(0, math.floor((first - s - reach) / _DAYS_PER_YEAR) - 1)
         n_hi = max(0, math.ceil((last + mx.lead[m] - s) / _DAYS_PER_YEAR) + 1)
-        for n in range(n_lo, n_hi + 1):
-            sn = _shift_years(s, n)
-            idx.append(m), starts.append(sn), ends.append(sn + (e - s))
-    return np.array(idx, dtype=np.int64), np.array(starts), np.array(ends)
+        rows.extend((m, sn, sn + (e - s))
+                    for sn in (_shift_years(s, n) for n in range(n_lo, n_hi + 1)))
+    out = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return out[:, 0], out[:, 1], out[:, 2]
 
 
 def _kernel_matrix(mx: Matrices, h: Horizon) -> np.ndarray:
