@@ -11,7 +11,7 @@ CASE ?= belarus
 
 demo: $(VENV)/.installed ## Set up .venv, validate the default case and render its reports into reports/
 	@$(BIN)/strategy-kit validate $(CASE)
-	@$(BIN)/strategy-kit demo --case $(CASE)
+	@$(BIN)/python -m strategy_kit.demo $(CASE)
 
 test: $(VENV)/.installed-test ## Set up .venv with test tools (and chromium when root) and run the whole suite
 	@if [ ! -x /usr/bin/chromium ]; then \

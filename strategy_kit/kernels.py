@@ -7,6 +7,7 @@ IPC transport avoids port races between parallel runs (papermill#511) and ipyker
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from typing import Any
 
@@ -30,6 +31,10 @@ class IPCKernelManager(AsyncKernelManager):
     async def _async_start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
         env = dict(kw.pop("env", None) or os.environ)
         env.update(KERNEL_ENV)
+        # The kernel's own log lines ("KeyboardInterrupt caught in kernel" on shutdown, …)
+        # would mix with the command's output; errors in cells reach the notebook anyway.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_start_kernel(env=env, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]

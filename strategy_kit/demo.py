@@ -1,0 +1,50 @@
+"""``make demo``: check the default case, print its priorities and render its main reports.
+
+Run as ``python -m strategy_kit.demo [CASE]``. Renders the portfolio overview and, for each
+goal, the report on its top-priority audience, into ``reports/<case>/``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from . import config
+from .case import load_case
+from .errors import RunError, StrategyKitError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo; return the exit code (0 done, 2 bad input, 1 a run failed)."""
+    from .report import audience_job, overview_job, run_report
+    from .scoring import score_priority
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        case = load_case(args[0] if args else config.DEFAULT_CASE)
+        table = score_priority(case)
+        top = table[table["rank"] == 1]
+        click.secho(f"{case.title}: the top audience for each goal", bold=True)
+        cols = ["goal", "audience", "fit", "influence", "timing", "priority"]
+        click.echo(top[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        jobs = [overview_job(case)] + [audience_job(case, r.audience, r.goal)
+                                      for r in top.itertuples()]
+        click.echo(f"\nrendering {len(jobs)} reports into {config.REPORTS_DIR / case.name}/ …")
+        t0 = time.perf_counter()
+        for job in jobs:
+            click.echo(f"  {run_report(job)}")
+        click.echo(f"done in {time.perf_counter() - t0:.0f} s. Open any of these files in a "
+                   "browser; each is self-contained and works offline.")
+        return 0
+    except RunError as e:
+        click.secho(f"error: {e}", fg="red", err=True)
+        return 1
+    except StrategyKitError as e:
+        click.secho(f"error: {e}", fg="red", err=True)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
