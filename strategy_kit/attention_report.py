@@ -23,7 +23,7 @@ from .attention import load_attention, spike_half_lives
 from .case import Case, load_case
 from .display import esc, show_figure, show_html, show_table, show_text
 from .errors import BadParameterError
-from .sections import TOC_MARK
+from .display import TOC_MARK
 
 __all__ = [
     "AttentionStudy",

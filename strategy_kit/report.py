@@ -26,7 +26,7 @@ from . import __version__, config
 from .case import Case, load_case
 from .errors import RunError
 from .params import parse_days, parse_start
-from .sections import TOC_MARK
+from .display import TOC_MARK
 
 __all__ = ["ReportJob", "audience_job", "overview_job", "run_report", "export_html"]
 
@@ -177,6 +177,9 @@ def execute(job: ReportJob, executed: Path, **engine_kwargs: Any) -> nbformat.No
         return pm.execute_notebook(
             str(job.notebook), str(executed), parameters=dict(job.parameters),
             kernel_name=config.KERNEL_NAME, progress_bar=False, log_output=False,
+            # Saving the notebook after every cell rewrites megabytes of figures each time;
+            # the executed notebook is written once at the end (and kept on failure).
+            request_save_on_cell_execute=False,
             store_widget_state=False, **engine_kwargs,
         )
     except pm.PapermillExecutionError as e:

@@ -17,7 +17,7 @@ import pandas as pd
 from . import __version__, config, plots
 from .case import Case, load_case
 from .coverage import Coverage, plan_coverage
-from .display import esc, show_figure, show_html, show_list, show_table, show_text
+from .display import TOC_MARK, esc, show_figure, show_html, show_list, show_table, show_text
 from .params import parse_days, parse_start
 from .recommend import (
     Messages,
@@ -56,8 +56,6 @@ __all__ = [
 ]
 
 THRESHOLD = 0.5
-#: Where the exported report puts its table of contents: after the title and its lead.
-TOC_MARK = "<!--sk-toc-->"
 
 
 def _case(case: str | Path | Case) -> Case:
