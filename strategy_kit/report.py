@@ -24,9 +24,9 @@ import nbformat
 
 from . import __version__, config
 from .case import Case, load_case
+from .display import TOC_MARK
 from .errors import RunError
 from .params import parse_days, parse_start
-from .display import TOC_MARK
 
 __all__ = ["ReportJob", "audience_job", "overview_job", "run_report", "export_html"]
 
