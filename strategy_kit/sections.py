@@ -208,6 +208,7 @@ def show_when(s: AudienceStudy) -> None:
                                     threshold=THRESHOLD))
     cols = ["start", "end", "peak_date", "peak", "moment_names", "prepare_by"]
     show_table(s.windows[cols].rename(columns={"moment_names": "moments behind it",
+                                               "peak_date": "peak day",
                                                "prepare_by": "start preparing by"}),
                caption="Windows of opportunity",
                empty=f"No window with timing of at least {THRESHOLD} in this horizon.")
@@ -220,6 +221,10 @@ def show_how(s: AudienceStudy) -> None:
     show_table(f[cols].rename(columns={"moment_name": "tied to", "moment_date": "date",
                                        "prepare_by": "start preparing by"}),
                empty="No format in the case reaches this audience.")
+    late = f[(f["fit"] > 0) & (f["prepare_by"] < s.start)]
+    if not late.empty:
+        show_text([f"Already late: preparation for {len(late)} format(s) should have started "
+                   f"before {_date(s.start)}: " + ", ".join(late["name"]) + "."], css="sk-note")
     out = f[(f["moment"].astype(str) != "") & ~f["in_horizon"].astype(bool)]
     if not out.empty:
         show_text([f"{len(out)} format(s) are tied to a moment outside this horizon and score 0: "
@@ -239,7 +244,8 @@ def show_what_to_say(s: AudienceStudy) -> None:
     show_table(m.hooks[["interest_name", "hook"]].rename(columns={"interest_name": "interest"}))
     show_html("<p><b>Frames</b>, ranked by relevance to their interests (positive tone "
               "favoured).</p>")
-    show_table(m.frames[["name", "tone", "connects_to", "text", "score"]],
+    show_table(m.frames[["name", "tone", "connects_to", "text", "score"]].rename(
+                   columns={"connects_to": "connects to"}),
                empty="No frame in the case speaks to this audience's interests.")
     if m.warning:
         show_html(f'<p class="sk-warning">{esc(m.warning)}</p>')
