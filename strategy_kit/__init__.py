@@ -37,6 +37,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),
+    **dict.fromkeys(["Explorer", "ExplorerState", "launch_lab"], "widgets"),
     **dict.fromkeys(["show_figure", "show_html", "show_list", "show_table", "show_text"],
                     "display"),
     **dict.fromkeys(["AudienceStudy", "PortfolioStudy", "study_audience", "study_portfolio",

@@ -150,6 +150,19 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
     click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days))
 
 
+@cli.command()
+@click.argument("case", required=False)
+@_case_option
+@click.option("--port", type=int, help="the port on 127.0.0.1 (default: a free one)")
+@click.option("--open", "open_browser", is_flag=True, help="open the explorer in a browser")
+def explore(case: str | None, case_opt: str | None, port: int | None,
+            open_browser: bool) -> None:
+    """JupyterLab on 127.0.0.1 with the explorer open (Ctrl-C stops it)."""
+    from .widgets import launch_lab
+
+    launch_lab(_pick_case(case, case_opt), port=port, open_browser=open_browser)
+
+
 @cli.command(name="new-case")
 @click.argument("name")
 def new_case(name: str) -> None:
