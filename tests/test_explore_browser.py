@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 
 from strategy_kit import config
-from strategy_kit.widgets import CASE_ENV, NOTEBOOK, _wait_for_server, lab_command
+from strategy_kit.lab import CASE_ENV, NOTEBOOK, _wait_for_server, lab_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
