@@ -158,7 +158,7 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
 def explore(case: str | None, case_opt: str | None, port: int | None,
             open_browser: bool) -> None:
     """JupyterLab on 127.0.0.1 with the explorer open (Ctrl-C stops it)."""
-    from .widgets import launch_lab
+    from .lab import launch_lab
 
     launch_lab(_pick_case(case, case_opt), port=port, open_browser=open_browser)
 
