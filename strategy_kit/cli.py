@@ -111,11 +111,11 @@ def _out_option(f: Any) -> Any:
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
            out_dir: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
-    from .report import audience_job, run_report
+    from .report import audience_job, render_report
 
     job = audience_job(_pick_case(None, case_opt), audience, goal, start, days, out_dir)
     click.echo(f"rendering {job.title} …", err=True)
-    click.echo(run_report(job))
+    click.echo(render_report(job))
 
 
 @cli.command()
@@ -127,11 +127,11 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
              out_dir: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
-    from .report import overview_job, run_report
+    from .report import overview_job, render_report
 
     job = overview_job(_pick_case(None, case_opt), goal, start, days, out_dir)
     click.echo(f"rendering {job.title} …", err=True)
-    click.echo(run_report(job))
+    click.echo(render_report(job))
 
 
 @cli.command()
@@ -148,6 +148,26 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
     from .calendar import write_calendar
 
     click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days))
+
+
+@cli.command()
+@_case_option
+@click.option("--audiences", metavar="A,B", help="audience ids, comma-separated (default: all)")
+@click.option("--goals", metavar="G,H", help="goal ids, comma-separated (default: all)")
+@click.option("--workers", type=int, help="parallel workers (default: the number of CPUs)")
+@_out_option
+@click.option("--plan", metavar="RUNS.yaml", type=click.Path(dir_okay=False),
+              help="a YAML file of runs, for scheduled use")
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.pass_context
+def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
+          workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
+          days: int | None) -> None:
+    """Render many audience × goal reports in parallel, with an index page."""
+    from .batch import batch_main
+
+    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days))
 
 
 @cli.command()

@@ -95,9 +95,12 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
     if drivers_df is not None and not drivers_df.empty:
         _require(drivers_df, "drivers_df", ["date", "moment", "moment_name", "kind", "pressure"])
         _add_moments(fig, drivers_df, df)
-    fig.add_hline(y=threshold, line=dict(color=MUTED, dash="dash", width=1),
-                  annotation=dict(text=f"threshold {threshold:.2f}", font=dict(color=MUTED)),
-                  annotation_position="bottom right")
+    # Plain shapes and annotations: add_hline/add_vrect are slow (they copy the layout).
+    fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=threshold, y1=threshold,
+                  line=dict(color=MUTED, dash="dash", width=1))
+    fig.add_annotation(xref="paper", x=1, y=threshold, xanchor="right", yanchor="top",
+                       text=f"threshold {threshold:.2f}", font=dict(color=MUTED),
+                       showarrow=False)
     fig.update_yaxes(range=[0, 1.22], title_text="timing (share of attention, 0–1)",
                      tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
     dates, half_day = pd.to_datetime(df["date"]), pd.Timedelta(hours=12)
@@ -112,7 +115,8 @@ def _add_windows(fig: go.Figure, wins: pd.DataFrame) -> None:
         return
     start, end = pd.to_datetime(wins["start"]), pd.to_datetime(wins["end"])
     for x0, x1 in zip(start, end, strict=True):
-        fig.add_vrect(x0=x0, x1=x1 + pd.Timedelta(days=1), fillcolor=GOOD, opacity=0.14,
+        fig.add_shape(type="rect", yref="paper", y0=0, y1=1, x0=x0,
+                      x1=x1 + pd.Timedelta(days=1), fillcolor=GOOD, opacity=0.14,
                       line_width=0, layer="below")
     blank = pd.Series([None] * len(wins), index=wins.index)
     fig.add_trace(go.Scatter(
@@ -356,7 +360,8 @@ def _add_spikes(fig: go.Figure, spikes: pd.DataFrame, series: pd.DataFrame,
     y = y.astype(float)
     if {"start", "end"} <= set(sp.columns):
         for x0, x1 in zip(pd.to_datetime(sp["start"]), pd.to_datetime(sp["end"]), strict=True):
-            fig.add_vrect(x0=x0, x1=x1 + pd.Timedelta(days=1), fillcolor=WARN, opacity=0.08,
+            fig.add_shape(type="rect", yref="paper", y0=0, y1=1, x0=x0,
+                          x1=x1 + pd.Timedelta(days=1), fillcolor=WARN, opacity=0.08,
                           line_width=0, layer="below")
     nan = pd.Series([np.nan] * len(sp))
     ratio, half_life = sp.get("peak_ratio", nan), sp.get("half_life_days", nan)
