@@ -478,6 +478,12 @@ def _hash(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+#: Cases already validated in this process, by folder and content hash (a case is immutable,
+#: so handing out the same object is safe; any change to a file changes the hash).
+_LOADED: dict[tuple[Path, str], Case] = {}
+_LOADED_MAX = 8
+
+
 def _iter_tables() -> Iterator[Table]:
     return iter(TABLES.values())
 
@@ -503,6 +509,10 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         The case has problems; the error lists every one (file, row, column, value, allowed).
     """
     path = resolve_case_path(name_or_path)
+    digest = _hash(path)
+    cached = _LOADED.get((path, digest))
+    if cached is not None:  # the same files: the same immutable case
+        return cached
     problems: list[Problem] = []
     settings = _case_settings(path, problems)
     guidance = _guidance(path, problems)
@@ -518,7 +528,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     tables = {name: _typed(TABLES[name], df) for name, df in raw.items()}
     for table in _iter_tables():
         tables.setdefault(table.name, _empty(table))
-    return Case(
+    case = Case(
         name=path.name,
         path=path,
         title=settings["title"],
@@ -526,6 +536,10 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         horizon_days=settings["horizon_days"],
         weights=MappingProxyType(settings["weights"]),
         guidance=MappingProxyType(guidance),
-        data_hash=_hash(path),
+        data_hash=digest,
         _tables=MappingProxyType(tables),
     )
+    _LOADED[(path, digest)] = case
+    while len(_LOADED) > _LOADED_MAX:
+        _LOADED.pop(next(iter(_LOADED)))
+    return case

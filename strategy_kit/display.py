@@ -26,6 +26,7 @@ __all__ = ["esc", "figure_bundle", "show_figure", "show_html", "show_list", "sho
 TOC_MARK = "<!--sk-toc-->"
 
 _ids = itertools.count(1)
+_CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def esc(value: object) -> str:
@@ -35,15 +36,21 @@ def esc(value: object) -> str:
 
 def figure_bundle(fig: go.Figure) -> dict[str, object]:
     """The mime bundle of a figure: Plotly JSON for JupyterLab, HTML for the export."""
-    div = fig.to_html(
-        include_plotlyjs=False,
-        full_html=False,
-        div_id=f"sk-fig-{next(_ids)}",
-        config={"displaylogo": False, "responsive": True},
+    # Serialized once: the figure holds numpy arrays and dates that the kernel cannot send
+    # as they are, and the same JSON feeds both parts of the bundle.
+    text = fig.to_json(validate=False)
+    div_id = f"sk-fig-{next(_ids)}"
+    height = fig.layout.height or 450
+    # "</" cannot end the script early: JSON allows "\/" for "/" (case text is also escaped).
+    script_json = text.replace("</", "<\\/")
+    div = (
+        f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}px; width:100%;">'
+        f'</div><script type="text/javascript">(function () {{ var f = {script_json}; '
+        f'if (document.getElementById("{div_id}")) {{ Plotly.newPlot("{div_id}", f.data, '
+        f"f.layout, {json.dumps(_CONFIG)}); }} }})();</script>"
     )
     return {
-        # via JSON: the figure holds numpy arrays and dates that the kernel cannot send as is
-        "application/vnd.plotly.v1+json": json.loads(fig.to_json(validate=False)),
+        "application/vnd.plotly.v1+json": json.loads(text),
         "text/html": f'<div class="sk-figure">{div}</div>',
         "text/plain": f"<Figure: {esc(fig.layout.title.text or 'untitled')}>",
     }

@@ -240,6 +240,11 @@ def render_report(job: ReportJob) -> Path:
     def connect() -> None:
         try:
             session.connect()
+            # Validate the case in the kernel too, now: the notebook's load_case is then a
+            # cache hit (case.py keeps validated cases by content hash).
+            if "case" in job.parameters:
+                case = str(job.parameters["case"])
+                session._run(f"__import__('strategy_kit').load_case({case!r})", 60)
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
 
