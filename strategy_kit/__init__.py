@@ -15,7 +15,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-from .case import Case, list_cases, load_case
 from .errors import (
     BadParameterError,
     CaseError,
@@ -28,6 +27,8 @@ from .errors import (
 
 #: Public names imported on first use, and the module each lives in.
 _LAZY: dict[str, str] = {
+    **dict.fromkeys(["Case", "load_case"], "case"),
+    **dict.fromkeys(["list_cases"], "precheck"),
     **dict.fromkeys(["score_fit", "score_contributions", "score_priority"], "scoring"),
     **dict.fromkeys(["score_timing", "attention_drivers", "find_windows"], "timing"),
     **dict.fromkeys(["recommend_formats", "recommend_allies", "recommend_portfolio_allies",
@@ -53,7 +54,6 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "BadParameterError",
-    "Case",
     "CaseError",
     "CaseNotFoundError",
     "Problem",
@@ -61,8 +61,6 @@ __all__ = [
     "StrategyKitError",
     "UnknownChoiceError",
     "__version__",
-    "list_cases",
-    "load_case",
     *_LAZY,
 ]
 

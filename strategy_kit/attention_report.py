@@ -21,7 +21,8 @@ import pandas as pd
 from . import config, plots
 from .attention import load_attention, spike_half_lives
 from .case import Case, load_case
-from .display import TOC_MARK, esc, show_figure, show_html, show_table, show_text
+from .config import TOC_MARK
+from .display import esc, show_figure, show_html, show_table, show_text
 from .errors import BadParameterError
 
 __all__ = [

@@ -16,7 +16,8 @@ import pandera.pandas as pa
 import yaml
 
 from . import config
-from .errors import CaseError, CaseNotFoundError, Problem, UnknownChoiceError, close_match
+from .errors import CaseError, Problem, UnknownChoiceError, close_match
+from .precheck import list_cases, resolve_case_path
 from .schema import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_WEIGHTS,
@@ -29,7 +30,7 @@ from .schema import (
     Table,
 )
 
-__all__ = ["Case", "load_case", "list_cases", "resolve_case_path"]
+__all__ = ["Case", "list_cases", "load_case", "resolve_case_path"]
 
 
 class _TableView:
@@ -109,25 +110,6 @@ class Case:
 
 
 # -- locating cases ---------------------------------------------------------------------------
-
-
-def list_cases(data_dir: Path | None = None) -> list[str]:
-    """Names of the case folders under ``data/``."""
-    base = Path(data_dir or config.DATA_DIR)
-    if not base.is_dir():
-        return []
-    return sorted(p.name for p in base.iterdir() if (p / "case.yaml").is_file())
-
-
-def resolve_case_path(name_or_path: str | Path) -> Path:
-    """Find a case: a folder path, or the name of a folder under ``data/``."""
-    p = Path(name_or_path).expanduser()
-    if p.is_dir():
-        return p.resolve()
-    under_data = config.DATA_DIR / str(name_or_path)
-    if under_data.is_dir():
-        return under_data.resolve()
-    raise CaseNotFoundError(str(name_or_path), list_cases())
 
 
 # -- reading files ----------------------------------------------------------------------------

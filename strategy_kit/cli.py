@@ -111,11 +111,11 @@ def _out_option(f: Any) -> Any:
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
            out_dir: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
-    from .report import audience_job, render_report
+    from .report import render_report
 
-    job = audience_job(_pick_case(None, case_opt), audience, goal, start, days, out_dir)
-    click.echo(f"rendering {job.title} …", err=True)
-    click.echo(render_report(job))
+    click.echo(f"rendering the report on {audience} for {goal} …", err=True)
+    click.echo(render_report("audience", _pick_case(None, case_opt), audience=audience,
+                             goal=goal, start=start, days=days, out_dir=out_dir))
 
 
 @cli.command()
@@ -127,11 +127,11 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
              out_dir: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
-    from .report import overview_job, render_report
+    from .report import render_report
 
-    job = overview_job(_pick_case(None, case_opt), goal, start, days, out_dir)
-    click.echo(f"rendering {job.title} …", err=True)
-    click.echo(render_report(job))
+    click.echo(f"rendering the overview for {goal or 'all goals'} …", err=True)
+    click.echo(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
+                             days=days, out_dir=out_dir))
 
 
 @cli.command()

@@ -16,3 +16,5 @@ METHOD_DOC = DOCS_DIR / "method.md"
 TEMPLATE_CASE_DIR = PACKAGE_DIR / "case_template"
 DEFAULT_CASE = "belarus"
 KERNEL_NAME = "python3"
+#: Where an exported report puts its table of contents: after the title and its lead.
+TOC_MARK = "<!--sk-toc-->"

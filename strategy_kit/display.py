@@ -22,8 +22,6 @@ from IPython.display import display
 __all__ = ["esc", "figure_bundle", "show_figure", "show_html", "show_list", "show_table",
            "show_text", "table_html"]
 
-#: Where the exported report puts its table of contents: after the title and its lead.
-TOC_MARK = "<!--sk-toc-->"
 
 _ids = itertools.count(1)
 _CONFIG = {"displaylogo": False, "responsive": True}

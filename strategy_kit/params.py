@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import BadParameterError
 
-DateLike = str | dt.date | pd.Timestamp | None
+if TYPE_CHECKING:  # pandas is imported only when a Timestamp is made
+    import pandas as pd
+
+#: A date parameter: ISO text, a date, or a pandas Timestamp (a datetime, so a date too).
+DateLike = str | dt.date | None
 
 
-def parse_start(value: DateLike, name: str = "start") -> pd.Timestamp:
-    """Return the planning start as a midnight Timestamp; empty or None means today."""
+def check_date(value: object, name: str = "start") -> dt.date:
+    """Return the date a parameter names; empty or None means today (standard library only)."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return pd.Timestamp(dt.date.today())
-    if isinstance(value, pd.Timestamp):
-        return value.normalize()
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
-        return pd.Timestamp(value).normalize()
+        return value
     if isinstance(value, str):
         try:
-            return pd.Timestamp(dt.date.fromisoformat(value.strip()))
+            return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
     raise BadParameterError(name, value, "a date written YYYY-MM-DD, for example 2026-01-15")
+
+
+def parse_start(value: object, name: str = "start") -> pd.Timestamp:
+    """Return the planning start as a midnight Timestamp; empty or None means today."""
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            raise BadParameterError(name, value, "a date written YYYY-MM-DD")
+        return value.normalize()
+    return pd.Timestamp(check_date(value, name))
 
 
 def parse_days(value: int | str | None, default: int, name: str = "days") -> int:

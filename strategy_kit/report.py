@@ -18,15 +18,17 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from . import __version__, config
-from .case import Case, load_case
-from .display import TOC_MARK
+from .config import TOC_MARK
 from .errors import RunError
 from .params import parse_days, parse_start
+
+if TYPE_CHECKING:
+    from .case import Case
 
 __all__ = ["ReportJob", "audience_job", "overview_job", "render_report", "run_report",
            "export_html"]
@@ -50,6 +52,8 @@ class ReportJob:
 
 
 def _common(case: str | Path | Case, start: object, days: object) -> tuple[Case, str, int]:
+    from .case import Case, load_case
+
     c = case if isinstance(case, Case) else load_case(case)
     return c, parse_start(start).date().isoformat(), parse_days(days, c.horizon_days)  # type: ignore[arg-type]
 
@@ -219,18 +223,24 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
 
 
 
-def render_report(job: ReportJob) -> Path:
-    """Run one report as fast as one process can: what ``strategy-kit report`` does.
+def render_report(kind: str, case: str | Path, *, audience: str | None = None,
+                  goal: str | None = None, start: object = None, days: object = None,
+                  out_dir: str | Path | None = None) -> Path:
+    """Check, run and export one report as fast as one process can (``strategy-kit report``).
 
-    The kernel is launched first and imports the kit in the background while this process
-    imports papermill and nbconvert and prepares the exporter; then the notebook runs on that
-    kernel through papermill (our ``strategy_kit_reuse`` engine) and is exported. The result is
-    the same as :func:`run_report`'s, about a second sooner.
+    ``kind`` is ``audience`` or ``overview``. The cheap checks run first (``precheck``: no
+    kernel starts on a bad parameter). Then the kernel is launched and imports the kit and
+    loads the case in the background, while this process validates the case in full, imports
+    papermill and nbconvert and prepares the exporter; a case that fails validation stops the
+    kernel (exit 2, nothing written). The notebook then runs on that kernel through papermill
+    (our ``strategy_kit_reuse`` engine) and is exported, as :func:`run_report` would.
     """
     import threading
 
     from .engine import ENGINE_NAME, KernelSession, reuse_engine
+    from .precheck import precheck_report
 
+    path = precheck_report(case, audience, goal, start, days)
     reuse_engine()  # registers the engine with papermill
     # One report, one kernel: nothing ran before it, so the kit need not be imported afresh.
     session = KernelSession(fresh=())
@@ -240,17 +250,18 @@ def render_report(job: ReportJob) -> Path:
     def connect() -> None:
         try:
             session.connect()
-            # Validate the case in the kernel too, now: the notebook's load_case is then a
-            # cache hit (case.py keeps validated cases by content hash).
-            if "case" in job.parameters:
-                case = str(job.parameters["case"])
-                session._run(f"__import__('strategy_kit').load_case({case!r})", 60)
+            # The notebook's load_case is then a cache hit (validated cases are kept by hash).
+            session._run(f"__import__('strategy_kit').load_case({str(path)!r})", 60)
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
 
     preparing = threading.Thread(target=connect, name="sk-kernel-start", daemon=True)
     preparing.start()
     try:
+        if kind == "audience":
+            job = audience_job(path, str(audience), str(goal), start, days, out_dir)
+        else:
+            job = overview_job(path, goal, start, days, out_dir)
         import papermill  # noqa: F401  (imported here, while the kernel starts)
 
         _exporter()

@@ -16,8 +16,9 @@ import pandas as pd
 
 from . import __version__, config, plots
 from .case import Case, load_case
+from .config import TOC_MARK
 from .coverage import Coverage, plan_coverage
-from .display import TOC_MARK, esc, show_figure, show_html, show_list, show_table, show_text
+from .display import esc, show_figure, show_html, show_list, show_table, show_text
 from .params import parse_days, parse_start
 from .recommend import (
     Messages,
