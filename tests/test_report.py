@@ -190,3 +190,17 @@ def test_report_job_parameters_are_json_safe() -> None:
     job = audience_job("belarus", "media", "end-terror", "2027-01-01", 30)
     assert json.loads(json.dumps(dict(job.parameters))) == dict(job.parameters)
     assert job.parameters["start"] == "2027-01-01" and job.parameters["days"] == 30
+
+
+def test_broken_case_is_bad_input_even_after_the_quick_checks(template_copy: Path,
+                                                              tmp_path: Path) -> None:
+    # ids, dates and the folder pass the cheap checks; the full validation then fails
+    p = template_copy / "audiences.csv"
+    p.write_text(p.read_text().replace("Decision makers,0.8", "Decision makers,8"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", "--case", str(template_copy), "--audience",
+                                      "lawmakers", "--goal", "release-prisoners", "--out",
+                                      str(out)])
+    assert result.exit_code == 2, result.output
+    assert "audiences.csv, row 2, column 'influence'" in result.output
+    assert not out.exists(), "nothing written"
