@@ -7,18 +7,18 @@ goal, the report on its top-priority audience, into ``reports/<case>/``.
 from __future__ import annotations
 
 import sys
-import time
 
 import click
 
 from . import config
 from .case import load_case
-from .errors import RunError, StrategyKitError
+from .errors import StrategyKitError
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; return the exit code (0 done, 2 bad input, 1 a run failed)."""
-    from .report import audience_job, overview_job, run_report
+    from .batch import run_batch
+    from .report import audience_job, overview_job
     from .scoring import score_priority
 
     args = sys.argv[1:] if argv is None else argv
@@ -32,15 +32,15 @@ def main(argv: list[str] | None = None) -> int:
         jobs = [overview_job(case)] + [audience_job(case, r.audience, r.goal)
                                       for r in top.itertuples()]
         click.echo(f"\nrendering {len(jobs)} reports into {config.REPORTS_DIR / case.name}/ …")
-        t0 = time.perf_counter()
-        for job in jobs:
-            click.echo(f"  {run_report(job)}")
-        click.echo(f"done in {time.perf_counter() - t0:.0f} s. Open any of these files in a "
-                   "browser; each is self-contained and works offline.")
-        return 0
-    except RunError as e:
-        click.secho(f"error: {e}", fg="red", err=True)
-        return 1
+        summary = run_batch(jobs)
+        click.echo(summary.text())
+        for r in summary.done:
+            click.echo(f"  {r.job.out}")
+        for index in summary.indexes:
+            click.secho(f"\nStart here: {index}", bold=True)
+        click.echo("Open it in a browser: every page is self-contained and works offline. "
+                   "More: strategy-kit batch renders every audience × goal.")
+        return summary.exit_code
     except StrategyKitError as e:
         click.secho(f"error: {e}", fg="red", err=True)
         return 2
