@@ -46,6 +46,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["AudienceStudy", "PortfolioStudy", "study_audience", "study_portfolio",
                      "show_title", "show_summary", "show_why", "show_when", "show_how",
                      "show_with_whom", "show_what_to_say", "show_plan_coverage",
+                     "show_measured", "show_portfolio_coverage",
                      "show_robustness", "show_open_questions", "show_method",
                      "show_provenance", "show_portfolio_title", "show_heatmap",
                      "show_influence_fit", "show_calendar", "show_ally_leverage",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from . import config, plots
 from .attention import load_attention, spike_half_lives
@@ -27,6 +28,9 @@ from .errors import BadParameterError
 
 __all__ = [
     "AttentionStudy",
+    "attention_files",
+    "attention_figure",
+    "markdown_paragraphs",
     "study_attention",
     "show_attention_title",
     "show_measured_attention",
@@ -63,7 +67,8 @@ class AttentionStudy:
         return {"case": self.case.name, "file": str(self.file)}
 
 
-def _attention_files(case: Case) -> list[Path]:
+def attention_files(case: Case) -> list[Path]:
+    """The measured-attention exports in the case's ``attention/`` folder, by name."""
     folder = case.path / ATTENTION_FOLDER
     if not folder.is_dir():
         return []
@@ -71,7 +76,7 @@ def _attention_files(case: Case) -> list[Path]:
 
 
 def _find_file(case: Case, file: str | Path) -> Path:
-    files = _attention_files(case)
+    files = attention_files(case)
     listed = ", ".join(p.name for p in files) or "none"
     where = f"{case.path.name}/{ATTENTION_FOLDER}/"
     if not str(file).strip():
@@ -178,7 +183,7 @@ def _pct(v: float) -> str:
     return "" if pd.isna(v) else f"{v:.2%}"
 
 
-def _markdown_paragraphs(text: str) -> list[str]:
+def markdown_paragraphs(text: str) -> list[str]:
     """A README as plain paragraphs: headings, emphasis and code marks removed."""
     paras, current = [], []
     for line in text.splitlines():
@@ -213,7 +218,7 @@ def show_attention_title(s: AttentionStudy) -> None:
         + f". {len(s.spikes)} spike(s) found.</p>{TOC_MARK}"
     )
     if s.readme:
-        show_text(["From the README beside the file:", *_markdown_paragraphs(s.readme)],
+        show_text(["From the README beside the file:", *markdown_paragraphs(s.readme)],
                   css="sk-note")
 
 
@@ -221,15 +226,23 @@ def _label(row: pd.Series) -> str:
     return str(row["moment_name"]) or NO_MOMENT
 
 
-def show_measured_attention(s: AttentionStudy) -> None:
-    """The daily share of coverage, with each spike marked by the moment behind it."""
+def attention_figure(s: AttentionStudy, modelled: pd.DataFrame | None = None) -> go.Figure:
+    """The measured share of coverage with its spikes, and optionally a modelled timing.
+
+    ``modelled`` is ``score_timing`` over the same days, drawn beside the measurement.
+    """
     sp = s.spikes
     # a spike no moment explains is labelled with its date: short labels overlap less
     marks = pd.DataFrame({"date": sp["peak_date"], "share": sp["peak_share"],
                           "name": [r["moment_name"] or f"{r['peak_date']:%-d %b %Y}"
                                    for _, r in sp.iterrows()]})
-    show_figure(plots.plot_measured_attention(
-        s.series, marks, title=f"Share of coverage, {s.file.name}"))
+    return plots.plot_measured_attention(s.series, marks, modelled_df=modelled,
+                                         title=f"Share of coverage, {s.file.name}")
+
+
+def show_measured_attention(s: AttentionStudy) -> None:
+    """The daily share of coverage, with each spike marked by the moment behind it."""
+    show_figure(attention_figure(s))
 
 
 def show_spikes(s: AttentionStudy) -> None:

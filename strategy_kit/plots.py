@@ -204,7 +204,8 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
         Audiences sorted by their mean value (best on top), goals as columns.
     """
     allowed = ["priority", "fit", "influence", "timing", "fit_part", "influence_part",
-               "timing_part", "rank"]
+               "timing_part", "rank", "p_top3"]
+    label = {"p_top3": "P(top 3)"}.get(value, value)
     if value not in allowed:
         raise BadParameterError("value", value, f"one of {', '.join(allowed)}")
     if title is None:
@@ -233,8 +234,8 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
         z=z, x=x, y=y, customdata=full, colorscale=SEQUENTIAL, reversescale=rank,
         zmin=1 if rank else 0, zmax=float(np.nanmax(z)) if rank else 1,
         texttemplate="%{z:.0f}" if rank else "%{z:.2f}", textfont=dict(size=12),
-        hovertemplate=f"%{{customdata}}<br>{value} %{{z:.2f}}<extra></extra>",
-        xgap=2, ygap=2, colorbar=dict(title=dict(text=value), thickness=14),
+        hovertemplate=f"%{{customdata}}<br>{label} %{{z:.2f}}<extra></extra>",
+        xgap=2, ygap=2, colorbar=dict(title=dict(text=label), thickness=14),
     ))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, tickangle=0)

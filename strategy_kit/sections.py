@@ -44,6 +44,8 @@ __all__ = [
     "show_with_whom",
     "show_what_to_say",
     "show_plan_coverage",
+    "show_measured",
+    "show_portfolio_coverage",
     "show_robustness",
     "show_open_questions",
     "show_method",
@@ -270,6 +272,36 @@ def show_plan_coverage(s: AudienceStudy) -> None:
                f"{len(outside)} action(s) fall outside every window."])
 
 
+def show_measured(s: AudienceStudy) -> None:
+    """Measured media attention (the case's attention/ folder) beside the modelled timing."""
+    from .attention_report import (
+        attention_figure,
+        attention_files,
+        markdown_paragraphs,
+        study_attention,
+    )
+
+    files = attention_files(s.case)
+    if not files:
+        show_text(["The case has no measured attention: put a Media Cloud or GDELT export in "
+                   "its attention/ folder to compare the model with real coverage "
+                   "(docs/attention.md)."], css="sk-note")
+        return
+    a = study_attention(s.case, files[0])
+    first, last = a.series["date"].min(), a.series["date"].max()
+    modelled = score_timing(s.case, start=first, days=(last - first).days + 1,
+                            audiences=[s.audience])
+    show_figure(attention_figure(a, modelled))
+    about = markdown_paragraphs(a.readme)[1:2]  # the paragraph under the README's title
+    if about:
+        show_text([f"About {files[0].name}: {about[0]}"], css="sk-note")
+    show_text([f"The dashed line is the timing the case's moments give {s.audience_name} over "
+               "the measured days. Spikes the model misses point to a moment missing from "
+               "moments.csv; a model that decays much slower or faster than the measured "
+               "spikes points to a half_life_days to adjust (notebooks/04-attention.ipynb "
+               "fits them)."])
+
+
 def show_robustness(s: AudienceStudy) -> None:
     """How stable the ranking is when every judgement (weight) is perturbed."""
     summ = s.robustness.summary
@@ -339,6 +371,7 @@ class PortfolioStudy:
     timing: pd.DataFrame
     allies: pd.DataFrame
     robustness: dict[str, Robustness]
+    coverage: Coverage
 
     @property
     def goals(self) -> list[str]:
@@ -373,7 +406,23 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
         timing=score_timing(c, start=t0, days=n),
         allies=allies,
         robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
+        coverage=_coverage_of(c, goals, t0, n),
     )
+
+
+def _coverage_of(case: Case, goals: list[str], start: pd.Timestamp, days: int) -> Coverage:
+    """Plan coverage over several goals: a window or action counts once, covered if any."""
+    parts = [plan_coverage(case, g, start=start, days=days, threshold=THRESHOLD) for g in goals]
+    windows = pd.concat([p.windows for p in parts], ignore_index=True)
+    actions = pd.concat([p.actions for p in parts], ignore_index=True)
+    if not windows.empty:
+        windows = (windows.groupby(["audience", "start", "end"], as_index=False, sort=False)
+                   .agg(peak=("peak", "max"),
+                        actions=("actions", lambda v: tuple(sorted({a for t in v for a in t}))),
+                        covered=("covered", "any")))
+    if not actions.empty:
+        actions = actions.drop_duplicates("action")
+    return Coverage(windows=windows, actions=actions)
 
 
 def show_portfolio_title(s: PortfolioStudy) -> None:
@@ -421,6 +470,21 @@ def show_ally_leverage(s: PortfolioStudy) -> None:
                empty="No ally in the case reaches any audience yet.")
 
 
+def show_portfolio_coverage(s: PortfolioStudy) -> None:
+    """Planned actions against the windows of each goal's top three audiences."""
+    if s.case.actions.empty:
+        show_text(["The case has no actions.csv: add planned actions to see which windows "
+                   "are covered."], css="sk-note")
+        return
+    cov = s.coverage
+    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=s.case.names("audience")))
+    gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows
+    outside = cov.actions[~cov.actions["in_window"]] if not cov.actions.empty else cov.actions
+    show_text([f"{len(gaps)} of {len(cov.windows)} window(s) of the top audiences have no "
+               f"planned action (gaps); {len(outside)} of {len(cov.actions)} action(s) fall "
+               "outside every window of their audience."])
+
+
 def show_rank_stability(s: PortfolioStudy) -> None:
     """How stable each goal's ranking is under perturbed weights."""
     if len(s.robustness) == 1:
@@ -429,8 +493,8 @@ def show_rank_stability(s: PortfolioStudy) -> None:
         return
     top3 = pd.concat([r.summary.assign(goal=g) for g, r in s.robustness.items()])
     names = s.case.names("goal")
-    grid = top3.assign(goal_name=top3["goal"].map(names), priority=top3["p_top3"])
-    show_figure(plots.plot_heatmap(grid, value="priority",
+    grid = top3.assign(goal_name=top3["goal"].map(names))
+    show_figure(plots.plot_heatmap(grid, value="p_top3",
                                    title="Chance of staying in the top three, per goal"))
     fragile = top3[top3["fragile"]]
     show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "

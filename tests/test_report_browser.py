@@ -37,7 +37,7 @@ def open_report(browser, path: Path, shot: Path):
     return page, requests, errors
 
 
-@pytest.mark.parametrize(("which", "figures"), [("audience", 5), ("overview", 4)])
+@pytest.mark.parametrize(("which", "figures"), [("audience", 6), ("overview", 5)])
 def test_report_renders_offline(browser, rendered, tmp_path: Path, which: str,
                                 figures: int) -> None:
     page, requests, errors = open_report(browser, rendered[which], tmp_path / f"{which}.png")
