@@ -186,6 +186,7 @@ def test_goal_with_no_interests(edit) -> None:
     path = edit("goal_interests.csv", "security,0.3", "security,0")
     expected = ("goals.csv, row 2, column 'id': goal 'release-prisoners' has no interests")
     assert any(expected in p for p in problems_of(path))
+    cli_rejects(path, expected)
 
 
 def test_missing_file(template_copy: Path) -> None:
@@ -200,6 +201,7 @@ def test_empty_table(template_copy: Path) -> None:
     (template_copy / "allies.csv").write_text("id,name,kind,description,source\n")
     found = problems_of(template_copy)
     assert "allies.csv: the table has no rows; allowed: at least one row" in found
+    cli_rejects(template_copy, "allies.csv: the table has no rows")
 
 
 def test_not_utf8(template_copy: Path) -> None:
@@ -209,6 +211,7 @@ def test_not_utf8(template_copy: Path) -> None:
     found = problems_of(template_copy)
     assert ("audiences.csv, row 3: the file is not UTF-8 text (byte 0xfc on line 3); "
             "allowed: UTF-8; in a spreadsheet, save as 'CSV UTF-8'") in found
+    cli_rejects(template_copy, "audiences.csv, row 3: the file is not UTF-8 text")
 
 
 def test_semicolon_delimited(template_copy: Path) -> None:
@@ -219,6 +222,7 @@ def test_semicolon_delimited(template_copy: Path) -> None:
         "interests.csv, row 1: the columns are separated by ';', as some spreadsheets save CSV"
         in x for x in found
     ), found
+    cli_rejects(template_copy, "separated by ';'")
 
 
 def test_every_problem_is_collected(edit) -> None:
