@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from collections.abc import Iterator, Mapping
@@ -132,6 +133,17 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
+def _rows_too_wide(text: str) -> list[tuple[int, int, int]]:
+    """(row, values, columns) of each row with more values than the header has columns."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    out = []
+    for row in reader:
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            out.append((reader.line_num, len(row), len(header)))
+    return out
+
+
 def _read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
     if not path.is_file():
         if not table.optional_file:
@@ -139,6 +151,14 @@ def _read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame
         return None
     text = _decode(path, problems)
     if text is None:
+        return None
+    too_wide = _rows_too_wide(text)
+    for line, saw, n in too_wide:
+        problems.append(Problem(
+            path.name, f"this row has {saw} values but the header has {n} columns", row=line,
+            allowed="one value per column: write decimals with a point (0.5, not 0,5) and "
+                    "put text that contains commas in double quotes"))
+    if too_wide:  # pandas would shift the columns silently
         return None
     try:
         df = pd.read_csv(
@@ -217,7 +237,7 @@ def _checks(col: Col) -> list[pa.Check]:
                 allowing_blank(lambda s: _is_number(s, 1e-9), "a number of days greater than 0")
             ]
         case "date":
-            return [allowing_blank(_is_date, "a date written YYYY-MM-DD")]
+            return [allowing_blank(_is_date, "a date that exists, written YYYY-MM-DD")]
         case "enum":
             allowed = ", ".join(col.values)
             return [allowing_blank(lambda s: s.isin(col.values), f"one of {allowed}")]

@@ -79,7 +79,7 @@ def list_(case: str | None, case_opt: str | None) -> None:
 @_case_option
 @click.option("--goal", help="one goal id (default: every goal)")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--csv", "as_csv", is_flag=True, help="print CSV instead of a table")
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool) -> None:
@@ -106,14 +106,13 @@ def _out_option(f: Any) -> Any:
 @click.option("--goal", required=True, help="a goal id")
 @_case_option
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
            out_dir: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .report import render_report
 
-    click.echo(f"rendering the report on {audience} for {goal} …", err=True)
     click.echo(render_report("audience", _pick_case(None, case_opt), audience=audience,
                              goal=goal, start=start, days=days, out_dir=out_dir))
 
@@ -122,14 +121,13 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 @_case_option
 @click.option("--goal", help="a goal id (default: all goals)")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
              out_dir: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .report import render_report
 
-    click.echo(f"rendering the overview for {goal or 'all goals'} …", err=True)
     click.echo(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
                              days=days, out_dir=out_dir))
 
@@ -139,7 +137,7 @@ def overview(case_opt: str | None, goal: str | None, start: str | None, days: in
 @click.option("--goal", help="a goal id (default: the audience's best-fitting goal)")
 @_case_option
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
 def calendar(audience: str, goal: str | None, case_opt: str | None, start: str | None,
@@ -159,7 +157,7 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
 @click.option("--plan", metavar="RUNS.yaml", type=click.Path(dir_okay=False),
               help="a YAML file of runs, for scheduled use")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default: the case's)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.pass_context
 def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
           workers: int | None, out_dir: str | None, plan: str | None, start: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from .errors import BadParameterError
@@ -12,6 +13,9 @@ if TYPE_CHECKING:  # pandas is imported only when a Timestamp is made
 
 #: A date parameter: ISO text, a date, or a pandas Timestamp (a datetime, so a date too).
 DateLike = str | dt.date | None
+
+
+_DAYS = "a whole number of days from 1 to 3660 (0 or empty: the case's horizon)"
 
 
 def check_date(value: object, name: str = "start") -> dt.date:
@@ -27,6 +31,8 @@ def check_date(value: object, name: str = "start") -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        raise BadParameterError(name, value, "a date that exists in the calendar, YYYY-MM-DD")
     raise BadParameterError(name, value, "a date written YYYY-MM-DD, for example 2026-01-15")
 
 
@@ -50,7 +56,7 @@ def parse_days(value: int | str | None, default: int, name: str = "days") -> int
         if str(value).strip() != str(days) and not isinstance(value, int):
             raise ValueError
     except (TypeError, ValueError):
-        raise BadParameterError(name, value, "a whole number of days from 1 to 3660") from None
+        raise BadParameterError(name, value, _DAYS) from None
     if not 1 <= days <= 3660:
-        raise BadParameterError(name, value, "a whole number of days from 1 to 3660")
+        raise BadParameterError(name, value, _DAYS)
     return days

@@ -148,7 +148,10 @@ def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, s
 
 def _footer(job: ReportJob) -> list[tuple[str, str]]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    params = json.dumps(dict(job.parameters), ensure_ascii=False)
+    # The case by its folder's name: a report is sent around, the sender's paths stay home.
+    shown = {**job.parameters, **({"case": Path(str(job.parameters["case"])).name}
+                                  if "case" in job.parameters else {})}
+    params = json.dumps(shown, ensure_ascii=False)
     return [("Case", job.case_title), ("Data hash", job.data_hash),
             ("strategy-kit", __version__), ("Parameters", params), ("Generated", now)]
 

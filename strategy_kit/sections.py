@@ -224,7 +224,9 @@ def show_how(s: AudienceStudy) -> None:
     show_table(f[cols].rename(columns={"moment_name": "tied to", "moment_date": "date",
                                        "prepare_by": "start preparing by"}),
                empty="No format in the case reaches this audience.")
-    late = f[(f["fit"] > 0) & (f["prepare_by"] < s.start)]
+    # "Late" only where there is a date to be late for: a tied moment, or a window.
+    dated = (f["moment"].astype(str) != "") | (not s.windows.empty)
+    late = f[(f["fit"] > 0) & dated & (f["prepare_by"] < s.start)]
     if not late.empty:
         show_text([f"Already late: preparation for {len(late)} format(s) should have started "
                    f"before {_date(s.start)}: " + ", ".join(late["name"]) + "."], css="sk-note")
@@ -253,8 +255,8 @@ def show_what_to_say(s: AudienceStudy) -> None:
     if m.warning:
         show_html(f'<p class="sk-warning">{esc(m.warning)}</p>')
     else:
-        show_text([f"Tone check: {m.negative_share:.0%} of the recommended frames are negative."],
-                  css="sk-note")
+        show_text([f"Tone check: negative frames carry {m.negative_share:.0%} of the "
+                   "recommended frames' score (a warning shows above one half)."], css="sk-note")
 
 
 def show_plan_coverage(s: AudienceStudy) -> None:
@@ -340,19 +342,21 @@ def show_method(s: AudienceStudy | PortfolioStudy) -> None:
     if not path.is_file():
         show_text([f"The method is documented in docs/method.md of strategy-kit {__version__}."])
         return
-    text = path.read_text(encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]  # its title: the report's section heading says "Method" already
     # Demote headings so that the method does not compete with the report's sections.
-    text = "\n".join("##" + ln if ln.startswith("#") else ln for ln in text.splitlines())
+    text = "\n".join("##" + ln if ln.startswith("#") else ln for ln in lines)
     display(Markdown(text))
 
 
 def show_provenance(s: AudienceStudy | PortfolioStudy) -> None:
     """Where the numbers come from: case, data hash, kit version, parameters, time."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    rows = pd.DataFrame({"": ["case", "case folder", "data hash", "strategy-kit", "parameters",
-                              "generated"],
-                         " ": [s.case.title, s.case.path.name, s.case.data_hash, __version__,
-                               json.dumps(s.parameters), now]})
+    rows = pd.DataFrame({"item": ["case", "case folder", "data hash", "strategy-kit",
+                                  "parameters", "generated"],
+                         "value": [s.case.title, s.case.path.name, s.case.data_hash, __version__,
+                                   json.dumps(s.parameters), now]})
     show_table(rows)
 
 

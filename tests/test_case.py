@@ -98,7 +98,7 @@ BAD = [
     pytest.param(
         "moments.csv", "2025-02-14,2025-02-16", "2025-02-30,",
         "moments.csv, row 3, column 'start': bad value (got '2025-02-30'); "
-        "allowed: a date written YYYY-MM-DD",
+        "allowed: a date that exists, written YYYY-MM-DD",
         id="bad date",
     ),
     pytest.param(
@@ -223,6 +223,15 @@ def test_semicolon_delimited(template_copy: Path) -> None:
         in x for x in found
     ), found
     cli_rejects(template_copy, "separated by ';'")
+
+
+def test_decimal_comma_names_the_row(edit) -> None:
+    path = edit("audiences.csv", "Decision makers,0.8", "Decision makers,0,8")
+    found = problems_of(path)
+    assert ("audiences.csv, row 2: this row has 7 values but the header has 6 columns; "
+            "allowed: one value per column: write decimals with a point (0.5, not 0,5) and put "
+            "text that contains commas in double quotes") in found, found
+    cli_rejects(path, "write decimals with a point")
 
 
 def test_every_problem_is_collected(edit) -> None:

@@ -140,7 +140,7 @@ BAD_ARGS = [
     (["--audience", "media", "--goal", "end-teror"],
      "unknown goal 'end-teror'; did you mean 'end-terror'?"),
     (["--audience", "media", "--goal", "end-terror", "--start", "2027-13-01"],
-     "bad start '2027-13-01': expected a date written YYYY-MM-DD"),
+     "bad start '2027-13-01': expected a date that exists in the calendar, YYYY-MM-DD"),
     (["--audience", "media", "--goal", "end-terror", "--case", "belarsu"],
      "no case 'belarsu'"),
     (["--audience", "media", "--goal", "end-terror", "--days", "-3"], "bad days '-3'"),
