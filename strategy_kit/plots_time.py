@@ -103,6 +103,8 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
                        showarrow=False)
     fig.update_yaxes(range=[0, 1.22], title_text="timing (share of attention, 0–1)",
                      tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
+    # Room on the right for the labels of moments at the end of the horizon.
+    fig.update_layout(margin_r=110)
     dates, half_day = pd.to_datetime(df["date"]), pd.Timedelta(hours=12)
     fig.update_xaxes(title_text=None, showgrid=False,
                      range=[dates.min() - half_day, dates.max() + half_day])

@@ -456,7 +456,9 @@ def _best_goal_rows(s: PortfolioStudy) -> pd.DataFrame:
 def show_influence_fit(s: PortfolioStudy) -> None:
     """The influence–fit grid (power–interest grid, quantified), on each audience's best goal."""
     rows = _best_goal_rows(s)
-    show_figure(plots.plot_influence_fit(rows.assign(goal="best goal")))
+    title = ("Influence–fit grid, each audience on its best goal" if s.goal == "all"
+             else "Influence–fit grid")
+    show_figure(plots.plot_influence_fit(rows.assign(goal="best goal"), title=title))
     cols = ["audience_name", "group", "goal_name", "fit", "influence", "timing", "priority"]
     show_table(rows[cols].rename(columns={"audience_name": "audience", "goal_name": "best goal"})
                if s.goal == "all" else rows[cols].drop(columns="goal_name")
