@@ -716,13 +716,38 @@ def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
     return rows
 
 
+def _earlier_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
+    """Reports already in the folder from earlier runs, listed too.
+
+    The index then stays the way into every report of the case (the overview of ``make demo``,
+    other goals…), not only into the last batch's.
+    """
+    import html
+    import re
+
+    folder = results[0].job.out.parent
+    ours = {r.job.out.name for r in results}
+    rows = []
+    for p in sorted(folder.glob("*.html")):
+        if p.name in ours or p.name == "index.html":
+            continue
+        with p.open(encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+        found = re.search(r"<title>(.*?)</title>", head, re.S)
+        title = html.unescape(found.group(1).strip()) if found else p.stem
+        rows.append({"title": title, "status": "earlier", "error": None, "cell": None,
+                     "seconds": None, "start": None, "days": None, "href": p.name,
+                     "log": None})
+    return rows
+
+
 def render_index(results: Sequence[BatchResult], generated: dt.datetime | None = None) -> str:
     """The index page of one folder of reports: self-contained, escaped, sortable."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    rows = _index_rows(results)
+    rows = _index_rows(results) + _earlier_rows(results)
     first = results[0].job
     horizons = {(r["start"], r["days"]) for r in rows}
     counts = {s: sum(r["status"] == s for r in rows) for s in ("done", "failed", "not run")}

@@ -462,3 +462,17 @@ def test_interrupt_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "not run" in index
     assert index.count("<a href=") >= len(done)
+
+
+def test_index_also_lists_reports_of_earlier_runs(tmp_path: Path) -> None:
+    from strategy_kit.batch import BatchResult, render_index
+
+    job = audience_job("belarus", "media", "end-terror", START, None, tmp_path)
+    job.out.parent.mkdir(parents=True)
+    job.out.write_text("<html><head><title>Media — End terror</title></head></html>")
+    earlier = job.out.parent / "overview--all.html"
+    earlier.write_text("<html><head><title>Portfolio overview &amp; more</title></head></html>")
+    page = render_index([BatchResult(job=job, status="done", seconds=1.0)])
+    assert 'href="overview--all.html"' in page
+    assert "Portfolio overview &amp; more" in page  # escaped once, as in the report's title
+    assert page.count('href="media--end-terror.html"') == 1
