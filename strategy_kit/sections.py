@@ -190,6 +190,11 @@ def show_summary(s: AudienceStudy) -> None:
         "<p><b>Top three moves</b></p>"
     )
     show_list(_moves(s), ordered=True)
+    if r["priority"] > 0 and r["fit_part"] < r["priority"] / 3:
+        show_text([f"Note: this priority comes mostly from influence and timing, which do not "
+                   f"depend on the goal; this goal itself serves little of what "
+                   f"{s.audience_name} care about (fit {r['fit']:.2f}). Lower the influence "
+                   "weight (case.yaml) to rank by fit."], css="sk-note")
     show_figure(plots.plot_priority(s.priority, title="Priority of every audience for this goal"))
 
 
@@ -503,5 +508,9 @@ def show_rank_stability(s: PortfolioStudy) -> None:
     show_figure(plots.plot_heatmap(grid, value="p_top3",
                                    title="Chance of staying in the top three, per goal"))
     fragile = top3[top3["fragile"]]
+    audiences = s.case.names("audience")
+    listed = "; ".join(f"{audiences[a]} for {names[g]}"
+                       for a, g in zip(fragile["audience"], fragile["goal"], strict=True))
     show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "
-               "weights moves them in or out of the top three."], css="sk-note")
+               f"weights moves them in or out of the top three" +
+               (f": {listed}." if listed else ".")], css="sk-note")
