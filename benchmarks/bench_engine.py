@@ -32,8 +32,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from strategy_kit import config  # noqa: E402
 import strategy_kit.case as case_module  # noqa: E402
+from strategy_kit import config  # noqa: E402
 from strategy_kit.case import Case, load_case  # noqa: E402
 from strategy_kit.recommend import (  # noqa: E402
     recommend_allies,
