@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-from types import MappingProxyType
-
-import pandas as pd
 import pytest
+from engine_helpers import (
+    START,
+    T,
+    tiny_case,  # noqa: F401  (the module-scoped "tiny" fixture)
+    with_tables,
+)
 
 from strategy_kit import config
 from strategy_kit.case import Case, load_case
 from strategy_kit.coverage import Coverage, plan_coverage
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
-
-TINY = Path(__file__).parent / "cases" / "tiny"
-START = "2025-01-01"
-T = pd.Timestamp
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Case:
-    return load_case(TINY)
-
-
-def with_tables(case: Case, **tables: pd.DataFrame) -> Case:
-    """The case with some tables replaced (a new Case object, so fresh matrices)."""
-    merged = dict(case._tables)
-    merged.update(tables)
-    return dataclasses.replace(case, _tables=MappingProxyType(merged))
 
 
 def test_coverage_by_hand(tiny: Case) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-from types import MappingProxyType
-
 import numpy as np
 import pandas as pd
 import pytest
+from engine_helpers import (
+    START,
+    tiny_case,  # noqa: F401  (the module-scoped "tiny" fixture)
+    with_tables,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,21 +20,6 @@ from strategy_kit.errors import BadParameterError, UnknownChoiceError
 from strategy_kit.robustness import Robustness, _candidate_days, score_robustness
 from strategy_kit.scoring import score_priority
 from strategy_kit.timing import breakpoints, kernels
-
-TINY = Path(__file__).parent / "cases" / "tiny"
-START = "2025-01-01"
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Case:
-    return load_case(TINY)
-
-
-def with_tables(case: Case, **tables: pd.DataFrame) -> Case:
-    """The case with some tables replaced (a new Case object, so fresh matrices)."""
-    merged = dict(case._tables)
-    merged.update(tables)
-    return dataclasses.replace(case, _tables=MappingProxyType(merged))
 
 
 def test_columns_and_bounds(tiny: Case) -> None:

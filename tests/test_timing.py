@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-from types import MappingProxyType
-
 import numpy as np
 import pandas as pd
 import pytest
+from engine_helpers import (
+    START,
+    tiny_case,  # noqa: F401  (the module-scoped "tiny" fixture)
+    with_tables,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategy_kit.case import Case, load_case
+from strategy_kit.case import Case
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
 from strategy_kit.timing import attention_drivers, find_windows, score_timing
-
-TINY = Path(__file__).parent / "cases" / "tiny"
-START = "2025-01-01"
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Case:
-    return load_case(TINY)
-
-
-def with_tables(case: Case, **tables: pd.DataFrame) -> Case:
-    """The case with some tables replaced (a new Case object, so fresh matrices)."""
-    merged = dict(case._tables)
-    merged.update(tables)
-    return dataclasses.replace(case, _tables=MappingProxyType(merged))
 
 
 def pressure(case: Case, audience: str, moment: str, day: str, start: str = START,
