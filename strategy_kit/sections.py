@@ -156,8 +156,11 @@ def _moves(s: AudienceStudy) -> list[str]:
     moves: list[str] = []
     if not s.windows.empty:
         w = s.windows.sort_values("peak", ascending=False).iloc[0]
+        late = w["prepare_by"] < s.start
+        prepare = (f"Start preparing now (it should have started on {_date(w['prepare_by'])})"
+                   if late else f"Prepare from {_date(w['prepare_by'])}")
         moves.append(
-            f"Prepare from {_date(w['prepare_by'])} for the window {_date(w['start'])} – "
+            f"{prepare} for the window {_date(w['start'])} – "
             f"{_date(w['end'])} (peak attention {w['peak']:.2f}, driven by "
             f"{_names_of(w['moment_names']) or 'several moments'})."
         )
