@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import config
+from ._startup import skip_slow_unused_imports
 from .errors import BadParameterError, Problem, StrategyKitError, close_match
 
 if TYPE_CHECKING:
@@ -35,18 +36,6 @@ TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 
 __all__ = ["BatchResult", "BatchSummary", "PlanError", "batch_main", "load_plan", "plan_jobs",
            "run_batch", "write_index"]
-
-
-#: jsonschema (imported by nbformat) builds rfc3987_syntax's grammar when it is importable: 0.8 s
-#: of CPU in every process, for "iri" format checks that nbformat never makes. The batch's own
-#: processes skip it (jsonschema treats it as not installed); kernels are not affected.
-_SLOW_UNUSED_IMPORTS = ("rfc3987_syntax",)
-
-
-def _skip_slow_unused_imports() -> None:
-    if "jsonschema" not in sys.modules:
-        for name in _SLOW_UNUSED_IMPORTS:
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 # -- choosing the reports ---------------------------------------------------------------------
@@ -331,7 +320,7 @@ def _worker_main(conn: Any, parent: int, execution_timeout: float | None) -> Non
     """A worker: one kernel, reports received one at a time on ``conn``, results sent back."""
     # Ctrl-C reaches the whole process group: the main process decides, then sends SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _skip_slow_unused_imports()
+    skip_slow_unused_imports()
 
     stop = threading.Event()
 
@@ -794,7 +783,7 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
     """
     import click
 
-    _skip_slow_unused_imports()
+    skip_slow_unused_imports()
     try:
         if workers is not None and workers < 1:
             raise BadParameterError("workers", workers, "a whole number of at least 1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -486,10 +486,6 @@ _LOADED: dict[tuple[Path, str], Case] = {}
 _LOADED_MAX = 8
 
 
-def _iter_tables() -> Iterator[Table]:
-    return iter(TABLES.values())
-
-
 def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     """Load and validate a case folder.
 
@@ -519,7 +515,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     settings = _case_settings(path, problems)
     guidance = _guidance(path, problems)
     raw: dict[str, pd.DataFrame] = {}
-    for table in _iter_tables():
+    for table in TABLES.values():
         df = _read_csv(path / table.file, table, problems)
         if df is not None:
             problems.extend(_column_problems(table, df))
@@ -528,7 +524,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     if problems:
         raise CaseError(path.name, problems)
     tables = {name: _typed(TABLES[name], df) for name, df in raw.items()}
-    for table in _iter_tables():
+    for table in TABLES.values():
         tables.setdefault(table.name, _empty(table))
     case = Case(
         name=path.name,

@@ -207,8 +207,7 @@ def new_case(name: str) -> None:
 
 def main() -> None:
     """Entry point of the ``strategy-kit`` console script."""
-    # jsonschema imports rfc3987_syntax, when installed, to check IRIs; it compiles a large
-    # grammar on import (0.7 s on every command that touches nbformat). No notebook schema
-    # uses that format, so the command line goes without it.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    from ._startup import skip_slow_unused_imports
+
+    skip_slow_unused_imports()
     cli(prog_name="strategy-kit")

@@ -19,8 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-__all__ = ["esc", "figure_bundle", "show_figure", "show_html", "show_list", "show_table",
-           "show_text", "table_html"]
+__all__ = ["cell_text", "esc", "figure_bundle", "show_figure", "show_html", "show_list",
+           "show_table", "show_text", "table_html"]
 
 
 _ids = itertools.count(1)
@@ -66,7 +66,7 @@ def table_html(df: pd.DataFrame, *, floats: str = "{:.2f}", caption: str | None 
     rows = []
     for rec in df.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="{kinds[c]}">{esc(_cell(v, floats))}</td>'
+            f'<td class="{kinds[c]}">{esc(cell_text(v, floats))}</td>'
             for c, v in zip(df.columns, rec, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -85,7 +85,8 @@ def _kind(s: pd.Series) -> str:
     return "txt"
 
 
-def _cell(v: object, floats: str = "{:.2f}") -> str:
+def cell_text(v: object, floats: str = "{:.2f}") -> str:
+    """A value as a table shows it: tuples joined, dates as YYYY-MM-DD, floats rounded."""
     if isinstance(v, tuple | list):
         return ", ".join(map(str, v))
     if v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):

@@ -332,6 +332,10 @@ class KernelSession:
 
     # -- messages ---------------------------------------------------------------------------
 
+    def run(self, code: str, timeout: float = 60.0) -> None:
+        """Run code silently on the kernel (no history, no output); raise if it fails."""
+        self._run(code, timeout)
+
     def _run(self, code: str, timeout: float) -> None:
         self._reply(self.kc.execute(code, silent=True, store_history=False), timeout)
 

@@ -254,7 +254,7 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
         try:
             session.connect()
             # The notebook's load_case is then a cache hit (validated cases are kept by hash).
-            session._run(f"__import__('strategy_kit').load_case({str(path)!r})", 60)
+            session.run(f"__import__('strategy_kit').load_case({str(path)!r})")
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
 

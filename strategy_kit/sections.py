@@ -18,7 +18,7 @@ from . import __version__, config, plots
 from .case import Case, load_case
 from .config import TOC_MARK
 from .coverage import Coverage, plan_coverage
-from .display import esc, show_figure, show_html, show_list, show_table, show_text
+from .display import cell_text, esc, show_figure, show_html, show_list, show_table, show_text
 from .params import parse_days, parse_start
 from .recommend import (
     Messages,
@@ -63,10 +63,6 @@ THRESHOLD = 0.5
 
 def _case(case: str | Path | Case) -> Case:
     return case if isinstance(case, Case) else load_case(case)
-
-
-def _names_of(v: object) -> str:
-    return ", ".join(map(str, v)) if isinstance(v, tuple | list) else str(v or "")
 
 
 def _date(v: object) -> str:
@@ -162,7 +158,7 @@ def _moves(s: AudienceStudy) -> list[str]:
         moves.append(
             f"{prepare} for the window {_date(w['start'])} – "
             f"{_date(w['end'])} (peak attention {w['peak']:.2f}, driven by "
-            f"{_names_of(w['moment_names']) or 'several moments'})."
+            f"{cell_text(w['moment_names']) or 'several moments'})."
         )
     else:
         moves.append(f"No window of opportunity above {THRESHOLD:.1f} in this horizon: build "
@@ -269,17 +265,21 @@ def show_what_to_say(s: AudienceStudy) -> None:
 
 def show_plan_coverage(s: AudienceStudy) -> None:
     """Planned actions (actions.csv) against the windows of the top audiences."""
-    cov = s.coverage
-    if s.case.actions.empty:
+    _show_coverage(s.case, s.coverage)
+
+
+def _show_coverage(case: Case, cov: Coverage) -> None:
+    """The coverage chart and its counts (shared by the audience report and the overview)."""
+    if case.actions.empty:
         show_text(["The case has no actions.csv: add planned actions to see which windows "
                    "are covered."], css="sk-note")
         return
-    names = s.case.names("audience")
-    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=names))
-    gaps = cov.windows[~cov.windows["covered"]]
-    outside = cov.actions[~cov.actions["in_window"]]
-    show_text([f"{len(gaps)} window(s) of the top audiences have no planned action; "
-               f"{len(outside)} action(s) fall outside every window."])
+    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience")))
+    gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows
+    outside = cov.actions[~cov.actions["in_window"]] if not cov.actions.empty else cov.actions
+    show_text([f"{len(gaps)} of {len(cov.windows)} window(s) of the top audiences have no "
+               f"planned action (gaps); {len(outside)} of {len(cov.actions)} action(s) fall "
+               "outside every window of their audience."])
 
 
 def show_measured(s: AudienceStudy) -> None:
@@ -486,17 +486,7 @@ def show_ally_leverage(s: PortfolioStudy) -> None:
 
 def show_portfolio_coverage(s: PortfolioStudy) -> None:
     """Planned actions against the windows of each goal's top three audiences."""
-    if s.case.actions.empty:
-        show_text(["The case has no actions.csv: add planned actions to see which windows "
-                   "are covered."], css="sk-note")
-        return
-    cov = s.coverage
-    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=s.case.names("audience")))
-    gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows
-    outside = cov.actions[~cov.actions["in_window"]] if not cov.actions.empty else cov.actions
-    show_text([f"{len(gaps)} of {len(cov.windows)} window(s) of the top audiences have no "
-               f"planned action (gaps); {len(outside)} of {len(cov.actions)} action(s) fall "
-               "outside every window of their audience."])
+    _show_coverage(s.case, s.coverage)
 
 
 def show_rank_stability(s: PortfolioStudy) -> None:
