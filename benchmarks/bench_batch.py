@@ -37,7 +37,7 @@ AUDIENCES = ["neighbour-governments", "key-governments", "international-organisa
 # interpreter: the timing includes its start and imports.
 DRIVER = """
 import sys
-from strategy_kit.batch import batch_main
+from strategy_kit.reports.batch import batch_main
 if __name__ == "__main__":
     sys.exit(batch_main({case!r}, {audiences!r}, {goals!r}, {workers!r}, {out!r}, None,
                         {start!r}, None))
@@ -67,7 +67,7 @@ def run_plain(out: Path, samples: int) -> tuple[float, list[float], float]:
     """Seconds a report for the papermill CLI + nbconvert CLI loop, and peak child memory."""
     import resource
 
-    from strategy_kit.report import AUDIENCE_NOTEBOOK, audience_job
+    from strategy_kit.reports.render import AUDIENCE_NOTEBOOK, audience_job
 
     out.mkdir(parents=True, exist_ok=True)
     times = []

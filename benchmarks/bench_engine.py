@@ -32,17 +32,17 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import strategy_kit.case as case_module  # noqa: E402
+import strategy_kit.case.load as case_module  # noqa: E402
 from strategy_kit import config  # noqa: E402
 from strategy_kit.case import Case, load_case  # noqa: E402
-from strategy_kit.recommend import (  # noqa: E402
+from strategy_kit.model.recommend import (  # noqa: E402
     recommend_allies,
     recommend_formats,
     recommend_messages,
 )
-from strategy_kit.robustness import score_robustness  # noqa: E402
-from strategy_kit.scoring import score_contributions, score_fit, score_priority  # noqa: E402
-from strategy_kit.timing import find_windows, score_timing  # noqa: E402
+from strategy_kit.model.robustness import score_robustness  # noqa: E402
+from strategy_kit.model.scoring import score_contributions, score_fit, score_priority  # noqa: E402
+from strategy_kit.model.timing import find_windows, score_timing  # noqa: E402
 
 START = "2026-01-01"
 

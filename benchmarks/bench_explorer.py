@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from strategy_kit import config, list_cases
-from strategy_kit.widgets import Explorer
+from strategy_kit.explorer.widgets import Explorer
 
 TARGET_MS = 100.0
 CHANGES = 50

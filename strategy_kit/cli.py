@@ -1,4 +1,4 @@
-"""The command line of DESIGN.md. Thin: each command calls one package function."""
+"""The command line of ``docs/cli.md``. Thin: each command calls one package function."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ CASE_HELP = "a case folder, or the name of a case under data/ (default: belarus)
 
 
 class _Group(click.Group):
-    """Turns the kit's errors into DESIGN.md's exit codes: 2 bad input, 1 a failed run."""
+    """Turns the kit's errors into the exit codes of docs/cli.md: 2 bad input, 1 a failed run."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -85,7 +85,7 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
            days: int | None, as_csv: bool) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
     from .case import load_case
-    from .scoring import score_priority
+    from .model.scoring import score_priority
 
     c = load_case(_pick_case(case, case_opt))
     table = score_priority(c, goal=goal, start=start, days=days)
@@ -111,7 +111,7 @@ def _out_option(f: Any) -> Any:
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
            out_dir: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
-    from .report import render_report
+    from .reports.render import render_report
 
     click.echo(render_report("audience", _pick_case(None, case_opt), audience=audience,
                              goal=goal, start=start, days=days, out_dir=out_dir))
@@ -126,7 +126,7 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
              out_dir: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
-    from .report import render_report
+    from .reports.render import render_report
 
     click.echo(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
                              days=days, out_dir=out_dir))
@@ -163,7 +163,7 @@ def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals
           workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
           days: int | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
-    from .batch import batch_main
+    from .reports.batch import batch_main
 
     ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days))
 
@@ -176,7 +176,7 @@ def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals
 def explore(case: str | None, case_opt: str | None, port: int | None,
             open_browser: bool) -> None:
     """JupyterLab on 127.0.0.1 with the explorer open (Ctrl-C stops it)."""
-    from .lab import launch_lab
+    from .explorer.lab import launch_lab
 
     launch_lab(_pick_case(case, case_opt), port=port, open_browser=open_browser)
 
@@ -188,7 +188,7 @@ def new_case(name: str) -> None:
     import re
 
     from .case import load_case
-    from .schema import ID_ALLOWED, ID_PATTERN
+    from .case.schema import ID_ALLOWED, ID_PATTERN
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
     if not re.fullmatch(ID_PATTERN, target.name):
@@ -207,7 +207,7 @@ def new_case(name: str) -> None:
 
 def main() -> None:
     """Entry point of the ``strategy-kit`` console script."""
-    from ._startup import skip_slow_unused_imports
+    from .reports.startup import skip_slow_unused_imports
 
     skip_slow_unused_imports()
     cli(prog_name="strategy-kit")

@@ -17,9 +17,9 @@ from .errors import StrategyKitError
 
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; return the exit code (0 done, 2 bad input, 1 a run failed)."""
-    from .batch import run_batch
-    from .report import audience_job, overview_job
-    from .scoring import score_priority
+    from .model.scoring import score_priority
+    from .reports.pool import run_batch
+    from .reports.render import audience_job, overview_job
 
     args = sys.argv[1:] if argv is None else argv
     try:

@@ -74,7 +74,7 @@ def hostile_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory, hostile_case: Path) -> dict[str, Path]:
     """The Belarus audience report, its overview and a report of the hostile case."""
-    from strategy_kit.report import audience_job, overview_job, run_report
+    from strategy_kit.reports.render import audience_job, overview_job, run_report
 
     out = tmp_path_factory.mktemp("reports")
     return {

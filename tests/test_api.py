@@ -18,8 +18,10 @@ def test_lazy_names_are_the_modules_public_names() -> None:
     for name, module in strategy_kit._LAZY.items():
         mod = importlib.import_module(f"strategy_kit.{module}")
         assert name in mod.__all__, f"{name} is not in strategy_kit.{module}.__all__"
-    sections = importlib.import_module("strategy_kit.sections")
-    assert set(sections.__all__) <= set(strategy_kit._LAZY)
+    for module in ("reports.audience", "reports.portfolio", "reports.sections"):
+        shown = {n for n in importlib.import_module(f"strategy_kit.{module}").__all__
+                 if n.startswith(("show_", "study_"))}
+        assert shown <= set(strategy_kit._LAZY), module
 
 
 def test_importing_the_package_does_not_import_plotting() -> None:

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from strategy_kit import load_case
 from strategy_kit.calendar import CALENDAR_COLUMNS, PRODID, calendar_events, write_calendar
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
-from strategy_kit.timing import find_windows
+from strategy_kit.model.timing import find_windows
 
 # Two years of the template case at a low threshold: four windows (Human Rights Day and the
 # summit, twice), so yearly moments and their occurrence years are exercised.

@@ -1,4 +1,4 @@
-"""The command line of DESIGN.md: output, exit codes, and nothing written on bad input."""
+"""The command line of docs/cli.md: output, exit codes, and nothing written on bad input."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from strategy_kit import config, load_case
 from strategy_kit.cli import cli
-from strategy_kit.scoring import score_priority
+from strategy_kit.model.scoring import score_priority
 
 
 def run(*args: str):

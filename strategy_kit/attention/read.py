@@ -1,0 +1,276 @@
+"""Read measured media attention: Media Cloud and GDELT exports, as a daily share of coverage.
+
+The method is described in ``docs/attention.md``; the section names in comments below refer to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import StrategyKitError
+
+__all__ = ["ACCEPTED_FORMATS", "AttentionFileError", "load_attention"]
+
+ACCEPTED_FORMATS = (
+    "Media Cloud counts over time 'date,count,total_count,ratio', or "
+    "GDELT DOC 2.0 timeline 'Date,Series,Value' (mode timelinevolraw with series "
+    "'Article Count' and 'Total Monitored Articles', or mode timelinevol with 'Volume Intensity')"
+)
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYY-MM-DDTHH:MM:SSZ, YYYYMMDD or YYYYMMDDHHMMSS"
+_SERIES = {"article count": "count", "total monitored articles": "total", "volume intensity": "vol"}
+_DASHED = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?Z?")
+_Rows = list[tuple[int, list[str]]]
+
+
+class AttentionFileError(StrategyKitError, ValueError):
+    """A media-attention export cannot be read; ``path`` and ``line`` say where."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        line: int | None,
+        message: str,
+        value: str | None = None,
+        allowed: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.value = value
+        self.allowed = allowed
+        where = self.path if line is None else f"{self.path}, line {line}"
+        text = f"{where}: {message}"
+        if value is not None:
+            text += f" (got '{value}')"
+        if allowed:
+            text += f"; allowed: {allowed}"
+        super().__init__(text)
+
+
+# --- reading (docs/attention.md, "How the kit normalises") -------------------------------------
+
+
+def load_attention(path: str | Path) -> pd.DataFrame:
+    """Read a Media Cloud or GDELT export as a daily share-of-coverage series.
+
+    The format is detected from the header. Rows finer than a day (GDELT's 15-minute steps)
+    are added up per day. Missing days and days with no known total get the share interpolated
+    linearly from their neighbours and ``filled`` True; ``count`` and ``total`` stay NaN there.
+
+    Parameters
+    ----------
+    path
+        A CSV file: Media Cloud's counts over time (``date,count,total_count,ratio``) or a GDELT
+        DOC 2.0 timeline (``Date,Series,Value``, mode ``timelinevolraw`` or ``timelinevol``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (every day from the first to the last, sorted), ``count`` and ``total``
+        (matching and monitored articles; NaN when unknown, always NaN for ``timelinevol``),
+        ``share`` (a fraction in [0, 1]: count / total, or Volume Intensity / 100) and
+        ``filled``. ``attrs`` holds ``source`` (the path) and ``format``.
+
+    Raises
+    ------
+    AttentionFileError
+        On an empty or non-UTF-8 file, an unknown header, a bad date or number, a negative
+        count, a count above its total, or weekly or monthly steps; the message names the line.
+    """
+    path = Path(path)
+    rows = _read_rows(path)
+    header_line, header = rows[0]
+    names = [cell.strip().lower() for cell in header]
+    if {"date", "series", "value"} <= set(names):
+        fmt, records = _gdelt_records(path, names, rows[1:])
+    elif {"date", "count"} <= set(names) and {"total_count", "ratio"} & set(names):
+        fmt, records = "mediacloud", _mediacloud_records(path, names, rows[1:])
+    else:
+        hint = ""
+        if {"source", "count"} <= set(names):
+            hint = " This looks like Media Cloud's top sources; download attention over time."
+        elif header and header[0].lstrip().startswith(("{", "<")):
+            hint = " This looks like JSON or HTML; ask GDELT for format=csv."
+        raise AttentionFileError(
+            path, header_line, f"not a known media-attention header.{hint}", ",".join(header),
+            ACCEPTED_FORMATS,
+        )
+    if not records:
+        raise AttentionFileError(path, header_line + 1, "no data rows after the header")
+    return _daily(path, fmt, records)
+
+
+def _read_rows(path: Path) -> _Rows:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AttentionFileError(path, None, f"cannot read the file: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise AttentionFileError(
+            path, line, "not UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet)",
+            f"byte 0x{data[exc.start]:02X}",
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row) and not (not rows and row[0].startswith("#")):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise AttentionFileError(path, reader.line_num, f"not valid CSV: {exc}") from None
+    if not rows:
+        raise AttentionFileError(path, 1, "the file is empty", allowed=ACCEPTED_FORMATS)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Record:
+    line: int
+    when: pd.Timestamp
+    count: float
+    total: float
+    share: float
+
+
+def _cell(path: Path, line: int, row: list[str], names: list[str], column: str) -> str:
+    i = names.index(column)
+    if i >= len(row):
+        raise AttentionFileError(path, line, f"row has no '{column}' value", ",".join(row))
+    return row[i].strip()
+
+
+def _date(path: Path, line: int, text: str) -> pd.Timestamp:
+    found = _DASHED.fullmatch(text) or _COMPACT.fullmatch(text)
+    if found:
+        try:
+            return pd.Timestamp(*(int(g or 0) for g in found.groups()))
+        except ValueError:
+            pass
+    hint = " (a spreadsheet may have rewritten the dates)" if "/" in text or "." in text else ""
+    raise AttentionFileError(path, line, f"unreadable date{hint}", text, DATE_FORMS)
+
+
+def _number(path: Path, line: int, text: str, column: str, *, required: bool = True) -> float:
+    if not text and not required:
+        return math.nan
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise AttentionFileError(path, line, f"'{column}' is not a number", text)
+    if value < 0:
+        raise AttentionFileError(path, line, f"negative '{column}'", text, "0 or more")
+    return value
+
+
+def _mediacloud_records(path: Path, names: list[str], rows: _Rows) -> list[_Record]:
+    records = []
+    for line, row in rows:
+        when = _date(path, line, _cell(path, line, row, names, "date"))
+        count = _number(path, line, _cell(path, line, row, names, "count"), "count")
+        total = ratio = math.nan
+        if "total_count" in names:
+            text = _cell(path, line, row, names, "total_count")
+            total = _number(path, line, text, "total_count", required=False)
+        if "ratio" in names and len(row) > names.index("ratio"):
+            ratio = _number(path, line, row[names.index("ratio")].strip(), "ratio", required=False)
+        if count > total:
+            raise AttentionFileError(
+                path, line, f"count {count:g} is larger than total_count {total:g}"
+            )
+        # A zero total means the collection lost that day (Media Cloud, summer 2021): unknown.
+        share = count / total if total > 0 else (ratio if math.isnan(total) else math.nan)
+        records.append(_Record(line, when, count, total, share))
+    return records
+
+
+def _gdelt_records(path: Path, names: list[str], rows: _Rows) -> tuple[str, list[_Record]]:
+    points: dict[pd.Timestamp, dict[str, tuple[float, int]]] = {}
+    kinds: set[str] = set()
+    for line, row in rows:
+        series = _cell(path, line, row, names, "series")
+        kind = _SERIES.get(series.lower())
+        if kind is None:
+            raise AttentionFileError(
+                path, line, "not a volume series (export mode timelinevol or timelinevolraw)",
+                series, "'Article Count', 'Total Monitored Articles', 'Volume Intensity'",
+            )
+        kinds.add(kind)
+        if "vol" in kinds and len(kinds) > 1:
+            raise AttentionFileError(path, line, "mixes timelinevol and timelinevolraw series")
+        when = _date(path, line, _cell(path, line, row, names, "date"))
+        value = _number(path, line, _cell(path, line, row, names, "value"), "Value")
+        slot = points.setdefault(when, {})
+        if kind in slot:
+            raise AttentionFileError(
+                path, line, f"'{series}' at {when} appears twice (first on line {slot[kind][1]})"
+            )
+        slot[kind] = (value, line)
+    if kinds == {"count"}:
+        raise AttentionFileError(
+            path, rows[0][0], "has 'Article Count' but no 'Total Monitored Articles' rows; "
+            "export mode timelinevolraw, which writes both",
+        )
+    records = []
+    for when, slot in points.items():
+        line = min(v[1] for v in slot.values())
+        if "vol" in slot:
+            records.append(_Record(line, when, math.nan, math.nan, slot["vol"][0] / 100))
+            continue
+        # A step with a known total and no Article Count row had no matching article.
+        count, total = slot.get("count", (0.0, line))[0], slot.get("total", (math.nan, line))[0]
+        if count > total:
+            raise AttentionFileError(
+                path, slot["count"][1], f"Article Count {count:g} is larger than the "
+                f"Total Monitored Articles {total:g} (line {slot['total'][1]})",
+            )
+        records.append(_Record(line, when, count, total, count / total if total > 0 else math.nan))
+    return ("gdelt-timelinevol" if kinds == {"vol"} else "gdelt-timelinevolraw"), records
+
+
+def _daily(path: Path, fmt: str, records: list[_Record]) -> pd.DataFrame:
+    raw = pd.DataFrame(records)
+    raw["day"] = raw["when"].dt.normalize()
+    lines = raw.groupby("day")["line"].min().sort_index()
+    gaps = lines.index.to_series().diff().dt.days
+    if len(lines) > 2 and gaps.median() >= 7:  # weekly or monthly counts
+        first = gaps[gaps >= 7].index[0]
+        raise AttentionFileError(
+            path, int(lines[first]), f"steps of {gaps.median():g} days, not daily (weekly or "
+            "monthly counts); export daily counts, as the half-lives are fitted in days",
+        )
+    grouped = raw.groupby("day")
+    if fmt == "gdelt-timelinevol":
+        # Volume Intensity is already a share; sub-daily steps are averaged (attention.md).
+        day = pd.DataFrame({"count": math.nan, "total": math.nan, "share": grouped["share"].mean()})
+    else:
+        day = grouped[["count", "total"]].sum(min_count=1)
+        day.loc[grouped["total"].apply(lambda t: t.isna().any()), "total"] = math.nan
+        day["share"] = (day["count"] / day["total"]).where(day["total"] > 0)
+        day["share"] = day["share"].fillna(grouped["share"].mean())
+    index = pd.date_range(day.index.min(), day.index.max(), freq="D", name="date")
+    day = day.reindex(index)
+    if day["share"].isna().all():
+        raise AttentionFileError(path, int(lines.iloc[0]), "no day with a known share")
+    filled = day["share"].isna()
+    day["share"] = day["share"].interpolate("linear", limit_direction="both")
+    out = day.reset_index()[["date", "count", "total", "share"]].astype(
+        {"count": "float64", "total": "float64", "share": "float64"}
+    )
+    out["filled"] = filled.to_numpy()
+    out.attrs = {"source": str(path), "format": fmt}
+    return out

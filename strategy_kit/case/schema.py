@@ -1,0 +1,210 @@
+"""The case format as data: every table, its columns and what each column allows.
+
+This is the contract of ``docs/case-format.md``. ``read`` reads files and ``checks`` turns
+these specs into pandera schemas; nothing else should hard-code column names of a case file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ID_ALLOWED = "a lowercase id: a-z, 0-9, '_' and '-', starting with a letter or digit"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a case table.
+
+    ``kind`` is one of ``id``, ``ref``, ``refs`` (ids joined by ';'), ``text``, ``score``,
+    ``date``, ``enum``, ``days`` (a number of days >= 0) or ``posdays`` (> 0).
+    """
+
+    name: str
+    kind: str
+    required: bool = True  # the column must be in the file
+    blank_ok: bool = False  # a cell may be empty
+    ref: str | None = None  # the table whose ids a ref column names
+    values: tuple[str, ...] = ()  # the allowed values of an enum column
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV table of a case."""
+
+    name: str
+    columns: tuple[Col, ...]
+    optional_file: bool = False
+    key: tuple[str, ...] = field(default=())  # columns that together must be unique
+
+    @property
+    def file(self) -> str:
+        """The table's file name."""
+        return f"{self.name}.csv"
+
+    def col(self, name: str) -> Col:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _opt_text(name: str) -> Col:
+    return Col(name, "text", required=False, blank_ok=True)
+
+
+SOURCE = _opt_text("source")
+DESCRIPTION = _opt_text("description")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "audiences",
+            (
+                Col("id", "id"),
+                Col("name", "text"),
+                Col("group", "text"),
+                Col("influence", "score"),
+                DESCRIPTION,
+                SOURCE,
+            ),
+        ),
+        Table("interests", (Col("id", "id"), Col("name", "text"), Col("theme", "text"), DESCRIPTION,
+                            SOURCE)),
+        Table(
+            "audience_interests",
+            (
+                Col("audience", "ref", ref="audiences"),
+                Col("interest", "ref", ref="interests"),
+                Col("weight", "score"),
+                _opt_text("note"),
+            ),
+            key=("audience", "interest"),
+        ),
+        Table(
+            "goals",
+            (Col("id", "id"), Col("name", "text"), Col("family", "text"), DESCRIPTION, SOURCE),
+        ),
+        Table(
+            "goal_interests",
+            (
+                Col("goal", "ref", ref="goals"),
+                Col("interest", "ref", ref="interests"),
+                Col("strength", "score"),
+                Col("hook", "text"),
+            ),
+            key=("goal", "interest"),
+        ),
+        Table(
+            "moments",
+            (
+                Col("id", "id"),
+                Col("name", "text"),
+                Col("kind", "enum", values=("crisis", "event", "anniversary")),
+                Col("start", "date"),
+                Col("end", "date", required=False, blank_ok=True),
+                Col("recurrence", "enum", values=("none", "yearly")),
+                Col("intensity", "score"),
+                Col("half_life_days", "posdays"),
+                Col("lead_days", "days"),
+                DESCRIPTION,
+                SOURCE,
+            ),
+        ),
+        Table(
+            "moment_interests",
+            (
+                Col("moment", "ref", ref="moments"),
+                Col("interest", "ref", ref="interests"),
+                Col("relevance", "score"),
+            ),
+            key=("moment", "interest"),
+        ),
+        Table(
+            "formats",
+            (
+                Col("id", "id"),
+                Col("name", "text"),
+                Col("kind", "text"),
+                Col("effort", "enum", values=("low", "medium", "high")),
+                Col("moment", "ref", required=False, blank_ok=True, ref="moments"),
+                Col("lead_days", "days"),
+                DESCRIPTION,
+                SOURCE,
+            ),
+        ),
+        Table(
+            "format_audiences",
+            (
+                Col("format", "ref", ref="formats"),
+                Col("audience", "ref", ref="audiences"),
+                Col("fit", "score"),
+            ),
+            key=("format", "audience"),
+        ),
+        Table(
+            "allies",
+            (Col("id", "id"), Col("name", "text"), Col("kind", "text"), DESCRIPTION, SOURCE),
+        ),
+        Table(
+            "ally_audiences",
+            (
+                Col("ally", "ref", ref="allies"),
+                Col("audience", "ref", ref="audiences"),
+                Col("reach", "score"),
+            ),
+            key=("ally", "audience"),
+        ),
+        Table(
+            "frames",
+            (
+                Col("id", "id"),
+                Col("name", "text"),
+                Col("tone", "enum", values=("positive", "neutral", "negative")),
+                Col("connects_to", "text"),
+                Col("text", "text"),
+                SOURCE,
+            ),
+        ),
+        Table(
+            "frame_interests",
+            (
+                Col("frame", "ref", ref="frames"),
+                Col("interest", "ref", ref="interests"),
+                Col("relevance", "score"),
+            ),
+            key=("frame", "interest"),
+        ),
+        Table(
+            "actions",
+            (
+                Col("id", "id"),
+                Col("who", "text"),
+                Col("what", "text"),
+                Col("start", "date"),
+                Col("end", "date", required=False, blank_ok=True),
+                Col("audience", "ref", ref="audiences"),
+                Col("goal", "ref", ref="goals"),
+                Col("format", "ref", required=False, blank_ok=True, ref="formats"),
+                Col("allies", "refs", required=False, blank_ok=True, ref="allies"),
+                _opt_text("resources"),
+            ),
+            optional_file=True,
+        ),
+    )
+}
+
+#: The singular name of the thing each id table holds, for messages ("unknown audience 'x'").
+KIND_OF_TABLE = {
+    "audiences": "audience",
+    "interests": "interest",
+    "goals": "goal",
+    "moments": "moment",
+    "formats": "format",
+    "allies": "ally",
+    "frames": "frame",
+    "actions": "action",
+}
+TABLE_OF_KIND = {v: k for k, v in KIND_OF_TABLE.items()}
+
+DEFAULT_WEIGHTS = {"fit": 0.4, "influence": 0.3, "timing": 0.3}
+DEFAULT_HORIZON_DAYS = 365

@@ -1,0 +1,116 @@
+"""Start JupyterLab on 127.0.0.1 with the explorer notebook open: ``strategy-kit explore``.
+
+``launch_lab`` validates the case, hands it to the notebook's kernel in ``$STRATEGY_KIT_CASE``
+(``CASE_ENV``) and runs JupyterLab from the current Python's environment with a command line
+(``lab_command``) that stays local and fetches nothing online; Ctrl-C or a SIGTERM stops it.
+The explorer itself is in :mod:`strategy_kit.widgets`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from ..case import load_case
+from ..errors import RunError
+
+__all__ = ["CASE_ENV", "NOTEBOOK", "lab_command", "launch_lab"]
+
+#: The case ``launch_lab`` opened; the notebook's empty ``case`` parameter falls back to it.
+CASE_ENV = "STRATEGY_KIT_CASE"
+NOTEBOOK = "03-explore.ipynb"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_server(port: int, token: str, proc: subprocess.Popen[Any],
+                     timeout: float) -> bool:
+    """Wait until the server answers on 127.0.0.1 (never through a proxy); False if it died."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            opener.open(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def lab_command(port: int, token: str, root: Path, open_browser: bool = False) -> list[str]:
+    """The JupyterLab command line ``launch_lab`` runs: local only, nothing fetched online."""
+    return [sys.executable, "-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            f"--ServerApp.open_browser={open_browser}",
+            # no news feed and no update check: the kit never phones home
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            f"--LabApp.default_url=/lab/tree/notebooks/{NOTEBOOK}",
+            # containers often run as root, which JupyterLab refuses without this
+            *(["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0
+              else [])]
+
+
+def launch_lab(case: str | None, port: int | None = None, open_browser: bool = False) -> None:
+    """Start JupyterLab on 127.0.0.1 with ``notebooks/03-explore.ipynb`` open; Ctrl-C stops it.
+
+    JupyterLab runs from the current Python's environment, whose ipywidgets, anywidget and
+    Plotly front-end extensions ship prebuilt in their pip packages: nothing to install. The
+    case is handed to the notebook's kernel in ``$STRATEGY_KIT_CASE``.
+
+    Parameters
+    ----------
+    case
+        A case folder or name under ``data/``; None: ``belarus``. It is validated first.
+    port
+        The port; None: a free one.
+    open_browser
+        Open the page in the default browser.
+    """
+    root = config.ROOT
+    if not (config.NOTEBOOKS_DIR / NOTEBOOK).is_file():
+        raise RunError(f"no {config.NOTEBOOKS_DIR / NOTEBOOK}: the explorer needs a checkout "
+                       "of strategy-kit (pip install -e .)")
+    c = load_case(case or config.DEFAULT_CASE)
+    port = port or _free_port()
+    token = os.urandom(16).hex()
+    env = {**os.environ, CASE_ENV: str(c.path)}
+    url = f"http://127.0.0.1:{port}/lab/tree/notebooks/{NOTEBOOK}?token={token}"
+    proc = subprocess.Popen(lab_command(port, token, root, open_browser), env=env, cwd=root)
+    # a SIGTERM to us must stop JupyterLab too (the finally below), not leave it running
+    restore = None
+    if threading.current_thread() is threading.main_thread():
+        restore = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        if not _wait_for_server(port, token, proc, timeout=60):
+            raise RunError(f"JupyterLab did not start on port {port} (exit code "
+                           f"{proc.poll()}); is the port in use?")
+        print(f"\nThe explorer of '{c.title}' is open at\n\n    {url}\n\n"
+              "Run it with Run ▸ Run All Cells. Press Ctrl-C here to stop.\n", flush=True)
+        proc.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if restore is not None:
+            signal.signal(signal.SIGTERM, restore)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

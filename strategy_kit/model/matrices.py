@@ -1,0 +1,266 @@
+"""A case as dense numpy matrices, built once per :class:`~strategy_kit.case.Case` and cached.
+
+The engine works on these arrays, never on the long tables directly: every score is a matrix
+product or an element-wise formula over them (method.md §Fit, §Relevance). The cache is a
+``WeakKeyDictionary`` keyed by the Case object (hashable by identity), so a case's matrices
+live exactly as long as the case.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BadParameterError, UnknownChoiceError
+from ..params import DateLike, parse_days, parse_start
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+T = TypeVar("T")
+
+#: How many horizons (start, days) of derived arrays to keep per case.
+MEMO_SIZE = 16
+PRIORITY_PARTS = ("fit", "influence", "timing")
+
+
+@dataclass(frozen=True, eq=False)
+class Matrices:
+    """Ids, labels and dense score matrices of one case (rows and columns in file order)."""
+
+    audiences: pd.Index
+    audience_names: np.ndarray
+    groups: np.ndarray
+    influence: np.ndarray  # (A,)
+    interests: pd.Index
+    interest_names: np.ndarray
+    themes: np.ndarray
+    goals: pd.Index
+    goal_names: np.ndarray
+    weight: np.ndarray  # (A, I): w(a, i)
+    weight_share: np.ndarray  # (A, I): w(a, i) / Σᵢ w(a, i)
+    strength: np.ndarray  # (G, I): s(g, i)
+    hooks: np.ndarray  # (G, I): the goal's hook for an interest, "" when none
+    fit: np.ndarray  # (A, G)
+    moments: pd.Index
+    moment_names: np.ndarray
+    moment_kinds: np.ndarray
+    moment_start: np.ndarray  # (M,) day numbers (days since 1970-01-01)
+    moment_end: np.ndarray  # (M,) day numbers; = start when the moment has no end
+    yearly: np.ndarray  # (M,) bool
+    intensity: np.ndarray  # (M,)
+    half_life: np.ndarray  # (M,)
+    lead: np.ndarray  # (M,)
+    moment_relevance: np.ndarray  # (M, I): rel(m, i)
+    relevance: np.ndarray  # (A, M): r(a, m)
+    frames: pd.Index
+    frame_relevance: np.ndarray  # (F, I): rel(f, i)
+    frame_table: pd.DataFrame = field(repr=False)
+
+
+def _dense(link: pd.DataFrame, row: str, col: str, value: str, rows: pd.Index,
+           cols: pd.Index) -> np.ndarray:
+    out = np.zeros((len(rows), len(cols)))
+    out[rows.get_indexer(link[row]), cols.get_indexer(link[col])] = link[value].to_numpy(float)
+    return out
+
+
+def day_numbers(dates: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    """Dates as integer day numbers (days since 1970-01-01)."""
+    return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
+
+
+def to_dates(days: np.ndarray | int) -> np.ndarray:
+    """Integer day numbers back to ``datetime64[us]`` (the unit of the case's date columns)."""
+    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[us]")
+
+
+def _readonly(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.flags.writeable = False
+
+
+def _build(case: Case) -> Matrices:
+    aud, intr, goals = case.audiences, case.interests, case.goals
+    moments, frames = case.moments, case.frames
+    A, N, G = pd.Index(aud["id"]), pd.Index(intr["id"]), pd.Index(goals["id"])  # N: interests
+    M, F = pd.Index(moments["id"]), pd.Index(frames["id"])
+    w = _dense(case.audience_interests, "audience", "interest", "weight", A, N)
+    total = w.sum(axis=1, keepdims=True)
+    # the loader guarantees a positive weight per audience; guard anyway (method.md §Fit)
+    share = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    gi = case.goal_interests
+    s = _dense(gi, "goal", "interest", "strength", G, N)
+    hooks = np.full((len(G), len(N)), "", dtype=object)
+    hooks[G.get_indexer(gi["goal"]), N.get_indexer(gi["interest"])] = gi["hook"].to_numpy(object)
+    rel_m = _dense(case.moment_interests, "moment", "interest", "relevance", M, N)
+    rel_f = _dense(case.frame_interests, "frame", "interest", "relevance", F, N)
+    start = day_numbers(moments["start"])
+    end = np.where(moments["end"].isna(), start,
+                   day_numbers(moments["end"].fillna(moments["start"])))
+    mx = Matrices(
+        audiences=A,
+        audience_names=aud["name"].to_numpy(object),
+        groups=aud["group"].to_numpy(object),
+        influence=np.clip(aud["influence"].to_numpy(float), 0.0, 1.0),
+        interests=N,
+        interest_names=intr["name"].to_numpy(object),
+        themes=intr["theme"].to_numpy(object),
+        goals=G,
+        goal_names=goals["name"].to_numpy(object),
+        weight=w,
+        weight_share=share,
+        strength=s,
+        hooks=hooks,
+        fit=np.clip(share @ s.T, 0.0, 1.0),  # method.md §Fit
+        moments=M,
+        moment_names=moments["name"].to_numpy(object),
+        moment_kinds=moments["kind"].to_numpy(object),
+        moment_start=start,
+        moment_end=np.maximum(end, start),
+        yearly=(moments["recurrence"] == "yearly").to_numpy(bool),
+        intensity=moments["intensity"].to_numpy(float),
+        half_life=moments["half_life_days"].to_numpy(float),
+        lead=moments["lead_days"].to_numpy(float),
+        moment_relevance=rel_m,
+        relevance=np.clip(share @ rel_m.T, 0.0, 1.0),  # method.md §Relevance
+        frames=F,
+        frame_relevance=rel_f,
+        frame_table=frames,
+    )
+    _readonly(mx.influence, w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,
+              mx.intensity, mx.half_life, mx.lead, rel_m, mx.relevance, rel_f)
+    return mx
+
+
+class _Entry:
+    def __init__(self, case: Case) -> None:
+        self.matrices = _build(case)
+        self.memo: OrderedDict[Hashable, Any] = OrderedDict()
+
+
+_CACHE: weakref.WeakKeyDictionary[Case, _Entry] = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()
+
+
+def _entry(case: Case) -> _Entry:
+    with _LOCK:
+        e = _CACHE.get(case)
+        if e is None:
+            e = _CACHE[case] = _Entry(case)
+        return e
+
+
+def matrices(case: Case) -> Matrices:
+    """The case's matrices, built on first use."""
+    return _entry(case).matrices
+
+
+def memo(case: Case, key: Hashable, build: Callable[[], T]) -> T:
+    """A value derived from the case (say, the kernels of one horizon), computed once."""
+    e = _entry(case)
+    with _LOCK:
+        if key in e.memo:
+            e.memo.move_to_end(key)
+            return e.memo[key]  # type: ignore[no-any-return]
+    value = build()
+    with _LOCK:
+        e.memo[key] = value
+        while len(e.memo) > MEMO_SIZE:
+            e.memo.popitem(last=False)
+    return value
+
+
+# -- parameters, checked at the boundary ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The planning horizon: ``days`` days from ``start`` (a midnight Timestamp)."""
+
+    start: pd.Timestamp
+    days: int
+
+    @property
+    def first(self) -> int:
+        """The first day, as a day number."""
+        return int(day_numbers(np.array([self.start.to_datetime64()]))[0])
+
+    @property
+    def last(self) -> int:
+        """The last day (inclusive), as a day number."""
+        return self.first + self.days - 1
+
+    @property
+    def grid(self) -> np.ndarray:
+        """Day numbers of every day of the horizon."""
+        return self.first + np.arange(self.days, dtype=np.int64)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The last day (inclusive)."""
+        return self.start + pd.Timedelta(days=self.days - 1)
+
+
+def horizon(case: Case, start: DateLike, days: int | str | None) -> Horizon:
+    """Check ``start`` and ``days`` (method.md §Timing: the horizon)."""
+    return Horizon(parse_start(start), parse_days(days, case.horizon_days))
+
+
+def check_audiences(case: Case, audiences: object) -> list[str]:
+    """One audience id, a list of them, or None for all; each checked."""
+    if audiences is None:
+        return list(case.ids("audience"))
+    if isinstance(audiences, str):
+        audiences = [audiences]
+    try:
+        values = list(audiences)  # type: ignore[call-overload]
+    except TypeError:
+        raise UnknownChoiceError("audience", audiences, case.ids("audience")) from None
+    return [case.check("audience", a) for a in values]
+
+
+def priority_weights(case: Case, weights: Mapping[str, float] | None) -> np.ndarray:
+    """The priority weights (fit, influence, timing), summing to 1 (method.md §Priority).
+
+    ``weights`` overrides the case's weights; keys it leaves out keep the case's value.
+    """
+    base = {k: float(case.weights[k]) for k in PRIORITY_PARTS}
+    if weights is not None:
+        if not isinstance(weights, Mapping):
+            raise BadParameterError("weights", weights,
+                                    "a mapping of fit, influence and timing to numbers")
+        for key, v in weights.items():
+            if key not in PRIORITY_PARTS:
+                raise UnknownChoiceError("weight", key, PRIORITY_PARTS)
+            if isinstance(v, bool) or not isinstance(v, int | float | np.number) \
+                    or not np.isfinite(v) or v < 0:
+                raise BadParameterError(f"weight '{key}'", v, "a number, 0 or more")
+            base[key] = float(v)
+    w = np.array([base[k] for k in PRIORITY_PARTS])
+    if w.sum() <= 0:
+        raise BadParameterError("weights", dict(weights or {}), "at least one weight above 0")
+    return w / w.sum()
+
+
+def check_threshold(threshold: object) -> float:
+    """A window threshold: a number above 0, at most 1."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number) \
+            or not 0 < float(threshold) <= 1:
+        raise BadParameterError("threshold", threshold, "a number above 0 and at most 1")
+    return float(threshold)
+
+
+def check_count(value: object, name: str, low: int = 1, high: int = 1_000_000) -> int:
+    """A whole number in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) \
+            or not low <= int(value) <= high:
+        raise BadParameterError(name, value, f"a whole number from {low} to {high}")
+    return int(value)

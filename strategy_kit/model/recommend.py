@@ -1,0 +1,292 @@
+"""How to reach an audience (formats), with whom (allies) and what to say (messages).
+
+Implements method.md §Formats, §Allies and §Messages.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..params import DateLike
+from .matrices import check_count, horizon, matrices, to_dates
+from .scoring import score_contributions, score_priority
+from .timing import occurrences, peak_timing, windows_of
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+__all__ = ["Messages", "recommend_allies", "recommend_formats", "recommend_messages",
+           "recommend_portfolio_allies"]
+
+EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
+#: The tilt towards positive tone: a frame's score is its relevance times this factor
+#: (method.md §Messages).
+TONE_TILT = {"positive": 1.0, "neutral": 0.85, "negative": 0.7}
+#: Above this share of the recommended frames' score from negative frames, a warning.
+NEGATIVE_WARNING_SHARE = 0.5
+#: The timing a day needs to count as a window when an untied format is scheduled.
+WINDOW_THRESHOLD = 0.5
+
+_NAT = np.datetime64("NaT", "us")
+
+
+def _str(values: list[str] | np.ndarray) -> pd.api.extensions.ExtensionArray:
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+def _anchor_day(case: Case, a: int, start: DateLike, days: int | str | None) -> int:
+    """The day an untied format is timed for (method.md §Formats).
+
+    The start of the audience's strongest window, or its peak-timing day when no day
+    reaches the window threshold.
+    """
+    h = horizon(case, start, days)
+    peak, peak_day = peak_timing(case, h)
+    w = windows_of(case, a, h, WINDOW_THRESHOLD)
+    if len(w) == 0:
+        return int(peak_day[a])
+    best = w.iloc[int(w["peak"].to_numpy().argmax())]
+    return int(np.datetime64(best["start"], "D").astype(np.int64))
+
+
+def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = None,
+                      days: int | str | None = None) -> pd.DataFrame:
+    """The formats that reach an audience, with their effort and when to start preparing.
+
+    A format tied to a moment gets fit 0 when no occurrence of that moment falls in the
+    horizon (method.md §Formats).
+
+    Parameters
+    ----------
+    case
+        A loaded case.
+    audience, goal
+        Ids from the case (the goal is checked; a format's fit does not depend on it).
+    start, days
+        The horizon: ISO start date (default today) and length (default the case's).
+
+    Returns
+    -------
+    DataFrame
+        ``format, name, kind, effort, fit, moment, moment_name, moment_date, in_horizon,
+        lead_days, prepare_by``: one row per format linked to the audience, best fit first,
+        then least effort. ``moment_date`` is the tied moment's first occurrence in the
+        horizon (else its next one, else its only one; NaT for untied formats);
+        ``prepare_by`` = moment_date − lead_days, or for an untied format the start of the
+        audience's strongest window − lead_days.
+    """
+    case.check("audience", audience)
+    case.check("goal", goal)
+    h = horizon(case, start, days)
+    mx = matrices(case)
+    a = mx.audiences.get_loc(audience)
+    fa = case.format_audiences
+    fa = fa[fa["audience"] == audience]
+    f = case.formats.set_index("id").loc[fa["format"]].reset_index()
+    fit = fa["fit"].to_numpy(float).copy()
+    lead = f["lead_days"].to_numpy(float)
+    moment = f["moment"].to_numpy(object)
+    m_idx, occ_s, occ_e = occurrences(mx, h.first, h.last)
+    tied_date = np.full(len(f), _NAT)
+    in_horizon = np.ones(len(f), dtype=bool)
+    names = np.full(len(f), "", dtype=object)
+    anchor = None
+    prepare = np.full(len(f), _NAT)
+    for n, m in enumerate(moment):  # a loop over one audience's formats
+        if not m:
+            if anchor is None:
+                anchor = _anchor_day(case, a, h.start, h.days)
+            prepare[n] = to_dates(anchor - math.ceil(lead[n]))
+            continue
+        j = mx.moments.get_loc(m)
+        names[n] = mx.moment_names[j]
+        mine = m_idx == j
+        s, e = occ_s[mine], occ_e[mine]
+        inside = (s <= h.last) & (e >= h.first)
+        if inside.any():
+            day = int(s[inside].min())
+        else:
+            in_horizon[n] = False
+            later = s[s > h.last]
+            day = int(later.min() if len(later) else mx.moment_start[j])
+        tied_date[n] = to_dates(day)
+        prepare[n] = to_dates(day - math.ceil(lead[n]))
+    fit = np.where(in_horizon, fit, 0.0)
+    out = pd.DataFrame({
+        "format": _str(f["id"].to_numpy(object)),
+        "name": _str(f["name"].to_numpy(object)),
+        "kind": _str(f["kind"].to_numpy(object)),
+        "effort": _str(f["effort"].to_numpy(object)),
+        "fit": fit,
+        "moment": _str(moment),
+        "moment_name": _str(names),
+        "moment_date": tied_date,
+        "in_horizon": in_horizon,
+        "lead_days": lead,
+        "prepare_by": prepare,
+    })
+    effort = out["effort"].map(EFFORT_ORDER).to_numpy()
+    order = np.lexsort((np.arange(len(out)), effort, -fit))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def recommend_allies(case: Case, audience: str) -> pd.DataFrame:
+    """The allies who reach an audience, the strongest reach first (method.md §Allies).
+
+    Parameters
+    ----------
+    case
+        A loaded case.
+    audience
+        An audience id.
+
+    Returns
+    -------
+    DataFrame
+        ``ally, name, kind, reach``, allies with reach above 0.
+    """
+    case.check("audience", audience)
+    la = case.ally_audiences
+    la = la[(la["audience"] == audience) & (la["reach"] > 0)]
+    allies = case.allies.set_index("id")
+    out = pd.DataFrame({
+        "ally": _str(la["ally"].to_numpy(object)),
+        "name": _str(allies.loc[la["ally"], "name"].to_numpy(object)),
+        "kind": _str(allies.loc[la["ally"], "kind"].to_numpy(object)),
+        "reach": la["reach"].to_numpy(float),
+    })
+    order = np.lexsort((np.arange(len(out)), -out["reach"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def recommend_portfolio_allies(case: Case, goal: str, start: DateLike = None,
+                               days: int | str | None = None) -> pd.DataFrame:
+    """Which allies carry the most of the goal's priority across all audiences.
+
+    leverage(l, g) = Σₐ reach(l, a)·priority(a, g) / Σₐ priority(a, g), in [0, 1]
+    (method.md §Allies).
+
+    Parameters
+    ----------
+    case
+        A loaded case.
+    goal
+        A goal id.
+    start, days
+        The horizon of the priorities: ISO start date (default today) and length (default
+        the case's).
+
+    Returns
+    -------
+    DataFrame
+        ``ally, name, kind, leverage, audiences`` (a tuple of the audiences it reaches, the
+        largest reach × priority first), every ally, the highest leverage first.
+    """
+    pr = score_priority(case, goal=goal, start=start, days=days)
+    mx = matrices(case)
+    allies = case.allies
+    la = case.ally_audiences
+    prio = pr.set_index("audience")["priority"].reindex(mx.audiences).to_numpy()
+    reach = np.zeros((len(allies), len(mx.audiences)))
+    reach[pd.Index(allies["id"]).get_indexer(la["ally"]),
+          mx.audiences.get_indexer(la["audience"])] = la["reach"].to_numpy(float)
+    carried = reach * prio[None, :]
+    total = prio.sum()
+    leverage = np.clip(carried.sum(axis=1) / total, 0.0, 1.0) if total > 0 \
+        else np.zeros(len(allies))
+    ids = mx.audiences.to_numpy(object)
+    reached = [tuple(str(x) for x in ids[np.lexsort((np.arange(len(ids)), -r, -row))][
+        : int((r > 0).sum())]) for row, r in zip(carried, reach, strict=True)]
+    out = pd.DataFrame({
+        "ally": _str(allies["id"].to_numpy(object)),
+        "name": _str(allies["name"].to_numpy(object)),
+        "kind": _str(allies["kind"].to_numpy(object)),
+        "leverage": leverage,
+        "audiences": pd.Series(reached, dtype=object),
+    })
+    order = np.lexsort((np.arange(len(out)), -leverage))
+    return out.iloc[order].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Messages:
+    """What to say to an audience about a goal (method.md §Messages).
+
+    Attributes
+    ----------
+    hooks
+        ``interest, interest_name, contribution, hook``: the goal's hooks for the audience's
+        top contributing interests.
+    frames
+        ``frame, name, tone, connects_to, text, relevance, score``: the recommended frames,
+        the highest score first (score = relevance × the tone's tilt).
+    negative_share
+        The share of the recommended frames' total score that comes from negative frames.
+    warning
+        A sentence when the recommended framing is mostly negative, else None.
+    """
+
+    hooks: pd.DataFrame
+    frames: pd.DataFrame
+    negative_share: float
+    warning: str | None
+
+
+def recommend_messages(case: Case, audience: str, goal: str, top: int = 3) -> Messages:
+    """The hooks and frames to use with an audience for a goal.
+
+    relevance(f, a) = Σᵢ rel(f, i)·w(a, i) / Σᵢ w(a, i); score = relevance × tilt(tone),
+    tilt = 1 (positive), 0.85 (neutral), 0.7 (negative) (method.md §Messages).
+
+    Parameters
+    ----------
+    case
+        A loaded case.
+    audience, goal
+        Ids from the case.
+    top
+        How many hooks and frames to recommend (1 or more).
+
+    Returns
+    -------
+    Messages
+        ``hooks``, ``frames``, ``negative_share`` and ``warning``.
+    """
+    top = check_count(top, "top", 1, 1000)
+    contrib = score_contributions(case, audience, goal)
+    hooks = contrib[contrib["contribution"] > 0].head(top)
+    hooks = hooks[["interest", "interest_name", "contribution", "hook"]].reset_index(drop=True)
+    mx = matrices(case)
+    a = mx.audiences.get_loc(audience)
+    ft = mx.frame_table
+    relevance = np.clip(mx.frame_relevance @ mx.weight_share[a], 0.0, 1.0)
+    tone = ft["tone"].to_numpy(object)
+    score = relevance * np.array([TONE_TILT[t] for t in tone])
+    order = np.lexsort((np.arange(len(ft)), -score))
+    order = order[relevance[order] > 0]
+    chosen = order[:top]
+    frames = pd.DataFrame({
+        "frame": _str(ft["id"].to_numpy(object)[chosen]),
+        "name": _str(ft["name"].to_numpy(object)[chosen]),
+        "tone": _str(tone[chosen]),
+        "connects_to": _str(ft["connects_to"].to_numpy(object)[chosen]),
+        "text": _str(ft["text"].to_numpy(object)[chosen]),
+        "relevance": relevance[chosen],
+        "score": score[chosen],
+    })
+    total = score[chosen].sum()
+    negative = score[chosen][tone[chosen] == "negative"].sum()
+    share = float(negative / total) if total > 0 else 0.0
+    warning = None
+    if share > NEGATIVE_WARNING_SHARE:
+        positive = [i for i in order if tone[i] == "positive"]
+        hint = (f" Lead with a positive frame such as '{ft['name'].iloc[positive[0]]}'."
+                if positive else " The case has no positive frame for this audience yet.")
+        warning = (f"The recommended framing is mostly negative ({share:.0%} of its score); "
+                   "a purely negative agenda puts people off." + hint)
+    return Messages(hooks=hooks, frames=frames, negative_share=share, warning=warning)

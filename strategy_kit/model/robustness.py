@@ -1,0 +1,228 @@
+"""How much the ranking of audiences depends on the judgements behind the weights.
+
+Implements method.md §Robustness: every weight is perturbed by seeded multiplicative
+lognormal noise, the priorities are recomputed for each draw, and the ranks are counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BadParameterError
+from ..params import DateLike
+from .matrices import Matrices, check_count, horizon, matrices, priority_weights
+from .scoring import score_priority
+from .timing import breakpoints, kernels
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+__all__ = ["Robustness", "score_robustness"]
+
+#: Fragile: top-three membership is a toss-up (P between these) …
+FRAGILE_TOP3 = (0.2, 0.8)
+#: … or a top-three audience keeps its exact rank in fewer than this share of the draws.
+FRAGILE_KEEP = 0.5
+#: Elements per chunk of draws (bounds memory: draws × audiences × interests).
+_CHUNK_ELEMENTS = 500_000
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The rank distribution of every audience under noisy weights (method.md §Robustness).
+
+    Attributes
+    ----------
+    summary
+        ``audience, audience_name, base_rank, median_rank, rank_p05, rank_p95, p_top3,
+        fragile``, in base-rank order.
+    distribution
+        ``audience, rank, probability``: the share of draws in which the audience had that
+        rank (ranks never reached are left out).
+    sigma, draws, seed
+        The noise and the number of draws used.
+    """
+
+    summary: pd.DataFrame
+    distribution: pd.DataFrame
+    sigma: float
+    draws: int
+    seed: int
+
+
+def _candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Of the breakpoint ``days``, those on which some audience's timing can peak.
+
+    Timing grows with every kernel value, so a day whose kernels are all ≤ another day's
+    can never be the strict peak: only the days on the Pareto front are kept. Exact.
+    """
+    active = k[k.any(axis=1)][:, days]
+    if active.shape[0] == 0:
+        return days[:1]
+    cols, first = np.unique(active.T, axis=0, return_index=True)
+    n = len(cols)
+    if n * n * active.shape[0] > 50_000_000:  # too many to compare; still exact
+        return np.sort(days[first])
+    keep = np.ones(n, dtype=bool)
+    for lo in range(0, n, 256):
+        c = cols[lo:lo + 256]
+        ge = (cols[None, :, :] >= c[:, None, :]).all(axis=2)
+        gt = (cols[None, :, :] > c[:, None, :]).any(axis=2)
+        keep[lo:lo + 256] = ~(ge & gt).any(axis=1)
+    return np.sort(days[first[keep]])
+
+
+def _noise(seed: int, first: int, n: int, size: int) -> np.ndarray:
+    """Standard normal noise (n, size) for draws first … first + n − 1.
+
+    Each draw has its own stream, seeded by (seed, draw number): a draw's noise does not
+    depend on how the draws are chunked, and fewer draws are a prefix of more.
+    """
+    return np.stack([np.random.default_rng([seed, d]).standard_normal(size)
+                     for d in range(first, first + n)])
+
+
+def _scatter(n: int, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray,
+             values: np.ndarray) -> np.ndarray:
+    out = np.zeros((n, *shape))
+    out[:, rows, cols] = values
+    return out
+
+
+def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.ndarray,
+                     sigma: float) -> np.ndarray:
+    """Priorities (n, A) of the draws whose standard normal noise is ``z`` (n, …)."""
+    wr, wc = np.nonzero(mx.weight)
+    rr, rc = np.nonzero(mx.moment_relevance)
+    base = [mx.weight[wr, wc], mx.strength[g], mx.influence, mx.intensity,
+            mx.moment_relevance[rr, rc], w]
+    cuts = np.cumsum([len(b) for b in base])[:-1]
+    # method.md §Robustness: x' = clip(x·exp(σZ), 0, 1)
+    noisy = [np.clip(b[None, :] * np.exp(sigma * part), 0.0, 1.0)
+             for b, part in zip(base, np.split(z, cuts, axis=1), strict=True)]
+    n = len(z)
+    weight = _scatter(n, mx.weight.shape, wr, wc, noisy[0])
+    strength, influence, intensity = noisy[1], noisy[2], noisy[3]  # (n, I), (n, A), (n, M)
+    rel = _scatter(n, mx.moment_relevance.shape, rr, rc, noisy[4])
+    pw = noisy[5]  # (n, 3)
+    pw_total = pw.sum(axis=1, keepdims=True)
+    pw = np.where(pw_total > 0, pw / np.where(pw_total > 0, pw_total, 1), w)
+    total = weight.sum(axis=2)  # (n, A)
+    safe = np.where(total > 0, total, 1.0)
+    # method.md §Fit and §Relevance, draw by draw
+    fit = (weight @ strength[:, :, None])[:, :, 0] / safe
+    pressure = intensity[:, None, :] * (weight @ rel.transpose(0, 2, 1)) / safe[..., None]
+    # method.md §Timing at the candidate days only (exact for the peak)
+    np.clip(pressure, 0.0, 1.0, out=pressure)
+    quiet = np.ones((n, len(mx.audiences), k.shape[1]))
+    factor = np.empty_like(quiet)
+    for m in np.flatnonzero(k.any(axis=1)):  # a loop over moments only
+        on = np.flatnonzero(k[m])
+        lo, hi = on[0], on[-1] + 1  # the moment's support among the candidate days
+        f = factor[:, :, : hi - lo]
+        np.multiply(pressure[:, :, m, None], k[m, None, None, lo:hi], out=f)
+        np.subtract(1.0, f, out=f)
+        quiet[:, :, lo:hi] *= f
+    peak = 1.0 - quiet.min(axis=2)
+    # method.md §Priority
+    prio = pw[:, 0, None] * fit + pw[:, 1, None] * influence + pw[:, 2, None] * peak
+    return np.clip(prio, 0.0, 1.0)
+
+
+def score_robustness(case: Case, goal: str, start: DateLike = None,
+                     days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
+                     seed: int = 0, weights: Mapping[str, float] | None = None) -> Robustness:
+    """Perturb every weight many times and report how each audience's rank moves.
+
+    Each weight x becomes clip(x·exp(σ·Z), 0, 1), Z standard normal, independently for the
+    audience–interest weights, the goal's strengths, the influences, the moments'
+    intensities and relevances and the priority weights (method.md §Robustness).
+
+    Parameters
+    ----------
+    case
+        A loaded case.
+    goal
+        A goal id.
+    start, days
+        The horizon: ISO start date (default today) and length (default the case's).
+    sigma
+        The noise: the standard deviation of log(x) (0 to 2; 0.25 ≈ ±25 %).
+    draws
+        How many perturbed copies to rank (1 to 100,000).
+    seed
+        The random seed; the same seed gives the same result.
+    weights
+        Overrides of the priority weights, as in ``score_priority``.
+
+    Returns
+    -------
+    Robustness
+        ``summary`` and ``distribution``. ``fragile`` is True when P(top three) is between
+        0.2 and 0.8, or when a top-three audience keeps its exact rank in fewer than half
+        of the draws.
+    """
+    base = score_priority(case, goal=goal, start=start, days=days, weights=weights)
+    if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.number) \
+            or not 0 <= float(sigma) <= 2:
+        raise BadParameterError("sigma", sigma, "a number from 0 to 2")
+    draws = check_count(draws, "draws", 1, 100_000)
+    seed = check_count(seed, "seed", 0, 2**63 - 1)
+    h = horizon(case, start, days)
+    w = priority_weights(case, weights)
+    mx = matrices(case)
+    g = mx.goals.get_loc(goal)
+    k = kernels(case, h)
+    k = k[:, _candidate_days(k, breakpoints(mx, h))]
+    n_a = len(mx.audiences)
+    n_i, n_m = len(mx.interests), len(mx.moments)
+    per_draw = n_a * (n_i + n_m + k.shape[1]) + n_m * n_i
+    chunk = max(1, min(draws, _CHUNK_ELEMENTS // per_draw))
+    size = (np.count_nonzero(mx.weight) + n_i + n_a + n_m
+            + np.count_nonzero(mx.moment_relevance) + 3)
+    ranks = np.empty((draws, n_a), dtype=np.int64)
+    for lo in range(0, draws, chunk):
+        n = min(chunk, draws - lo)
+        prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma))
+        # rank 1 = highest; ties (rare under noise) go to the audience listed first
+        order = np.argsort(-prio, axis=1, kind="stable")
+        r = np.empty_like(order)
+        np.put_along_axis(r, order, np.arange(1, n_a + 1)[None, :], axis=1)
+        ranks[lo:lo + n] = r
+    cell = np.arange(n_a)[None, :] * n_a + ranks - 1
+    prob = np.bincount(cell.ravel(), minlength=n_a * n_a).reshape(n_a, n_a) / draws
+    cum = prob.cumsum(axis=1)
+
+    def quantile(q: float) -> np.ndarray:  # the smallest rank whose cumulative share ≥ q
+        return (cum < q - 1e-12).sum(axis=1) + 1
+
+    base_rank = base.set_index("audience")["rank"].reindex(mx.audiences).to_numpy()
+    p_top3 = cum[:, min(3, n_a) - 1]
+    keep = prob[np.arange(n_a), np.clip(base_rank, 1, n_a) - 1]
+    fragile = ((p_top3 > FRAGILE_TOP3[0]) & (p_top3 < FRAGILE_TOP3[1])) | (
+        (base_rank <= 3) & (keep < FRAGILE_KEEP))
+    summary = pd.DataFrame({
+        "audience": pd.array(mx.audiences.to_numpy(object), dtype="str"),
+        "audience_name": pd.array(mx.audience_names, dtype="str"),
+        "base_rank": base_rank.astype(np.int64),
+        "median_rank": quantile(0.5),
+        "rank_p05": quantile(0.05),
+        "rank_p95": quantile(0.95),
+        "p_top3": p_top3,
+        "fragile": fragile,
+    })
+    order = np.lexsort((np.arange(n_a), base_rank))
+    summary = summary.iloc[order].reset_index(drop=True)
+    a_idx, r_idx = np.nonzero(prob[order])
+    distribution = pd.DataFrame({
+        "audience": pd.array(mx.audiences.to_numpy(object)[order][a_idx], dtype="str"),
+        "rank": (r_idx + 1).astype(np.int64),
+        "probability": prob[order][a_idx, r_idx],
+    })
+    return Robustness(summary=summary, distribution=distribution, sigma=float(sigma),
+                      draws=draws, seed=seed)

@@ -1,0 +1,35 @@
+"""Plotly figures of the model's tables, in one house style (``style``).
+
+Every function takes tidy frames (as the model returns them) and returns a
+``plotly.graph_objects.Figure``; none imports the model or the reports. All of them are
+importable from here: ``from strategy_kit import plots; plots.plot_priority(...)``.
+"""
+
+from .grid import plot_influence_fit
+from .priority import (
+    plot_contributions,
+    plot_heatmap,
+    plot_priority,
+    plot_rank_stability,
+    plot_table,
+)
+from .style import FIT, FONT, PALETTE, TEMPLATE, WARN, _text  # noqa: F401  (_text: tests)
+from .timeline import plot_calendar, plot_coverage, plot_measured_attention, plot_timeline
+
+__all__ = [
+    "FIT",
+    "FONT",
+    "PALETTE",
+    "TEMPLATE",
+    "WARN",
+    "plot_calendar",
+    "plot_contributions",
+    "plot_coverage",
+    "plot_heatmap",
+    "plot_influence_fit",
+    "plot_measured_attention",
+    "plot_priority",
+    "plot_rank_stability",
+    "plot_table",
+    "plot_timeline",
+]

@@ -1,0 +1,53 @@
+"""The ``strategy-kit batch`` command.
+
+It chooses the reports (``plan``), renders them on a pool of kernels (``pool``), writes the
+index page (``index``) and prints the summary (``results``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import BadParameterError, StrategyKitError
+from .plan import ids_of, load_plan, plan_jobs
+from .pool import run_batch
+from .startup import skip_slow_unused_imports
+
+__all__ = ["batch_main"]
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = None,
+               goals: str | Sequence[str] | None = None, workers: int | None = None,
+               out_dir: str | Path | None = None, plan: str | Path | None = None,
+               start: str | None = None, days: int | None = None) -> int:
+    """``strategy-kit batch``: check, render, summarize; return the exit code.
+
+    0 every report done, 1 any failed, 2 bad input (nothing run), 130/143 stopped by
+    SIGINT/SIGTERM (finished reports are kept). Progress and summary go to stderr, the index
+    pages' paths to stdout.
+    """
+    import click
+
+    skip_slow_unused_imports()
+    try:
+        if workers is not None and workers < 1:
+            raise BadParameterError("workers", workers, "a whole number of at least 1")
+        if plan is not None:
+            if ids_of(audiences) or ids_of(goals):
+                raise BadParameterError("--plan", plan, "a plan file, or --audiences/--goals, "
+                                        "not both")
+            jobs = load_plan(plan, case=case, start=start, days=days, out_dir=out_dir)
+        else:
+            jobs = plan_jobs(case, audiences, goals, start, days, out_dir)
+    except StrategyKitError as e:
+        click.secho(f"error: {e}", fg="red", err=True)
+        return 2
+    summary = run_batch(jobs, workers)
+    click.echo(summary.text(), err=True)
+    for p in summary.indexes:
+        click.echo(p)
+    return summary.exit_code

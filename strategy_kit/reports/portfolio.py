@@ -1,0 +1,175 @@
+"""The sections of the portfolio overview: ``study_portfolio``, then one ``show_*`` per cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import plots
+from ..case import Case
+from ..config import TOC_MARK
+from ..model.coverage import Coverage, plan_coverage
+from ..model.recommend import (
+    recommend_portfolio_allies,
+)
+from ..model.robustness import Robustness, score_robustness
+from ..model.scoring import score_priority
+from ..model.timing import score_timing
+from ..params import parse_days, parse_start
+from .display import esc, show_figure, show_html, show_table, show_text
+from .sections import THRESHOLD, as_case, long_date, plan_coverage_section
+
+__all__ = [
+    "PortfolioStudy",
+    "show_ally_leverage",
+    "show_calendar",
+    "show_heatmap",
+    "show_influence_fit",
+    "show_portfolio_coverage",
+    "show_portfolio_title",
+    "show_rank_stability",
+    "study_portfolio",
+]
+
+
+# -- the portfolio overview -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioStudy:
+    """Everything the overview shows, computed once."""
+
+    case: Case
+    goal: str  # a goal id, or "all"
+    start: pd.Timestamp
+    days: int
+    priority: pd.DataFrame
+    timing: pd.DataFrame
+    allies: pd.DataFrame
+    robustness: dict[str, Robustness]
+    coverage: Coverage
+
+    @property
+    def goals(self) -> list[str]:
+        """The goal ids the overview covers."""
+        return list(self.case.ids("goal")) if self.goal == "all" else [self.goal]
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """The parameters the study was computed with, for the provenance table."""
+        return {"case": self.case.name, "goal": self.goal,
+                "start": self.start.date().isoformat(), "days": self.days}
+
+
+def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = "",
+                    days: object = 0) -> PortfolioStudy:
+    """Compute every part of the overview, for one goal or ``all``."""
+    c = as_case(case)
+    goal = goal or "all"
+    if goal != "all":
+        c.check("goal", goal)
+    t0 = parse_start(start)  # type: ignore[arg-type]
+    n = parse_days(days, c.horizon_days)  # type: ignore[arg-type]
+    goals = list(c.ids("goal")) if goal == "all" else [goal]
+    allies = pd.concat([recommend_portfolio_allies(c, g, start=t0, days=n).assign(goal=g)
+                        for g in goals])
+    allies = (allies.groupby(["ally", "name", "kind"], as_index=False)
+              .agg(leverage=("leverage", "mean"), audiences=("audiences", "max"))
+              .sort_values("leverage", ascending=False))
+    return PortfolioStudy(
+        case=c, goal=goal, start=t0, days=n,
+        priority=score_priority(c, goal=None if goal == "all" else goal, start=t0, days=n),
+        timing=score_timing(c, start=t0, days=n),
+        allies=allies,
+        robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
+        coverage=_coverage_of(c, goals, t0, n),
+    )
+
+
+def _coverage_of(case: Case, goals: list[str], start: pd.Timestamp, days: int) -> Coverage:
+    """Plan coverage over several goals: a window or action counts once, covered if any."""
+    parts = [plan_coverage(case, g, start=start, days=days, threshold=THRESHOLD) for g in goals]
+    windows = pd.concat([p.windows for p in parts], ignore_index=True)
+    actions = pd.concat([p.actions for p in parts], ignore_index=True)
+    if not windows.empty:
+        windows = (windows.groupby(["audience", "start", "end"], as_index=False, sort=False)
+                   .agg(peak=("peak", "max"),
+                        actions=("actions", lambda v: tuple(sorted({a for t in v for a in t}))),
+                        covered=("covered", "any")))
+    if not actions.empty:
+        actions = actions.drop_duplicates("action")
+    return Coverage(windows=windows, actions=actions)
+
+
+def show_portfolio_title(s: PortfolioStudy) -> None:
+    """The overview's title and scope."""
+    scope = "all goals" if s.goal == "all" else s.case.names("goal")[s.goal]
+    end = s.start + pd.Timedelta(days=s.days - 1)
+    show_html(
+        f"<h1>Portfolio overview: {esc(scope)}</h1>"
+        f'<p class="sk-lead">{len(s.case.ids("audience"))} audiences, {len(s.goals)} goal(s), '
+        f"planning from {long_date(s.start)} to {long_date(end)}. Case: {esc(s.case.title)}.</p>"
+        f"{TOC_MARK}"
+    )
+
+
+def show_heatmap(s: PortfolioStudy) -> None:
+    """Audience × goal priority heatmap, and the ranked table for a single goal."""
+    show_figure(plots.plot_heatmap(s.priority, value="priority"))
+    if s.goal != "all":
+        show_figure(plots.plot_priority(s.priority))
+
+
+def _best_goal_rows(s: PortfolioStudy) -> pd.DataFrame:
+    p = s.priority.sort_values("priority", ascending=False)
+    return p.drop_duplicates("audience").sort_values("priority", ascending=False)
+
+
+def show_influence_fit(s: PortfolioStudy) -> None:
+    """The influence–fit grid (power–interest grid, quantified), on each audience's best goal."""
+    rows = _best_goal_rows(s)
+    title = ("Influence–fit grid, each audience on its best goal" if s.goal == "all"
+             else "Influence–fit grid")
+    show_figure(plots.plot_influence_fit(rows.assign(goal="best goal"), title=title))
+    cols = ["audience_name", "group", "goal_name", "fit", "influence", "timing", "priority"]
+    show_table(rows[cols].rename(columns={"audience_name": "audience", "goal_name": "best goal"})
+               if s.goal == "all" else rows[cols].drop(columns="goal_name")
+               .rename(columns={"audience_name": "audience"}))
+
+
+def show_calendar(s: PortfolioStudy) -> None:
+    """When each audience is listening: a calendar strip, week by week."""
+    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience")))
+
+
+def show_ally_leverage(s: PortfolioStudy) -> None:
+    """Which allies reach the most priority: Σ reach × priority over the audiences."""
+    show_table(s.allies[["name", "kind", "leverage", "audiences"]],
+               empty="No ally in the case reaches any audience yet.")
+
+
+def show_portfolio_coverage(s: PortfolioStudy) -> None:
+    """Planned actions against the windows of each goal's top three audiences."""
+    plan_coverage_section(s.case, s.coverage)
+
+
+def show_rank_stability(s: PortfolioStudy) -> None:
+    """How stable each goal's ranking is under perturbed weights."""
+    if len(s.robustness) == 1:
+        (r,) = s.robustness.values()
+        show_figure(plots.plot_rank_stability(r.summary, r.distribution))
+        return
+    top3 = pd.concat([r.summary.assign(goal=g) for g, r in s.robustness.items()])
+    names = s.case.names("goal")
+    grid = top3.assign(goal_name=top3["goal"].map(names))
+    show_figure(plots.plot_heatmap(grid, value="p_top3",
+                                   title="Chance of staying in the top three, per goal"))
+    fragile = top3[top3["fragile"]]
+    audiences = s.case.names("audience")
+    listed = "; ".join(f"{audiences[a]} for {names[g]}"
+                       for a, g in zip(fragile["audience"], fragile["goal"], strict=True))
+    show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "
+               f"weights moves them in or out of the top three" +
+               (f": {listed}." if listed else ".")], css="sk-note")

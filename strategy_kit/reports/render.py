@@ -1,0 +1,279 @@
+"""Run a report notebook with papermill and export it to one self-contained HTML file.
+
+The obvious pipeline (papermill CLI, then ``nbconvert --to html``) gives reports with no
+figures and with requests to a CDN. Here the notebook is executed through
+papermill's Python API on an IPC kernel, and exported in the same process with our own
+template: no code, a table of contents, plotly.js inline once, no network, a provenance footer.
+The HTML is written atomically; on failure the executed notebook is kept as the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import nbformat
+
+from .. import __version__, config
+from ..config import TOC_MARK
+from ..errors import RunError
+from ..params import parse_days, parse_start
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+__all__ = ["ReportJob", "audience_job", "overview_job", "render_report", "run_report",
+           "export_html"]
+
+AUDIENCE_NOTEBOOK = config.NOTEBOOKS_DIR / "01-audience-strategy.ipynb"
+OVERVIEW_NOTEBOOK = config.NOTEBOOKS_DIR / "02-portfolio-overview.ipynb"
+TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to render: a notebook, its papermill parameters and the HTML to write."""
+
+    notebook: Path
+    parameters: Mapping[str, Any]
+    out: Path
+    title: str
+    case_title: str
+    data_hash: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def _common(case: str | Path | Case, start: object, days: object) -> tuple[Case, str, int]:
+    from ..case import Case, load_case
+
+    c = case if isinstance(case, Case) else load_case(case)
+    return c, parse_start(start).date().isoformat(), parse_days(days, c.horizon_days)  # type: ignore[arg-type]
+
+
+def audience_job(case: str | Path | Case, audience: str, goal: str, start: object = None,
+                 days: object = None, out_dir: str | Path | None = None) -> ReportJob:
+    """Check every parameter (before any kernel starts) and describe an audience report."""
+    c, start_iso, n = _common(case, start, days)
+    c.check("audience", audience)
+    c.check("goal", goal)
+    out = Path(out_dir or config.REPORTS_DIR).resolve() / c.name / f"{audience}--{goal}.html"
+    a, g = c.names("audience")[audience], c.names("goal")[goal]
+    return ReportJob(
+        notebook=AUDIENCE_NOTEBOOK,
+        parameters={"case": str(c.path), "audience": audience, "goal": goal,
+                    "start": start_iso, "days": n},
+        out=out, title=f"{a} — {g}", case_title=c.title, data_hash=c.data_hash,
+        labels={"audience": audience, "goal": goal},
+    )
+
+
+def overview_job(case: str | Path | Case, goal: str | None = None, start: object = None,
+                 days: object = None, out_dir: str | Path | None = None) -> ReportJob:
+    """Check every parameter and describe a portfolio overview (one goal, or ``all``)."""
+    c, start_iso, n = _common(case, start, days)
+    goal = goal or "all"
+    if goal != "all":
+        c.check("goal", goal)
+    out = Path(out_dir or config.REPORTS_DIR).resolve() / c.name / f"overview--{goal}.html"
+    g = "all goals" if goal == "all" else c.names("goal")[goal]
+    return ReportJob(
+        notebook=OVERVIEW_NOTEBOOK,
+        parameters={"case": str(c.path), "goal": goal, "start": start_iso, "days": n},
+        out=out, title=f"Portfolio overview — {g}", case_title=c.title, data_hash=c.data_hash,
+        labels={"goal": goal},
+    )
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    # Cells tagged "report-hide" (how to run the notebook) are for notebook users only.
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"report-hide"}
+    return HTMLExporter(
+        config=c,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        template_name="strategy_kit_report",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+@functools.cache
+def _static() -> dict[str, str]:
+    from plotly.offline import get_plotlyjs
+
+    return {"plotly_js": get_plotlyjs(), "css": (TEMPLATES_DIR / "report.css").read_text()}
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link".*?</a>)?</h2>', re.S)
+
+
+def _toc(body: str) -> str:
+    items = [f'<li><a href="#{i}">{t}</a></li>' for i, t in _H2.findall(body)]
+    return "<ol>" + "".join(items) + "</ol>" if items else ""
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, str]]) -> str:
+    """Export an executed notebook to a self-contained HTML page (no code, no network)."""
+    nb = nbformat.from_dict(nb)
+    nb.metadata["title"] = title
+    nb.metadata.pop("widgets", None)  # widget state would pull a renderer from a CDN
+    resources = {"sk": {**_static(), "footer": footer, "version": __version__}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    # The headings get their ids from nbconvert; the contents list is built from the result.
+    # Heading text is already escaped by the markdown renderer.
+    nav = ('<nav class="sk-toc" aria-label="Contents"><h2 class="sk-toc-title">Contents</h2>'
+           f"{_toc(body)}</nav>")
+    if TOC_MARK in body:
+        return body.replace(TOC_MARK, nav, 1)
+    return body.replace("<main>", "<main>" + nav, 1)
+
+
+def _footer(job: ReportJob) -> list[tuple[str, str]]:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    # The case by its folder's name: a report is sent around, the sender's paths stay home.
+    shown = {**job.parameters, **({"case": Path(str(job.parameters["case"])).name}
+                                  if "case" in job.parameters else {})}
+    params = json.dumps(shown, ensure_ascii=False)
+    return [("Case", job.case_title), ("Data hash", job.data_hash),
+            ("strategy-kit", __version__), ("Parameters", params), ("Generated", now)]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is a normal file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- execution --------------------------------------------------------------------------------
+
+
+def execute(job: ReportJob, executed: Path, **engine_kwargs: Any) -> nbformat.NotebookNode:
+    """Execute the job's notebook with papermill into ``executed``; raise RunError on failure."""
+    import papermill as pm
+
+    from .kernels import IPCKernelManager
+
+    engine_kwargs.setdefault("kernel_manager_class", IPCKernelManager)
+    try:
+        return pm.execute_notebook(
+            str(job.notebook), str(executed), parameters=dict(job.parameters),
+            kernel_name=config.KERNEL_NAME, progress_bar=False, log_output=False,
+            # Saving the notebook after every cell rewrites megabytes of figures each time;
+            # the executed notebook is written once at the end (and kept on failure).
+            request_save_on_cell_execute=False,
+            store_widget_state=False, **engine_kwargs,
+        )
+    except pm.PapermillExecutionError as e:
+        evalue = e.evalue if len(e.evalue) <= 400 else e.evalue[:400] + " …"
+        raise RunError(
+            f"{job.out.name}: cell {e.exec_count} failed: {e.ename}: {evalue}",
+            cell=e.exec_count,
+        ) from e
+
+
+def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
+    """Execute and export one report; return the HTML path.
+
+    On failure no HTML is written (an earlier report stays in place), the executed notebook
+    is kept next to where the HTML would be, as ``<name>.failed.ipynb``, and ``RunError``
+    names the failing cell.
+    """
+    log = job.out.with_suffix(".failed.ipynb")
+    with tempfile.TemporaryDirectory(prefix="sk-run-") as tmp:
+        executed = Path(tmp) / job.out.with_suffix(".ipynb").name
+        try:
+            nb = execute(job, executed, **engine_kwargs)
+        except RunError as e:
+            if executed.exists():
+                log.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(executed, log)
+                e.log = str(log)
+                e.args = (f"{e.args[0]}\nThe executed notebook is kept as {log}",)
+            raise
+        except Exception as e:  # the kernel died, or could not start
+            raise RunError(f"{job.out.name}: the notebook could not run: {e}") from e
+    _write_atomically(job.out, export_html(nb, job.title, _footer(job)))
+    log.unlink(missing_ok=True)
+    return job.out
+
+
+
+
+def render_report(kind: str, case: str | Path, *, audience: str | None = None,
+                  goal: str | None = None, start: object = None, days: object = None,
+                  out_dir: str | Path | None = None) -> Path:
+    """Check, run and export one report as fast as one process can (``strategy-kit report``).
+
+    ``kind`` is ``audience`` or ``overview``. The cheap checks run first (``precheck``: no
+    kernel starts on a bad parameter). Then the kernel is launched and imports the kit and
+    loads the case in the background, while this process validates the case in full, imports
+    papermill and nbconvert and prepares the exporter; a case that fails validation stops the
+    kernel (exit 2, nothing written). The notebook then runs on that kernel through papermill
+    (our ``strategy_kit_reuse`` engine) and is exported, as :func:`run_report` would.
+    """
+    import threading
+
+    from .engine import ENGINE_NAME, reuse_engine
+    from .precheck import precheck_report
+    from .session import KernelSession
+
+    path = precheck_report(case, audience, goal, start, days)
+    reuse_engine()  # registers the engine with papermill
+    # One report, one kernel: nothing ran before it, so the kit need not be imported afresh.
+    session = KernelSession(fresh=())
+    session.launch()
+    failed: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            session.connect()
+            # The notebook's load_case is then a cache hit (validated cases are kept by hash).
+            session.run(f"__import__('strategy_kit').load_case({str(path)!r})")
+        except BaseException as e:  # noqa: BLE001  reported below, on the main thread
+            failed.append(e)
+
+    preparing = threading.Thread(target=connect, name="sk-kernel-start", daemon=True)
+    preparing.start()
+    try:
+        if kind == "audience":
+            job = audience_job(path, str(audience), str(goal), start, days, out_dir)
+        else:
+            job = overview_job(path, goal, start, days, out_dir)
+        import papermill  # noqa: F401  (imported here, while the kernel starts)
+
+        _exporter()
+        _static()
+        preparing.join()
+        if failed:
+            raise RunError(f"{job.out.name}: the kernel could not start: {failed[0]}")
+        return run_report(job, engine_name=ENGINE_NAME, session=session)
+    finally:
+        preparing.join()
+        session.shutdown()

@@ -1,0 +1,104 @@
+"""What both reports share.
+
+The plan-coverage table, the appendix (open questions, method, provenance) and the helpers of
+every section.
+Notebooks hold no logic: ``01-audience-strategy.ipynb`` calls ``study_audience``
+(``audience``) once and then one ``show_*`` function per cell; the overview notebook does the
+same with ``study_portfolio`` (``portfolio``). Every case string is escaped on its way out
+(``display``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__, config, plots
+from ..case import Case, load_case
+from ..model.coverage import Coverage
+from .display import esc, show_figure, show_html, show_list, show_table, show_text
+
+__all__ = [
+    "THRESHOLD",
+    "as_case",
+    "long_date",
+    "plan_coverage_section",
+    "show_method",
+    "show_open_questions",
+    "show_provenance",
+]
+
+
+THRESHOLD = 0.5
+
+
+def as_case(case: str | Path | Case) -> Case:
+    """The case itself, or the case of that name or folder, loaded."""
+    return case if isinstance(case, Case) else load_case(case)
+
+
+def long_date(v: object) -> str:
+    """A date as a report writes it (1 Dec 2026); empty for a missing one."""
+    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
+
+
+def plan_coverage_section(case: Case, cov: Coverage) -> None:
+    """The coverage chart and its counts (shared by the audience report and the overview)."""
+    if case.actions.empty:
+        show_text(["The case has no actions.csv: add planned actions to see which windows "
+                   "are covered."], css="sk-note")
+        return
+    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience")))
+    gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows
+    outside = cov.actions[~cov.actions["in_window"]] if not cov.actions.empty else cov.actions
+    show_text([f"{len(gaps)} of {len(cov.windows)} window(s) of the top audiences have no "
+               f"planned action (gaps); {len(outside)} of {len(cov.actions)} action(s) fall "
+               "outside every window of their audience."])
+
+
+def show_open_questions(s: Any) -> None:
+    """The workshop's open questions, recommendations and pitfalls (guidance.yaml)."""
+    g = s.case.guidance
+    if not any(g.values()):
+        show_text(["The case has no guidance.yaml."], css="sk-note")
+        return
+    for q in g["open_questions"]:
+        show_html(f"<p><b>{esc(q['question'])}</b></p>")
+        if q["options"]:
+            show_list(q["options"])
+    if g["recommendations"]:
+        show_html("<p><b>Recommendations of the workshop</b></p>")
+        show_list(g["recommendations"])
+    if g["pitfalls"]:
+        show_html("<p><b>Pitfalls</b></p>")
+        show_list(g["pitfalls"])
+
+
+def show_method(s: Any) -> None:
+    """The method, quoted from docs/method.md (the project's own documentation)."""
+    from IPython.display import Markdown, display
+
+    path = config.METHOD_DOC
+    if not path.is_file():
+        show_text([f"The method is documented in docs/method.md of strategy-kit {__version__}."])
+        return
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]  # its title: the report's section heading says "Method" already
+    # Demote headings so that the method does not compete with the report's sections.
+    text = "\n".join("##" + ln if ln.startswith("#") else ln for ln in lines)
+    display(Markdown(text))
+
+
+def show_provenance(s: Any) -> None:
+    """Where the numbers come from: case, data hash, kit version, parameters, time."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    rows = pd.DataFrame({"item": ["case", "case folder", "data hash", "strategy-kit",
+                                  "parameters", "generated"],
+                         "value": [s.case.title, s.case.path.name, s.case.data_hash, __version__,
+                                   json.dumps(s.parameters), now]})
+    show_table(rows)
