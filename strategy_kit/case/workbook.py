@@ -84,7 +84,9 @@ class Workbook:
         if p.file in ("case.yaml", "guidance.yaml"):
             sheet = CASE_SHEET if p.file == "case.yaml" else (p.column or "guidance")
             key = p.column or ""
-            row = self.key_rows.get(key) or next(
+            named = re.search(r"'([^']+)'", p.message)  # "unknown weight 'fitt'"
+            row = (named and self.key_rows.get(f"{key}.{named[1]}")) or self.key_rows.get(
+                key) or next(
                 (r for k, r in self.key_rows.items() if k.startswith(key + ".")), None)
             return f"{sheet}!A{row}:B{row}" if (row and p.file == "case.yaml") else sheet
         letters = self.letters.get(sheet)
