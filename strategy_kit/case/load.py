@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,8 @@ class Case:
     guidance
         ``guidance.yaml``: ``recommendations``, ``pitfalls``, ``open_questions``.
     data_hash
-        A short SHA-256 of every file of the case, shown in reports.
+        A short SHA-256 of the case's content (tables, settings, guidance), shown in reports:
+        the same for a folder and the workbook converted from it.
     """
 
     name: str
@@ -133,6 +135,18 @@ def _hash(path: Path) -> str:
     for f in sorted(path.iterdir()):
         if f.is_file() and f.suffix in (".csv", ".yaml"):
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def _content_hash(settings: Mapping[str, Any], guidance: Mapping[str, Any],
+                  tables: Mapping[str, pd.DataFrame]) -> str:
+    """A short SHA-256 of what the case says: the same for a folder and its workbook."""
+    def plain(o: object) -> object:
+        return dict(o) if isinstance(o, Mapping) else str(o)
+
+    h = hashlib.sha256(json.dumps([settings, guidance], sort_keys=True, default=plain).encode())
+    for name in TABLES:
+        h.update(name.encode() + b"\0" + tables[name].to_csv(index=False).encode() + b"\0")
     return h.hexdigest()[:12]
 
 
@@ -211,7 +225,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         horizon_days=settings["horizon_days"],
         weights=MappingProxyType(settings["weights"]),
         guidance=MappingProxyType(guidance),
-        data_hash=digest,
+        data_hash=_content_hash(settings, guidance, tables),
         _tables=MappingProxyType(tables),
     )
     _LOADED[(path, digest)] = case
