@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import config
 from ..errors import CaseNotFoundError
 
-__all__ = ["WORKBOOK_SUFFIXES", "is_workbook", "list_cases", "resolve_case_path"]
+__all__ = ["WORKBOOK_SUFFIXES", "case_folder", "is_workbook", "list_cases", "resolve_case_path"]
 
 #: The spreadsheet files a case may be (python-calamine reads them all).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -19,6 +19,11 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 def is_workbook(path: Path) -> bool:
     """Whether ``path`` names a spreadsheet file rather than a case folder."""
     return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def case_folder(path: Path) -> Path:
+    """The folder of a case: itself, or the folder a workbook is in (its ``attention/``)."""
+    return path.parent if is_workbook(path) else path
 
 
 def _folder_workbook(folder: Path) -> Path | None:

@@ -28,7 +28,7 @@ import yaml
 from ..errors import BadParameterError, Problem
 from .guide import GUIDE_HEADER, column_guide, guide_rows, plain
 from .load import load_case
-from .locate import is_workbook, resolve_case_path
+from .locate import case_folder, is_workbook, resolve_case_path
 from .read import read_csv
 from .schema import TABLES, Col
 from .workbook import CASE_SHEET, column_letter, read_workbook
@@ -262,6 +262,7 @@ def write_folder(src: CaseSource, dest: Path) -> None:
 
 # -- convert ----------------------------------------------------------------------------------
 
+ATTENTION = "attention"
 DEST_ALLOWED = "a new folder, or a new file ending in .xlsx or .ods"
 
 
@@ -295,7 +296,8 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     """Convert a case between a folder and a workbook; the destination's extension decides.
 
     The source is validated first (``CaseError`` lists its problems); the destination must not
-    exist yet, and is written whole or not at all.
+    exist yet, and is written whole or not at all. The case's ``attention/`` folder of measured
+    attention goes along: into the new folder, or beside the new workbook when none is there.
 
     Returns
     -------
@@ -307,5 +309,11 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     if dest.exists():
         raise BadParameterError("destination", str(dest), DEST_ALLOWED + " (this one exists)")
     load_case(src)
-    source = read_source(resolve_case_path(src))
-    return write_atomically(lambda tmp: writer(source, tmp), dest)
+    path = resolve_case_path(src)
+    source = read_source(path)
+    write_atomically(lambda tmp: writer(source, tmp), dest)
+    attention = case_folder(path) / ATTENTION
+    beside = case_folder(dest) / ATTENTION
+    if attention.is_dir() and not beside.exists():  # measured attention goes along
+        shutil.copytree(attention, beside, ignore=shutil.ignore_patterns(".*"))
+    return dest
