@@ -57,3 +57,18 @@ def test_export_of_a_workbook_case_is_a_workbook(template_copy: Path, tmp_path: 
     check_copy(state, folder)
     with pytest.raises(BadParameterError, match="export format"):
         state.export(fmt="csv")
+
+
+def test_the_export_button_writes_a_workbook(template_copy: Path) -> None:
+    from strategy_kit.explorer.widgets import Explorer
+
+    explorer = Explorer(str(template_copy), start=START, days=365, draws=50)
+    explorer.widget  # noqa: B018
+    assert explorer.export_as.value == "folder"  # the case's own form by default
+    explorer.interests["rights"].value = 0.3
+    explorer.export_as.value = "xlsx"
+    explorer.export.click()
+    out = next(p for p in template_copy.parent.iterdir() if p != template_copy)
+    assert out.suffix == ".xlsx" and str(out) in explorer.status.value
+    assert load_case(out).audience_interests.set_index(["audience", "interest"]).loc[
+        ("journalists", "rights"), "weight"] == 0.3
