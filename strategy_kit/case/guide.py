@@ -98,7 +98,8 @@ def doc_sections() -> dict[str, str]:
     return out
 
 
-GUIDE_HEADER = ("sheet", "column", "required?", "what it means", "allowed values", "example")
+GUIDE_HEADER = ("sheet", "column", "required?", "what it means", "allowed values",
+                "example (Belarus)")
 
 
 def guide_rows() -> list[tuple[str, ...]]:
