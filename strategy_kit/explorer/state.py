@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import config
 from ..case import Case, load_case
-from ..case.locate import is_workbook
+from ..case.locate import case_folder, is_workbook
 from ..errors import BadParameterError
 from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_weights
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
@@ -234,6 +234,8 @@ class ExplorerState:
         suffix = "" if fmt == "folder" else f".{fmt}"
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         parent = Path(folder) if folder else src.parent
+        if not folder and is_workbook(src) and src.stem == "case":
+            parent = case_folder(src).parent  # beside the case's folder, not in it
         target = parent / f"{self.base.name}-adjusted-{stamp}{suffix}"
         n = 1
         while target.exists():
