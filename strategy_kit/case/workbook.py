@@ -176,7 +176,7 @@ def _value(v: Any) -> Any:
         s = v.strip()
         if _NUMBER.fullmatch(s):
             return int(s) if s.lstrip("+-").isdigit() else float(s)
-        if s[:1] in ("[", "{"):  # a list or mapping, written as YAML's flow style
+        if s[:1] in ("[", "{") and not re.search(r"[&*!]", s):  # YAML flow, no aliases/tags
             try:
                 return yaml.safe_load(s)
             except yaml.YAMLError:

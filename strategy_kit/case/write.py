@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from ..errors import BadParameterError, Problem
-from .guide import GUIDE_HEADER, column_guide, guide_rows, plain
+from .guide import GUIDE_HEADER, allowed_text, column_guide, guide_rows, plain
 from .load import load_case
 from .locate import case_folder, is_workbook, resolve_case_path
 from .read import read_csv
@@ -126,8 +126,6 @@ def _width(values: list[str], header: str) -> int:
 
 def _validation(col: Col, meaning: str, id_ranges: dict[str, str]) -> dict[str, Any] | None:
     """The data validation of a column: a drop-down or a rule, with an input message."""
-    from .guide import allowed_text
-
     message = plain(f"{allowed_text(col, sheet=True)}. {meaning}")[:250]
     base = {"input_title": col.name[:32], "input_message": message,
             "error_title": f"Not allowed in {col.name}"[:32],
@@ -210,8 +208,8 @@ def _write_xlsx(src: CaseSource, dest: Path) -> None:
             long = col is None or col.kind == "text"
             for r, v in enumerate(values, start=1):
                 put(ws, r, c, _typed(col, v), wrap if long else top)
-            ws.set_column(c, c, _width(values, h), wrap if long and _width(values, h) >= 60
-                          else None)
+            width = _width(values, h)
+            ws.set_column(c, c, width, wrap if long and width >= 60 else None)
             rule = _validation(col, column_guide(table, col)["meaning"], id_ranges) if col else None
             if rule:
                 ws.data_validation(1, c, VALIDATED_ROWS, c, rule)

@@ -308,3 +308,17 @@ def test_guide_covers_every_column_and_docs_show_it() -> None:
         assert section in doc, f"docs/case-format.md: the section of {name} differs from the " \
             "guide (strategy_kit/case/guide.yaml); paste doc_sections()[name]"
     assert len(guide_rows()) > sum(len(t.columns) for t in TABLES.values())
+
+
+def test_case_sheet_keeps_keys_it_does_not_know(template_copy: Path, tmp_path: Path) -> None:
+    """Keys other branches or later versions add to case.yaml survive a workbook."""
+    import yaml
+
+    p = template_copy / "case.yaml"
+    p.write_text(p.read_text() + "windows:\n  threshold: 0.6\n  min_days: 3\n"
+                 "labels: [one, two]\nnested: {a: {b: 1}}\n")
+    book = convert_case(template_copy, tmp_path / "keys.xlsx")
+    rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(book)["case"].iter_rows()}
+    assert rows["windows.threshold"] == 0.6 and rows["labels"] == "[one, two]"
+    back = convert_case(book, tmp_path / "back" / "example")
+    assert yaml.safe_load((back / "case.yaml").read_text()) == yaml.safe_load(p.read_text())
