@@ -83,6 +83,8 @@ def locale_fix(table: Table, column: object, value: str | None) -> str | None:
     kind, v = table.col(str(column)).kind, value.strip()
     if kind in ("score", "days", "posdays") and re.fullmatch(r"\d*,\d+", v):
         return v.replace(",", ".")
+    if kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", v):
+        return v[:10]  # a date cell that also holds a time of day
     m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", v)
     if kind == "date" and m:
         try:

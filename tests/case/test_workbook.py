@@ -138,6 +138,9 @@ BAD = [
     pytest.param({"moments!D2": "10.12.2024"}, "moments!D2, column 'start': bad value (got "
                  "'10.12.2024'); allowed: a date that exists, written YYYY-MM-DD; did you mean "
                  "'2024-12-10'?", id="day-first date"),
+    pytest.param({"moments!D2": dt.datetime(2024, 12, 10, 18, 30)}, "moments!D2, column "
+                 "'start': bad value (got '2024-12-10 18:30:00'); allowed: a date that exists, "
+                 "written YYYY-MM-DD; did you mean '2024-12-10'?", id="date with a time"),
     pytest.param({"moments!E3": dt.datetime(2025, 2, 10)}, "moments!E3, column 'end': end is "
                  "before start (got '2025-02-10'); allowed: a date on or after 2025-02-14",
                  id="end before start"),
@@ -322,3 +325,12 @@ def test_case_sheet_keeps_keys_it_does_not_know(template_copy: Path, tmp_path: P
     assert rows["windows.threshold"] == 0.6 and rows["labels"] == "[one, two]"
     back = convert_case(book, tmp_path / "back" / "example")
     assert yaml.safe_load((back / "case.yaml").read_text()) == yaml.safe_load(p.read_text())
+
+
+def test_csv_gets_the_same_likely_fix(edit) -> None:
+    path = edit("moments.csv", "2024-12-10,", "10.12.2024,")
+    with pytest.raises(CaseError) as info:
+        load_case(path)
+    assert ("moments.csv, row 2, column 'start': bad value (got '10.12.2024'); allowed: a date "
+            "that exists, written YYYY-MM-DD; did you mean '2024-12-10'?") in [
+        str(p) for p in info.value.problems]
