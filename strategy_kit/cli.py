@@ -187,7 +187,7 @@ def explore(case: str | None, case_opt: str | None, port: int | None,
 @click.option("--xlsx", "as_xlsx", is_flag=True,
               help="write one workbook (NAME.xlsx) with a guide sheet and drop-downs")
 def new_case(name: str, as_xlsx: bool) -> None:
-    """A new case folder from the template (a name under data/, or a path)."""
+    """A new case folder (with --xlsx, one workbook) from the template: a name or a path."""
     import re
 
     from .case import load_case

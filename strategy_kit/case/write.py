@@ -4,8 +4,8 @@ A written ``.xlsx`` (XlsxWriter) has a first ``guide`` sheet (``guide.yaml``: ev
 column in plain language), a ``case`` sheet of key/value rows, one sheet per table and the
 guidance sheets. Headers are frozen, columns sized, scores and days are numbers and dates are
 dates, and every enum column, id reference and score has a drop-down list or a rule (data
-validation). An ``.ods`` (odfpy, through pandas) holds the same sheets and values, without
-the drop-downs, which the OpenDocument writer cannot make; LibreOffice keeps an ``.xlsx``'s.
+validation). An ``.ods`` holds the same sheets, values and rules (``ods``, with odfpy); both
+come from :func:`sheets_of`.
 
 Every writer writes a temporary file next to the destination and renames it: nothing is ever
 half-written.
@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,20 @@ def _guidance_frames(guidance: dict[str, Any]) -> dict[str, pd.DataFrame]:
     return out
 
 
-# -- the .xlsx writer -------------------------------------------------------------------------
+# -- the sheets of a workbook, for either writer -----------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One sheet to write: typed rows under a header, column widths, wrapping and rules."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+    widths: list[int]
+    wrap: list[bool]
+    rules: dict[int, dict[str, Any]] = field(default_factory=dict)  # column → validation
+    strong_rows: set[int] = field(default_factory=set)  # 1-based rows shown in bold
 
 
 def _width(values: list[str], header: str) -> int:
@@ -124,8 +137,11 @@ def _width(values: list[str], header: str) -> int:
     return max(8, min(longest + 2, 60))
 
 
-def _validation(col: Col, meaning: str, id_ranges: dict[str, str]) -> dict[str, Any] | None:
-    """The data validation of a column: a drop-down or a rule, with an input message."""
+def _validation(col: Col, meaning: str, id_columns: dict[str, str]) -> dict[str, Any] | None:
+    """The data validation of a column (a drop-down or a rule), as XlsxWriter spells it.
+
+    The ``source`` of an id list is ``("ids", sheet, column letter)``; each writer spells it.
+    """
     message = plain(f"{allowed_text(col, sheet=True)}. {meaning}")[:250]
     base = {"input_title": col.name[:32], "input_message": message,
             "error_title": f"Not allowed in {col.name}"[:32],
@@ -133,8 +149,8 @@ def _validation(col: Col, meaning: str, id_ranges: dict[str, str]) -> dict[str, 
     match col.kind:
         case "enum":
             return {**base, "validate": "list", "source": list(col.values)}
-        case "ref" | "refs" if col.ref in id_ranges:
-            rule = {**base, "validate": "list", "source": id_ranges[col.ref]}
+        case "ref" | "refs" if col.ref in id_columns:
+            rule = {**base, "validate": "list", "source": ("ids", col.ref, id_columns[col.ref])}
             if col.kind == "refs":  # several ids joined by ';': offer the list, allow the join
                 rule["error_type"] = "information"
             return rule
@@ -151,6 +167,39 @@ def _validation(col: Col, meaning: str, id_ranges: dict[str, str]) -> dict[str, 
     return None
 
 
+def sheets_of(src: CaseSource) -> list[Sheet]:
+    """Every sheet of the case's workbook, in order: guide, case, tables, guidance."""
+    guide = guide_rows()
+    out = [Sheet("guide", list(GUIDE_HEADER), [list(r) for r in guide], [20, 18, 10, 70, 40, 40],
+                 [False, False, False, True, True, True],
+                 strong_rows={n for n, r in enumerate(guide, start=1) if not r[1]}),
+           Sheet(CASE_SHEET, ["key", "value"], [list(r) for r in _settings_rows(src.settings)],
+                 [20, 80], [False, True])]
+    id_columns = {name: column_letter(list(df.columns).index("id"))
+                  for name, df in src.frames.items() if "id" in df.columns}
+    for name, df in src.frames.items():
+        table = TABLES[name]
+        cols = [table.col(h) if h in {c.name for c in table.columns} else None
+                for h in df.columns]
+        sheet = Sheet(name, list(df.columns),
+                      [[_typed(c, v) for c, v in zip(cols, row, strict=True)]
+                       for row in df.itertuples(index=False)],
+                      [_width(list(df[h]), h) for h in df.columns],
+                      [c is None or c.kind == "text" for c in cols])
+        for n, c in enumerate(cols):
+            rule = _validation(c, column_guide(table, c)["meaning"], id_columns) if c else None
+            if rule:
+                sheet.rules[n] = rule
+        out.append(sheet)
+    for name, df in _guidance_frames(src.guidance).items():
+        out.append(Sheet(name, list(df.columns), df.values.tolist(),
+                         [80] + [40] * (len(df.columns) - 1), [True] * len(df.columns)))
+    return out
+
+
+# -- the .xlsx writer -------------------------------------------------------------------------
+
+
 def _write_xlsx(src: CaseSource, dest: Path) -> None:
     import xlsxwriter
 
@@ -161,87 +210,39 @@ def _write_xlsx(src: CaseSource, dest: Path) -> None:
     strong = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     top = wb.add_format({"valign": "top"})
-
-    def sheet(name: str, header: list[str]) -> Any:
-        ws = wb.add_worksheet(name)
-        for n, h in enumerate(header):
-            ws.write_string(0, n, h, bold)
+    for sheet in sheets_of(src):
+        ws = wb.add_worksheet(sheet.name)
         ws.freeze_panes(1, 0)
-        return ws
-
-    def put(ws: Any, r: int, c: int, v: Any, fmt: Any = top) -> None:
-        if isinstance(v, bool):
-            ws.write_boolean(r, c, v, fmt)
-        elif isinstance(v, int | float):
-            ws.write_number(r, c, v, fmt)
-        elif isinstance(v, dt.datetime):
-            ws.write_datetime(r, c, v, day)
-        elif v is not None and str(v) != "":
-            ws.write_string(r, c, str(v), fmt)
-
-    ws = sheet("guide", list(GUIDE_HEADER))
-    for r, row in enumerate(guide_rows(), start=1):
-        for c, v in enumerate(row):
-            put(ws, r, c, v, strong if not row[1] else wrap)
-    for c, w in enumerate((20, 18, 10, 70, 40, 40)):
-        ws.set_column(c, c, w)
-
-    ws = sheet(CASE_SHEET, ["key", "value"])
-    for r, (k, v) in enumerate(_settings_rows(src.settings), start=1):
-        put(ws, r, 0, k)
-        put(ws, r, 1, v, wrap)
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 80)
-
-    id_ranges = {}
-    for name, df in src.frames.items():
-        if "id" in df.columns:
-            letter = column_letter(list(df.columns).index("id"))
-            id_ranges[name] = f"='{name}'!${letter}$2:${letter}${VALIDATED_ROWS + 1}"
-    for name, df in src.frames.items():
-        table = TABLES[name]
-        cols = {c.name: c for c in table.columns}
-        ws = sheet(name, list(df.columns))
-        for c, h in enumerate(df.columns):
-            col = cols.get(h)
-            values = list(df[h])
-            long = col is None or col.kind == "text"
-            for r, v in enumerate(values, start=1):
-                put(ws, r, c, _typed(col, v), wrap if long else top)
-            width = _width(values, h)
-            ws.set_column(c, c, width, wrap if long and width >= 60 else None)
-            rule = _validation(col, column_guide(table, col)["meaning"], id_ranges) if col else None
-            if rule:
-                ws.data_validation(1, c, VALIDATED_ROWS, c, rule)
-    for name, df in _guidance_frames(src.guidance).items():
-        ws = sheet(name, list(df.columns))
-        for r, row in enumerate(df.itertuples(index=False), start=1):
+        for c, h in enumerate(sheet.header):
+            ws.write_string(0, c, h, bold)
+            ws.set_column(c, c, sheet.widths[c])
+        for r, row in enumerate(sheet.rows, start=1):
             for c, v in enumerate(row):
-                put(ws, r, c, v, wrap)
-        ws.set_column(0, 0, 80)
-        ws.set_column(1, len(df.columns), 40)
+                fmt = strong if r in sheet.strong_rows else wrap if sheet.wrap[c] else top
+                if isinstance(v, bool):
+                    ws.write_boolean(r, c, v, fmt)
+                elif isinstance(v, int | float):
+                    ws.write_number(r, c, v, fmt)
+                elif isinstance(v, dt.datetime):
+                    ws.write_datetime(r, c, v, day)
+                elif v is not None and str(v) != "":
+                    ws.write_string(r, c, str(v), fmt)
+        for c, rule in sheet.rules.items():
+            if isinstance(rule.get("source"), tuple):
+                _, ref, letter = rule["source"]
+                rule = {**rule, "source": f"='{ref}'!${letter}$2:${letter}${VALIDATED_ROWS + 1}"}
+            ws.data_validation(1, c, VALIDATED_ROWS, c, rule)
     wb.close()
-
-
-def _write_ods(src: CaseSource, dest: Path) -> None:
-    sheets: dict[str, pd.DataFrame] = {
-        "guide": pd.DataFrame(guide_rows(), columns=list(GUIDE_HEADER)),
-        CASE_SHEET: pd.DataFrame(_settings_rows(src.settings), columns=["key", "value"]),
-    }
-    for name, df in src.frames.items():
-        cols = {c.name: c for c in TABLES[name].columns}
-        sheets[name] = pd.DataFrame({h: pd.Series(
-            [None if v == "" else _typed(cols.get(h), v) for v in df[h]], dtype=object)
-            for h in df.columns})
-    sheets.update(_guidance_frames(src.guidance))
-    with pd.ExcelWriter(dest, engine="odf") as w:
-        for name, df in sheets.items():
-            df.to_excel(w, sheet_name=name, index=False)
 
 
 def write_workbook(src: CaseSource, dest: Path) -> None:
     """Write ``src`` as ``dest``, an ``.xlsx`` or ``.ods`` workbook."""
-    (_write_ods if dest.suffix.lower() == ".ods" else _write_xlsx)(src, dest)
+    if dest.suffix.lower() == ".ods":
+        from .ods import write_ods
+
+        write_ods(sheets_of(src), dest, VALIDATED_ROWS)
+    else:
+        _write_xlsx(src, dest)
 
 
 def write_folder(src: CaseSource, dest: Path) -> None:

@@ -45,20 +45,36 @@ def test_libreoffice_round_trip_keeps_the_case_and_its_drop_downs(tmp_path: Path
                                       score_priority(folder, start=START))
         pd.testing.assert_frame_equal(calendar_events(case, "media", "end-terror", START),
                                       calendar_events(folder, "media", "end-terror", START))
-    wb = openpyxl.load_workbook(again)
+    check_rules_survived(again)
+
+
+def test_libreoffice_reads_the_drop_downs_of_a_written_ods(tmp_path: Path) -> None:
+    ods = convert_case("belarus", tmp_path / "belarus.ods")
+    again = save_as(ods, "xlsx", tmp_path / "xlsx", tmp_path / "profile")
+    assert load_case(again).data_hash == load_case("belarus").data_hash
+    check_rules_survived(again)
+
+
+def check_rules_survived(path: Path) -> None:
+    """Every enum and id column still has its drop-down, every score its 0–1 rule."""
+    wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "guide"
     for table in TABLES.values():
         ws = wb[table.name]
         header = [c.value for c in ws[1]]
-        kinds = {}
+        rules = {}
         for dv in ws.data_validations.dataValidation:
             for rng in dv.sqref.ranges:
-                kinds[header[rng.min_col - 1]] = (dv.type, dv.formula1)
+                rules[header[rng.min_col - 1]] = dv
         for col in table.columns:
+            dv = rules.get(col.name)
             if col.kind == "enum":
-                assert kinds[col.name][0] == "list", (table.name, col.name)
-                assert all(v in kinds[col.name][1] for v in col.values)
+                assert dv is not None and dv.type == "list", (table.name, col.name)
+                assert all(v in dv.formula1 for v in col.values)
             elif col.kind in ("ref", "refs"):
-                assert kinds[col.name][0] == "list" and col.ref in kinds[col.name][1]
+                assert dv is not None and dv.type == "list", (table.name, col.name)
+                assert col.ref in dv.formula1
             elif col.kind == "score":
-                assert kinds[col.name][0] == "decimal", (table.name, col.name)
+                assert dv is not None and dv.type == "decimal", (table.name, col.name)
+                assert (float(dv.formula1), float(dv.formula2)) == (0, 1)
+                assert dv.prompt and "0 to 1" in dv.prompt

@@ -334,3 +334,27 @@ def test_csv_gets_the_same_likely_fix(edit) -> None:
     assert ("moments.csv, row 2, column 'start': bad value (got '10.12.2024'); allowed: a date "
             "that exists, written YYYY-MM-DD; did you mean '2024-12-10'?") in [
         str(p) for p in info.value.problems]
+
+
+def test_written_ods_has_the_same_rules(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    path = convert_case("belarus", tmp_path / "b.ods")
+    root = ET.fromstring(zipfile.ZipFile(path).read("content.xml"))
+    conditions = {v.get(f"{ns}name"): v.get(f"{ns}condition")
+                  for v in root.iter(f"{ns}content-validation")}
+    for table in TABLES.values():
+        for n, col in enumerate(table.columns):
+            rule = conditions.get(f"val-{table.name}-{n}", "")
+            if col.kind == "enum":
+                items = ";".join(f'"{v}"' for v in col.values)
+                assert rule == f"of:cell-content-is-in-list({items})", col.name
+            elif col.kind in ("ref", "refs"):
+                assert rule.startswith(f"of:cell-content-is-in-list([${col.ref}.$A$2:.$A$")
+            elif col.kind == "score":
+                assert rule.endswith("cell-content-is-between(0,1)"), (table.name, col.name)
+    cells = [c for c in root.iter(f"{ns}table-cell")
+             if c.get(f"{ns}content-validation-name") == "val-audiences-3"]
+    assert len(cells) > 10  # the influence cells, and the empty rows under them
