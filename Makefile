@@ -13,7 +13,7 @@ demo: $(VENV)/.installed ## Set up .venv, validate the default case and render i
 	@$(BIN)/strategy-kit validate $(CASE)
 	@$(BIN)/python -m strategy_kit.demo $(CASE)
 
-test: $(VENV)/.installed-test ## Set up .venv with test tools (and chromium when root) and run the whole suite
+test: $(VENV)/.installed-test ## Set up .venv with test tools (and chromium, LibreOffice when root) and run the whole suite
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests…"; \
@@ -21,6 +21,15 @@ test: $(VENV)/.installed-test ## Set up .venv with test tools (and chromium when
 	      || echo "chromium could not be installed: browser tests will be skipped (unless CI=true)"; \
 	  else \
 	    echo "No /usr/bin/chromium: browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's libreoffice-calc-nogui for the workbook round-trip test…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null) \
+	      || echo "LibreOffice could not be installed: its test will be skipped (unless CI=true)"; \
+	  else \
+	    echo "No LibreOffice: its test will be skipped. Install it with: sudo apt-get install libreoffice-calc-nogui"; \
 	  fi; \
 	fi
 	$(BIN)/ruff check strategy_kit tests benchmarks

@@ -12,7 +12,8 @@ import click
 from . import __version__, config
 from .errors import BadParameterError, RunError, StrategyKitError
 
-CASE_HELP = "a case folder, or the name of a case under data/ (default: belarus)"
+CASE_HELP = ("a case folder, a case workbook (.xlsx, .ods), or the name of a case under data/ "
+             "(default: belarus)")
 
 
 class _Group(click.Group):
@@ -183,14 +184,29 @@ def explore(case: str | None, case_opt: str | None, port: int | None,
 
 @cli.command(name="new-case")
 @click.argument("name")
-def new_case(name: str) -> None:
-    """A new case folder from the template (a name under data/, or a path)."""
+@click.option("--xlsx", "as_xlsx", is_flag=True,
+              help="write one workbook (NAME.xlsx) with a guide sheet and drop-downs")
+def new_case(name: str, as_xlsx: bool) -> None:
+    """A new case folder (with --xlsx, one workbook) from the template: a name or a path."""
     import re
 
     from .case import load_case
     from .case.schema import ID_ALLOWED, ID_PATTERN
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
+    # -- issue 13: a workbook instead of a folder ------------------------------------------
+    if as_xlsx or target.suffix.lower() in (".xlsx", ".ods"):
+        from .case.write import convert_case
+
+        target = target if target.suffix else target.with_name(target.name + ".xlsx")
+        if not re.fullmatch(ID_PATTERN, target.stem):
+            raise BadParameterError("case name", target.stem, ID_ALLOWED)
+        convert_case(config.TEMPLATE_CASE_DIR, target)
+        load_case(target)
+        click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
+                   f"then run: strategy-kit validate {target}")
+        return
+    # -- end issue 13 ----------------------------------------------------------------------
     if not re.fullmatch(ID_PATTERN, target.name):
         raise BadParameterError("case name", target.name, ID_ALLOWED)
     if target.exists():
@@ -203,6 +219,26 @@ def new_case(name: str) -> None:
     tmp.rename(target)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
+
+
+# -- issue 13: convert a case between a folder and a workbook -------------------------------
+
+
+@cli.command()
+@click.argument("src", metavar="SRC")
+@click.argument("dest", metavar="DEST")
+def convert(src: str, dest: str) -> None:
+    """Convert a case (folder or workbook) to DEST: a folder, or a .xlsx or .ods workbook.
+
+    The extension of DEST decides. SRC is validated first; DEST must not exist yet and is
+    written whole or not at all.
+    """
+    from .case.write import convert_case
+
+    click.echo(f"wrote {convert_case(src, dest)}")
+
+
+# -- end issue 13 ------------------------------------------------------------------------------
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ column, value, what is allowed and a close match.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import numpy as np
@@ -74,6 +76,24 @@ def _schema(table: Table) -> pa.DataFrameSchema:
     )
 
 
+def locale_fix(table: Table, column: object, value: str | None) -> str | None:
+    """The likely fix of a locale slip: a decimal comma ``0,75``, a date ``11.03.2027``."""
+    if value is None or column not in {c.name for c in table.columns}:
+        return None
+    kind, v = table.col(str(column)).kind, value.strip()
+    if kind in ("score", "days", "posdays") and re.fullmatch(r"\d*,\d+", v):
+        return v.replace(",", ".")
+    if kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", v):
+        return v[:10]  # a date cell that also holds a time of day
+    m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", v)
+    if kind == "date" and m:
+        try:
+            return dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
 def column_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
     """Problems of each column of one table: type, range, allowed values, ids, duplicates."""
     try:
@@ -89,7 +109,7 @@ def column_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
             else:
                 msg, allowed = "bad value", str(f["check"])
             out.append(Problem(table.file, msg, row=row, column=f["column"], value=value,
-                               allowed=allowed))
+                               allowed=allowed, suggestion=locale_fix(table, f["column"], value)))
         return sorted(out, key=lambda p: (p.row or 0, p.column or ""))
     return []
 

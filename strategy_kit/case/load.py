@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +16,14 @@ import pandas as pd
 from .. import config
 from ..errors import CaseError, Problem, UnknownChoiceError
 from .checks import column_problems, cross_problems
-from .locate import list_cases, resolve_case_path
+from .locate import is_workbook, list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
 from .schema import (
     TABLE_OF_KIND,
     TABLES,
     Table,
 )
+from .workbook import Workbook, read_workbook
 
 __all__ = ["Case", "list_cases", "load_case", "resolve_case_path"]
 
@@ -57,7 +59,8 @@ class Case:
     guidance
         ``guidance.yaml``: ``recommendations``, ``pitfalls``, ``open_questions``.
     data_hash
-        A short SHA-256 of every file of the case, shown in reports.
+        A short SHA-256 of the case's content (tables, settings, guidance), shown in reports:
+        the same for a folder and the workbook converted from it.
     """
 
     name: str
@@ -126,10 +129,48 @@ def _empty(table: Table) -> pd.DataFrame:
 
 def _hash(path: Path) -> str:
     h = hashlib.sha256()
+    if path.is_file():  # a workbook
+        h.update(path.read_bytes())
+        return h.hexdigest()[:12]
     for f in sorted(path.iterdir()):
         if f.is_file() and f.suffix in (".csv", ".yaml"):
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:12]
+
+
+def _content_hash(settings: Mapping[str, Any], guidance: Mapping[str, Any],
+                  tables: Mapping[str, pd.DataFrame]) -> str:
+    """A short SHA-256 of what the case says: the same for a folder and its workbook."""
+    def plain(o: object) -> object:
+        return dict(o) if isinstance(o, Mapping) else str(o)
+
+    h = hashlib.sha256(json.dumps([settings, guidance], sort_keys=True, default=plain).encode())
+    for name in TABLES:
+        h.update(name.encode() + b"\0" + tables[name].to_csv(index=False).encode() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def case_name(path: Path) -> str:
+    """A case's name: its folder's, or its workbook's without the extension."""
+    if not is_workbook(path):
+        return path.name
+    return path.parent.name if path.stem == "case" else path.stem
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, Any],
+                                                      dict[str, pd.DataFrame], Workbook | None]:
+    """Settings, guidance and raw text tables of a folder or a workbook."""
+    if is_workbook(path):
+        book = read_workbook(path, problems)
+        return book.settings, book.guidance, book.frames, book
+    settings = case_settings(path, problems)
+    guidance = read_guidance(path, problems)
+    raw: dict[str, pd.DataFrame] = {}
+    for table in TABLES.values():
+        df = read_csv(path / table.file, table, problems)
+        if df is not None:
+            raw[table.name] = df
+    return settings, guidance, raw, None
 
 
 #: Cases already validated in this process, by folder and content hash (a case is immutable,
@@ -139,12 +180,13 @@ _LOADED_MAX = 8
 
 
 def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
-    """Load and validate a case folder.
+    """Load and validate a case folder or workbook.
 
     Parameters
     ----------
     name_or_path
-        A folder path, or the name of a case under ``data/`` (default ``belarus``).
+        A folder path, a workbook (``.xlsx``, ``.ods``; a folder holding one ``case.xlsx``), or
+        the name of a case under ``data/`` (default ``belarus``).
 
     Returns
     -------
@@ -164,29 +206,26 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     if cached is not None:  # the same files: the same immutable case
         return cached
     problems: list[Problem] = []
-    settings = case_settings(path, problems)
-    guidance = read_guidance(path, problems)
-    raw: dict[str, pd.DataFrame] = {}
-    for table in TABLES.values():
-        df = read_csv(path / table.file, table, problems)
-        if df is not None:
-            problems.extend(column_problems(table, df))
-            raw[table.name] = df
-    problems.extend(cross_problems(raw))
+    settings, guidance, raw, book = _read(path, problems)
+    found: list[Problem] = []
+    for name, df in raw.items():
+        found.extend(column_problems(TABLES[name], df))
+    found.extend(cross_problems(raw))
+    problems.extend(book.relabel(found) if book else found)
     if problems:
         raise CaseError(path.name, problems)
     tables = {name: _typed(TABLES[name], df) for name, df in raw.items()}
     for table in TABLES.values():
         tables.setdefault(table.name, _empty(table))
     case = Case(
-        name=path.name,
+        name=case_name(path),
         path=path,
         title=settings["title"],
         description=settings["description"],
         horizon_days=settings["horizon_days"],
         weights=MappingProxyType(settings["weights"]),
         guidance=MappingProxyType(guidance),
-        data_hash=digest,
+        data_hash=_content_hash(settings, guidance, tables),
         _tables=MappingProxyType(tables),
     )
     _LOADED[(path, digest)] = case

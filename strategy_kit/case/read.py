@@ -136,17 +136,25 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         return None
 
 
-def case_settings(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    """The settings of ``case.yaml`` (title, description, horizon, weights), with defaults."""
+_FILE: Any = object()  # read the file (the default), rather than keys a workbook holds
+
+
+def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict[str, Any]:
+    """The settings of ``case.yaml`` (title, description, horizon, weights), with defaults.
+
+    ``raw``: the keys and values already read elsewhere (a workbook's ``case`` sheet), checked
+    the same way instead of reading ``case.yaml``.
+    """
     settings: dict[str, Any] = {"title": path.name, "description": "",
                                 "horizon_days": DEFAULT_HORIZON_DAYS,
                                 "weights": dict(DEFAULT_WEIGHTS)}
     f = path / "case.yaml"
-    if not f.is_file():
+    if raw is _FILE and not f.is_file():
         problems.append(Problem("case.yaml", "the file is missing",
                                 allowed="a YAML file with title and description"))
         return settings
-    raw = _read_yaml(f, problems)
+    if raw is _FILE:
+        raw = _read_yaml(f, problems)
     if raw is None and not any(p.file == "case.yaml" for p in problems):
         raw = {}
     if raw is None:
@@ -200,13 +208,14 @@ def case_settings(path: Path, problems: list[Problem]) -> dict[str, Any]:
     return settings
 
 
-def read_guidance(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    """The workshop's guidance of ``guidance.yaml``; empty tuples when there is none."""
+def read_guidance(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict[str, Any]:
+    """The workshop's guidance of ``guidance.yaml`` (or ``raw``); empty tuples when none."""
     out: dict[str, Any] = {"recommendations": (), "pitfalls": (), "open_questions": ()}
     f = path / "guidance.yaml"
-    if not f.is_file():
+    if raw is _FILE and not f.is_file():
         return out
-    raw = _read_yaml(f, problems)
+    if raw is _FILE:
+        raw = _read_yaml(f, problems)
     if raw is None:
         return out
     if not isinstance(raw, dict):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +22,7 @@ import pandas as pd
 
 from .. import config
 from ..case import Case, load_case
+from ..case.locate import case_folder, is_workbook
 from ..errors import BadParameterError
 from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_weights
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
@@ -30,7 +30,7 @@ from ..model.robustness import score_robustness
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, find_windows, score_timing
 from ..params import parse_days, parse_start
-from .export import write_interests, write_weights
+from .export import EXPORT_FORMATS, write_export
 from .lab import CASE_ENV
 
 __all__ = ["ExplorerState"]
@@ -207,18 +207,19 @@ class ExplorerState:
 
     # -- export ------------------------------------------------------------------------------
 
-    def export(self, folder: str | Path | None = None) -> Path:
-        """Write a copy of the case folder with the adjusted weights; the case is untouched.
+    def export(self, folder: str | Path | None = None, fmt: str | None = None) -> Path:
+        """Write a copy of the case with the adjusted weights; the case is untouched.
 
-        The copy is ``<case>-adjusted-<YYYYmmdd-HHMMSS>/`` next to the case (or ``folder``):
-        every file of the case, ``audience_interests.csv`` with the adjusted weights, and
-        ``case.yaml`` with the priority weights when they were changed. The copy is loaded
-        once to check it.
+        The copy is ``<case>-adjusted-<YYYYmmdd-HHMMSS>`` next to the case (or in ``folder``):
+        every file of the case, ``audience_interests`` with the adjusted weights, and the
+        priority weights of ``case.yaml`` when they were changed. ``fmt`` is ``folder``, ``xlsx``
+        or ``ods`` (a workbook, as ``strategy-kit convert`` writes it); by default the case's
+        own form. The copy is loaded once to check it.
 
         Returns
         -------
         Path
-            The new case folder.
+            The new case folder or workbook.
         """
         a_ids = self.case.ids("audience")
         dead = [a for a, s in zip(a_ids, matrices(self.case).weight.sum(axis=1), strict=True)
@@ -227,23 +228,21 @@ class ExplorerState:
             raise BadParameterError("interest weights", ", ".join(dead),
                                     "at least one interest above 0 for every audience")
         src = self.base.path
+        fmt = fmt or (src.suffix.lower().lstrip(".") if is_workbook(src) else "folder")
+        if fmt not in EXPORT_FORMATS:
+            raise BadParameterError("export format", fmt, ", ".join(EXPORT_FORMATS))
+        suffix = "" if fmt == "folder" else f".{fmt}"
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         parent = Path(folder) if folder else src.parent
-        target = parent / f"{src.name}-adjusted-{stamp}"
+        if not folder and is_workbook(src) and src.stem == "case":
+            parent = case_folder(src).parent  # beside the case's folder, not in it
+        target = parent / f"{self.base.name}-adjusted-{stamp}{suffix}"
         n = 1
         while target.exists():
             n += 1
-            target = parent / f"{src.name}-adjusted-{stamp}-{n}"
-        shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        try:
-            write_interests(src / "audience_interests.csv",
-                            target / "audience_interests.csv", self._overrides)
-            if self.weights_changed:
-                write_weights(target / "case.yaml", priority_weights(self.base, self.weights))
-            load_case(target)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
-            raise
+            target = parent / f"{self.base.name}-adjusted-{stamp}-{n}{suffix}"
+        write_export(src, target, self._overrides,
+                     priority_weights(self.base, self.weights) if self.weights_changed else None)
         return target
 
     # -- the scores -------------------------------------------------------------------------

@@ -169,6 +169,12 @@ class Explorer:
         self.export = W.Button(description="Export adjusted weights", icon="save",
                                button_style="primary", layout=W.Layout(width="auto"),
                                tooltip="Write a copy of the case with these weights")
+        # issue 13: the export writes the case's own form by default, or a workbook/folder
+        own = base.path.suffix.lower().lstrip(".") if base.path.is_file() else "folder"
+        self.export_as = W.Dropdown(
+            options=[("as a folder", "folder"), ("as .xlsx", "xlsx"), ("as .ods", "ods")],
+            value=own if own in ("folder", "xlsx", "ods") else "folder",
+            layout=W.Layout(width="120px"), tooltip="Write the copy as a folder or a workbook")
         self.status = W.HTML()
 
         self._watch(self.goal, lambda v: s.update(goal=v))
@@ -199,7 +205,7 @@ class Explorer:
             head("Priority weights"), *self.weights.values(), self.shares,
             self.interest_title, self.all_interests, self.interest_box,
             head("Robustness"), self.sigma,
-            W.HBox([self.reset, self.export],
+            W.HBox([self.reset, self.export, self.export_as],
                    layout=W.Layout(margin="12px 0 0 0", flex_flow="row wrap")),
             self.status,
         ], layout=W.Layout(width="350px", min_width="350px", padding="0 12px 0 0"))
@@ -253,7 +259,7 @@ class Explorer:
         if s.changes().empty and not s.weights_changed:
             self._say("Nothing to export: the weights are the case's.")
             return
-        path = s.export()
+        path = s.export(fmt=self.export_as.value)
         self._say(f"Saved a copy of the case with your weights ({len(s.changes())} interest "
                   f"weight(s){', priority weights' if s.weights_changed else ''}) in<br>"
                   f"<code>{esc(path)}</code><br>Check it with <code>strategy-kit validate "

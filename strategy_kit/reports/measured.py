@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from .. import config, plots
 from ..attention import load_attention, spike_half_lives
 from ..case import Case, load_case
+from ..case.locate import case_folder
 from ..config import TOC_MARK
 from ..errors import BadParameterError
 from .display import esc, show_figure, show_html, show_table, show_text
@@ -69,7 +70,7 @@ class AttentionStudy:
 
 def attention_files(case: Case) -> list[Path]:
     """The measured-attention exports in the case's ``attention/`` folder, by name."""
-    folder = case.path / ATTENTION_FOLDER
+    folder = case_folder(case.path) / ATTENTION_FOLDER
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
@@ -78,7 +79,7 @@ def attention_files(case: Case) -> list[Path]:
 def _find_file(case: Case, file: str | Path) -> Path:
     files = attention_files(case)
     listed = ", ".join(p.name for p in files) or "none"
-    where = f"{case.path.name}/{ATTENTION_FOLDER}/"
+    where = f"{case_folder(case.path).name}/{ATTENTION_FOLDER}/"
     if not str(file).strip():
         if not files:
             raise BadParameterError(
@@ -86,7 +87,7 @@ def _find_file(case: Case, file: str | Path) -> Path:
                 f"none in {where}: download one (docs/attention.md) and put it there")
         return files[0]
     p = Path(file).expanduser()
-    for candidate in (p, case.path / ATTENTION_FOLDER / p):
+    for candidate in (p, case_folder(case.path) / ATTENTION_FOLDER / p):
         if candidate.is_file():
             return candidate
     raise BadParameterError("file", file, f"an existing CSV file; in {where}: {listed}")
