@@ -129,6 +129,10 @@ def _hash(path: Path) -> str:
     for f in sorted(path.iterdir()):
         if f.is_file() and f.suffix in (".csv", ".yaml"):
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    # issue 15: the raters' sheets in ratings/ are part of the case (docs/workshop.md)
+    for f in sorted((path / "ratings").rglob("*")) if (path / "ratings").is_dir() else ():
+        if f.is_file() and not f.name.startswith((".", "~$")):
+            h.update(str(f.relative_to(path)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:12]
 
 
