@@ -27,7 +27,8 @@ from .errors import (
 
 #: Public names imported on first use, and the module each lives in.
 _LAZY: dict[str, str] = {
-    **dict.fromkeys(["Case", "load_case"], "case"),
+    **dict.fromkeys(["Case"], "case"),
+    **dict.fromkeys(["load_case"], "ratings.load"),  # issue 15: with the raters' medians
     **dict.fromkeys(["list_cases"], "case"),
     **dict.fromkeys(["score_fit", "score_contributions", "score_priority"], "model.scoring"),
     **dict.fromkeys(["score_timing", "attention_drivers", "find_windows"], "model.timing"),

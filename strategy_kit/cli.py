@@ -50,7 +50,7 @@ def cli() -> None:
 @_case_option
 def validate(case: str | None, case_opt: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
-    from .case import load_case
+    from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
@@ -63,7 +63,7 @@ def validate(case: str | None, case_opt: str | None) -> None:
 @_case_option
 def list_(case: str | None, case_opt: str | None) -> None:
     """Ids and names of audiences, goals and moments."""
-    from .case import load_case
+    from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
@@ -84,8 +84,8 @@ def list_(case: str | None, case_opt: str | None) -> None:
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
-    from .case import load_case
     from .model.scoring import score_priority
+    from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     table = score_priority(c, goal=goal, start=start, days=days)
@@ -187,8 +187,8 @@ def new_case(name: str) -> None:
     """A new case folder from the template (a name under data/, or a path)."""
     import re
 
-    from .case import load_case
     from .case.schema import ID_ALLOWED, ID_PATTERN
+    from .ratings.load import load_case
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
     if not re.fullmatch(ID_PATTERN, target.name):

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..case import Case, load_case
+from ..case import Case
 from ..errors import BadParameterError
 from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_weights
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
@@ -30,6 +30,7 @@ from ..model.robustness import score_robustness
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, find_windows, score_timing
 from ..params import parse_days, parse_start
+from ..ratings.load import load_case
 from .export import write_interests, write_weights
 from .lab import CASE_ENV
 
