@@ -56,6 +56,11 @@ def validate(case: str | None, case_opt: str | None) -> None:
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
     click.echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))
+    from .ratings.console import ratings_line  # issue 15
+    from .ratings.load import case_ratings
+
+    if (c.path / "ratings").is_dir():
+        click.echo(ratings_line(case_ratings(c)))
 
 
 @cli.command(name="list")
@@ -203,6 +208,61 @@ def new_case(name: str) -> None:
     tmp.rename(target)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
+
+
+# -- issue 15: many raters (docs/workshop.md) ----------------------------------------------
+
+
+@cli.group()
+def ratings() -> None:
+    """Rating sheets for a workshop of many participants (docs/workshop.md)."""
+
+
+@ratings.command(name="sheets")
+@click.argument("case", required=False)
+@_case_option
+@click.option("--raters", required=True, metavar="N|NAMES.txt",
+              help="how many participants, or a text file of names, one a line")
+@click.option("--tables", metavar="A,B", help="rated tables, comma-separated (default: all)")
+@click.option("--split", type=int, default=1, show_default=True,
+              help="deal the tables out among this many subgroups")
+@click.option("--csv", "as_csv", is_flag=True, help="a folder of CSV files per participant")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="where to write the sheets")
+def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: str | None,
+                   split: int, as_csv: bool, out_dir: str) -> None:
+    """One rating workbook (or CSV folder) per participant, every row prefilled."""
+    from .ratings.load import load_case
+    from .ratings.sheets import write_rating_sheets
+
+    c = load_case(_pick_case(case, case_opt), ratings=False)
+    written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
+                                  split, as_csv)
+    click.echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
+               f"filled sheets go into {c.path / 'ratings'}/, then: strategy-kit validate {c.path}")
+
+
+@cli.command()
+@click.argument("case", required=False)
+@_case_option
+@click.option("--csv", "as_csv", is_flag=True, help="every item as CSV on standard output")
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None) -> None:
+    """Where the raters agree: items most disputed first, alphas, what changes the plan."""
+    from .errors import BadParameterError
+    from .model.disagreements import plan_disagreements
+    from .ratings.console import agreement_csv, agreement_text
+    from .ratings.load import case_ratings, load_case
+
+    c = load_case(_pick_case(case, case_opt))
+    r = case_ratings(c)
+    if r is None:
+        raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
+    if as_csv:
+        click.echo(agreement_csv(c, r), nl=False)
+        return
+    d = plan_disagreements(c, start=start)
+    assert d is not None
+    click.echo(agreement_text(c, r, d.changes, d.unchanged))
 
 
 def main() -> None:

@@ -172,6 +172,10 @@ def table_agreement(case: Case, ratings: Ratings, draws: int = 500,
         mat = mat[who][:, ~np.isnan(mat[who]).all(axis=0)]
         if mat.shape[1] == 0:
             continue
+        if mat.shape[1] < 2:  # alpha compares items: one item says nothing
+            rows.append({"table": r.table, "raters": int(who.sum()), "items": mat.shape[1],
+                         "alpha": np.nan, "alpha_low": np.nan, "alpha_high": np.nan})
+            continue
         alpha = krippendorff_alpha(mat)
         boot = np.array([krippendorff_alpha(mat[rng.integers(0, len(mat), len(mat))])
                          for _ in range(draws)]) if len(mat) >= 2 else np.array([np.nan])
