@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import BadParameterError
 from .read import Ratings, item_ids
-from .scale import HIGH_ABOVE, LOW_BELOW, RATED, level_of
+from .scale import HIGH_ABOVE, LOW_BELOW, RATED, level_of, rated
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -101,6 +101,16 @@ def _inverse_for(x: np.ndarray, inverse: np.ndarray) -> np.ndarray:
     return t[t >= 0]
 
 
+def _ratings(case: Case, ratings: Ratings | None) -> Ratings:
+    if ratings is None:
+        from .load import case_ratings
+
+        ratings = case_ratings(case)
+    return ratings if ratings is not None else Ratings(
+        raters=pd.DataFrame({"rater": [], "group": [], "round": []}),
+        values=pd.DataFrame({"rater": [], "table": [], "item": [], "value": []}))
+
+
 def _flag(v: np.ndarray, median: float) -> str:
     n = len(v)
     if n < 2:
@@ -112,12 +122,14 @@ def _flag(v: np.ndarray, median: float) -> str:
     return "consensus" if outside <= CONSENSUS_OUTSIDE * n else "mixed"
 
 
-def _names(case: Case, kinds: tuple[str, ...], item: str) -> str:
-    return " × ".join(case.names(k).get(i, i) for k, i in zip(kinds, item.split("/"),
-                                                                 strict=True))
+def item_name(case: Case, table: str, item: str) -> str:
+    """A rated item in words: "Influence of Journalists", "Journalists × Rights"."""
+    r = rated(table)
+    names = [case.names(k).get(i, i) for k, i in zip(r.kinds(), item.split("/"), strict=True)]
+    return f"{r.value.capitalize()} of {names[0]}" if r.key == ("id",) else " × ".join(names)
 
 
-def item_agreement(case: Case, ratings: Ratings) -> pd.DataFrame:
+def item_agreement(case: Case, ratings: Ratings | None = None) -> pd.DataFrame:
     """Agreement on every rated item, most disputed first.
 
     Returns
@@ -127,8 +139,9 @@ def item_agreement(case: Case, ratings: Ratings) -> pd.DataFrame:
         value``: ``low/medium/high`` count the raters at each level; ``flag`` is
         ``polarised`` (at least a third low and a third high), ``consensus`` (at most a
         quarter outside the median's level), ``mixed`` or ``single`` (one rater);
-        ``value`` is the case's aggregated value.
+        ``value`` is the case's aggregated value. Empty when the case has no ratings.
     """
+    ratings = _ratings(case, ratings)
     rows = []
     for r in RATED:
         items = item_ids(case, r)
@@ -140,7 +153,7 @@ def item_agreement(case: Case, ratings: Ratings) -> pd.DataFrame:
                 continue
             q1, med, q3 = np.quantile(v, [0.25, 0.5, 0.75])
             rows.append({
-                "table": r.table, "item": item, "item_name": _names(case, r.kinds(), item),
+                "table": r.table, "item": item, "item_name": item_name(case, r.table, item),
                 "n": len(v), "median": med, "q1": q1, "q3": q3, "iqr": q3 - q1,
                 "low": int((v < LOW_BELOW).sum()),
                 "medium": int(((v >= LOW_BELOW) & (v <= HIGH_ABOVE)).sum()),
@@ -154,7 +167,7 @@ def item_agreement(case: Case, ratings: Ratings) -> pd.DataFrame:
     return out.drop(columns="_r").reset_index(drop=True)
 
 
-def table_agreement(case: Case, ratings: Ratings, draws: int = 500,
+def table_agreement(case: Case, ratings: Ratings | None = None, draws: int = 500,
                     seed: int = 0) -> pd.DataFrame:
     """Krippendorff's alpha (interval) of every rated table, with a rater-bootstrap interval.
 
@@ -162,8 +175,10 @@ def table_agreement(case: Case, ratings: Ratings, draws: int = 500,
     -------
     DataFrame
         ``table, raters, items, alpha, alpha_low, alpha_high``: the 95 % interval of alpha
-        over ``draws`` resamples of the raters (with replacement; NaN when undefined).
+        over ``draws`` resamples of the raters (with replacement; NaN when undefined or
+        when the table has a single rated item).
     """
+    ratings = _ratings(case, ratings)
     rng = np.random.default_rng(seed)
     rows = []
     for r in RATED:
