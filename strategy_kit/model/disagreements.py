@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["Disagreements", "plan_disagreements", "views"]
 
 DISPUTED = ("polarised", "mixed")
+#: The rated tables that ``score_priority`` reads; a disputed item of another table (a
+#: format's fit, an ally's reach, a frame's relevance) cannot change a ranking.
+RANKING_TABLES = ("audiences", "audience_interests", "goal_interests", "goal_audiences",
+                  "moment_interests")
 COLUMNS = ["table", "item", "item_name", "flag", "n", "low_view", "high_view", "goal",
            "goal_name", "low_first", "high_first", "low_top3", "high_top3", "change"]
 
@@ -98,8 +102,13 @@ def plan_disagreements(case: Case, goal: str | None = None, start: DateLike = No
     disputed = items[items["flag"].isin(DISPUTED)]
     rows = []
     changed = set()
+    names = case.names("goal")
     for it in disputed.itertuples(index=False):
         r = rated(it.table)
+        # a goal's strengths move that goal's ranking only
+        only = it.item.split("/")[0] if "goal" in r.key else goal
+        if it.table not in RANKING_TABLES or (goal is not None and only != goal):
+            continue
         ids = item_ids(case, r)
         col = ratings.matrix(r.table, [it.item])[:, 0]
         low, high = views(col[~np.isnan(col)])
@@ -108,9 +117,8 @@ def plan_disagreements(case: Case, goal: str | None = None, start: DateLike = No
             new = np.full(len(ids), np.nan)
             new[ids.index(it.item)] = x
             view = with_values(case, {r.table: new}, f"-{it.table}-{it.item}-{x}")
-            tops.append(_top(score_priority(view, goal=goal, start=start, days=days,
+            tops.append(_top(score_priority(view, goal=only, start=start, days=days,
                                             weights=weights)))
-        names = case.names("goal")
         for g in tops[0]:
             lo, hi = tops[0][g], tops[1][g]
             change = ("first audience" if lo[0] != hi[0]

@@ -7,13 +7,13 @@ than five raters a bootstrap says little: each rater is left out in turn instead
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ..ratings.aggregate import group_median, nanmedian
 from ..ratings.load import case_ratings, own_values
 from ..ratings.read import Ratings, item_ids
 from ..ratings.scale import rated
@@ -41,12 +41,6 @@ class RaterDraws:
     rel: np.ndarray  # (n, M, I)
 
 
-def _nanmedian(x: np.ndarray, axis: int) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: nobody rated in this draw
-        return np.nanmedian(x, axis=axis)
-
-
 def _voices(mat: np.ndarray, groups: np.ndarray, draws: int,
             rng: np.random.Generator) -> np.ndarray:
     """(draws, items) medians of a two-stage bootstrap: voices, then raters within them."""
@@ -58,16 +52,14 @@ def _voices(mat: np.ndarray, groups: np.ndarray, draws: int,
             per_group.append(np.broadcast_to(rows[0], (draws, rows.shape[1])))
         else:
             pick = rng.integers(0, len(rows), size=(draws, len(rows)))
-            per_group.append(_nanmedian(rows[pick], axis=1))
+            per_group.append(nanmedian(rows[pick], axis=1))
     stacked = np.stack(per_group)  # (G, draws, items)
     chosen = rng.integers(0, len(labels), size=(draws, len(labels)))
-    return _nanmedian(stacked[chosen, np.arange(draws)[:, None], :], axis=1)
+    return nanmedian(stacked[chosen, np.arange(draws)[:, None], :], axis=1)
 
 
 def _leave_one_out(mat: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """(raters, items) medians with each rater left out in turn."""
-    from ..ratings.aggregate import group_median
-
     out = []
     for r in range(len(mat)):
         keep = np.arange(len(mat)) != r

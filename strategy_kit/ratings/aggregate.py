@@ -8,7 +8,6 @@ each organisation has one voice; the case's own value stays where nobody rated.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,17 @@ from .scale import RATED
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["aggregate_case", "group_median", "participant_case", "with_values"]
+__all__ = ["aggregate_case", "group_median", "nanmedian", "participant_case", "with_values"]
+
+
+def nanmedian(values: np.ndarray, axis: int = -2) -> np.ndarray:
+    """The median along ``axis`` ignoring NaN (NaN where all are NaN); fast for few raters."""
+    s = np.sort(values, axis=axis)  # NaN sorts last
+    n = (~np.isnan(values)).sum(axis=axis, keepdims=True)
+    lo = np.take_along_axis(s, np.maximum(n - 1, 0) // 2, axis=axis)
+    hi = np.take_along_axis(s, n // 2 - (n == 0), axis=axis)
+    out = np.where(n > 0, (lo + hi) / 2, np.nan)
+    return np.squeeze(out, axis=axis)
 
 
 def group_median(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -32,13 +41,11 @@ def group_median(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     nobody rated is NaN.
     """
     labels = pd.unique(np.asarray(groups, dtype=object))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: nobody rated
-        if len(labels) == len(groups):
-            return np.nanmedian(values, axis=-2)
-        per_group = np.stack([np.nanmedian(values[..., np.asarray(groups) == g, :], axis=-2)
-                              for g in labels], axis=-2)
-        return np.nanmedian(per_group, axis=-2)
+    if len(labels) == len(groups):
+        return nanmedian(values, axis=-2)
+    per_group = np.stack([nanmedian(values[..., np.asarray(groups) == g, :], axis=-2)
+                          for g in labels], axis=-2)
+    return nanmedian(per_group, axis=-2)
 
 
 def with_values(case: Case, values: dict[str, np.ndarray], tag: str) -> Case:

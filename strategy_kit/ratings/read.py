@@ -7,7 +7,7 @@ A rater is a workbook (``ratings/<name>.xlsx``, ``.ods``) or a folder of CSV fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +47,15 @@ class Ratings:
 
     raters: pd.DataFrame
     values: pd.DataFrame
+    _wide: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     def matrix(self, table: str, items: list[str]) -> np.ndarray:
         """Raters × items values of a table (NaN where a rater gave none)."""
-        v = self.values[self.values["table"] == table]
-        wide = v.pivot(index="rater", columns="item", values="value")
-        return wide.reindex(index=list(self.raters["rater"]), columns=items).to_numpy(float)
+        if table not in self._wide:  # one pivot per table, kept (the ratings are immutable)
+            v = self.values[self.values["table"] == table]
+            self._wide[table] = v.pivot(index="rater", columns="item", values="value").reindex(
+                index=list(self.raters["rater"]))
+        return self._wide[table].reindex(columns=items).to_numpy(float)
 
 
 def item_ids(case: Case, r: Rated) -> list[str]:
