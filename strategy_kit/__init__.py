@@ -44,6 +44,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["participant_case"], "ratings.aggregate"),
     **dict.fromkeys(["write_rating_sheets"], "ratings.sheets"),
     **dict.fromkeys(["plan_disagreements", "Disagreements"], "model.disagreements"),
+    **dict.fromkeys(["show_disagreement"], "reports.disagree"),
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),
