@@ -65,7 +65,7 @@ def test_noise_stays_for_single_rater_cases(case: sk.Case) -> None:
 def test_fewer_than_five_raters_leave_one_out(tmp_path: Path) -> None:
     target = tmp_path / "workshop"
     shutil.copytree(WORKSHOP, target)
-    for name in ("emil", "fatima"):
+    for name in ("emeka", "fumiko"):
         shutil.rmtree(target / "ratings" / name)
     lines = (target / "ratings" / "raters.csv").read_text(encoding="utf-8").splitlines()
     (target / "ratings" / "raters.csv").write_text("\n".join(lines[:5]) + "\n",
@@ -73,9 +73,9 @@ def test_fewer_than_five_raters_leave_one_out(tmp_path: Path) -> None:
     c = sk.load_case(target)
     r = sk.score_robustness(c, "release", start=START, draws=1000)
     assert (r.method, r.draws) == ("leave-one-out", 4)
-    # mps's influence: chamber (anna low, boris low, chen high) and ngo (dana high).
-    # Without anna or boris: chamber 0.5, ngo 0.8 → 0.65 > press's 0.6: mps first.
-    # Without chen: chamber 0.2 → 0.5; without dana: 0.2: press first. 2 of 4 panels.
+    # mps's influence: chamber (aino low, bjarki low, chidi high) and ngo (dagny high).
+    # Without aino or bjarki: chamber 0.5, ngo 0.8 → 0.65 > press's 0.6: mps first.
+    # Without chidi: chamber 0.2 → 0.5; without dagny: 0.2: press first. 2 of 4 panels.
     dist = r.distribution[r.distribution["audience"] == "press"].set_index("rank")
     assert dist.loc[1, "probability"] == pytest.approx(0.5)
     assert sorted(r.participants["rater"].unique()) == ["R01", "R02", "R03", "R04"]

@@ -43,7 +43,7 @@ def test_group_median_gives_each_group_one_voice() -> None:
 
 def test_medians_replace_the_case_values(case: sk.Case) -> None:
     infl = case.audiences.set_index("id")["influence"]
-    # mps: groups chamber (low, low, high → 0.2), ngo 0.8, emil 0.8, fatima 0.5 → 0.65
+    # mps: groups chamber (low, low, high → 0.2), ngo 0.8, emeka 0.8, fumiko 0.5 → 0.65
     # business: chamber 0.9, 0.3, 0.4, 0.5 → 0.45 (0.7 if every rater were one voice)
     assert infl.to_dict() == pytest.approx({"mps": 0.65, "press": 0.6, "diaspora": 0.5,
                                             "business": 0.45, "students": 0.25})
@@ -126,7 +126,7 @@ def test_no_ratings_no_disagreements() -> None:
 def test_participants_views(case: sk.Case) -> None:
     r1 = sk.participant_case(case, sk.case_ratings(case), "R01")
     assert r1.audiences.set_index("id")["influence"]["mps"] == 0.2  # R01 said low
-    # R06 (fatima) gave press no value: the group's 0.6
+    # R06 (fumiko) gave press no value: the group's 0.6
     r6 = sk.participant_case(case, sk.case_ratings(case), "R06")
     assert r6.audiences.set_index("id")["influence"]["press"] == 0.6
     with pytest.raises(sk.UnknownChoiceError, match="R07"):
