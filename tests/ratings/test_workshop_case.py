@@ -131,3 +131,19 @@ def test_participants_views(case: sk.Case) -> None:
     assert r6.audiences.set_index("id")["influence"]["press"] == 0.6
     with pytest.raises(sk.UnknownChoiceError, match="R07"):
         sk.participant_case(case, sk.case_ratings(case), "R07")
+
+
+def test_the_explorer_switches_between_the_group_and_one_participant(case: sk.Case) -> None:
+    s = sk.ExplorerState(WORKSHOP, goal="release", start=START)
+    assert s.views() == ("group", "R01", "R02", "R03", "R04", "R05", "R06")
+    assert s.case_weight("mps", "security") == 0.5
+    group_infl = s.case.audiences.set_index("id")["influence"]["mps"]
+    s.set_view("R01")
+    assert s.case.audiences.set_index("id")["influence"]["mps"] == 0.2 != group_infl
+    ranked = sk.score_priority(s.case, goal="release", start=START)
+    assert ranked.iloc[0]["audience"] == "press"  # R01 rated mps low
+    s.set_view("group")
+    assert s.case.audiences.set_index("id")["influence"]["mps"] == group_infl
+    with pytest.raises(sk.UnknownChoiceError, match="view"):
+        s.set_view("aino")
+    assert sk.ExplorerState(Path(__file__).parents[1] / "cases" / "tiny").views() == ("group",)
