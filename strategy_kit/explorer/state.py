@@ -295,7 +295,8 @@ class ExplorerState:
             base = self._cached(("base", self.goal, s, d), lambda: score_priority(
                 self.base, goal=self.goal, start=s, days=d))
             rob = score_robustness(self.case, self.goal, start=s, days=d, sigma=self.sigma,
-                                   draws=self.draws, seed=0, weights=self.weights).summary
+                                   draws=self.draws, seed=0, weights=self.weights,
+                                   source="noise").summary  # the σ slider's noise
             out = self._priority().merge(
                 base[["audience", "priority"]].rename(columns={"priority": "case_priority"}),
                 on="audience", how="left")
