@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from strategy_kit import BadParameterError, krippendorff_alpha
 
@@ -93,3 +95,28 @@ def test_bad_input_is_refused() -> None:
         krippendorff_alpha(KRIPPENDORFF_2011, level="cardinal")
     with pytest.raises(BadParameterError, match="raters × items"):
         krippendorff_alpha(np.ones(4))
+
+
+def pairwise_interval_alpha(x: np.ndarray) -> float:
+    """Interval alpha from its definition, pair by pair (no coincidence matrix)."""
+    units = [col[~np.isnan(col)] for col in x.T]
+    units = [u for u in units if len(u) >= 2]
+    values = np.concatenate(units)
+    n = len(values)
+    within = sum(((u[:, None] - u[None, :]) ** 2).sum() / (len(u) - 1) for u in units)
+    between = ((values[:, None] - values[None, :]) ** 2).sum()
+    return float("nan") if between == 0 else 1 - (n - 1) * within / between
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 8), st.integers(2, 15))
+@settings(max_examples=60, deadline=None)
+def test_equals_the_pairwise_definition(seed: int, raters: int, items: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.random((raters, items)) * 4) / 4
+    x[rng.random(x.shape) < 0.3] = np.nan
+    expected = pairwise_interval_alpha(x) if (~np.isnan(x)).sum(axis=0).max() >= 2 else np.nan
+    got = krippendorff_alpha(x)
+    if np.isnan(expected):  # nothing pairable, or no variation: undefined
+        assert np.isnan(got)
+    else:
+        assert got == pytest.approx(expected, abs=1e-9)
