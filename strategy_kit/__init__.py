@@ -27,7 +27,8 @@ from .errors import (
 
 #: Public names imported on first use, and the module each lives in.
 _LAZY: dict[str, str] = {
-    **dict.fromkeys(["Case", "load_case"], "case"),
+    **dict.fromkeys(["Case"], "case"),
+    **dict.fromkeys(["load_case"], "ratings.load"),  # issue 15: with the raters' medians
     **dict.fromkeys(["list_cases"], "case"),
     **dict.fromkeys(["score_fit", "score_contributions", "score_priority"], "model.scoring"),
     **dict.fromkeys(["score_timing", "attention_drivers", "find_windows"], "model.timing"),
@@ -35,6 +36,15 @@ _LAZY: dict[str, str] = {
                      "recommend_messages", "Messages"], "model.recommend"),
     **dict.fromkeys(["score_robustness", "Robustness"], "model.robustness"),
     **dict.fromkeys(["plan_coverage", "Coverage"], "model.coverage"),
+    # issue 15: many raters (docs/workshop.md)
+    **dict.fromkeys(["krippendorff_alpha", "item_agreement", "table_agreement"],
+                    "ratings.agreement"),
+    **dict.fromkeys(["case_ratings"], "ratings.load"),
+    **dict.fromkeys(["Ratings"], "ratings.read"),
+    **dict.fromkeys(["participant_case"], "ratings.aggregate"),
+    **dict.fromkeys(["write_rating_sheets"], "ratings.sheets"),
+    **dict.fromkeys(["plan_disagreements", "Disagreements"], "model.disagreements"),
+    **dict.fromkeys(["show_disagreement"], "reports.disagree"),
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),

@@ -23,13 +23,14 @@ import pandas as pd
 from icalendar import Alarm, Calendar, Event, vText
 
 from . import __version__
-from .case import Case, load_case
+from .case import Case
 from .errors import BadParameterError
 from .model.matrices import horizon, matrices
 from .model.recommend import recommend_formats
 from .model.scoring import score_fit
 from .model.timing import find_windows, occurrences
 from .params import DateLike
+from .ratings.load import load_case
 
 __all__ = ["calendar_events", "write_calendar"]
 

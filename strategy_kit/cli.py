@@ -51,12 +51,17 @@ def cli() -> None:
 @_case_option
 def validate(case: str | None, case_opt: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
-    from .case import load_case
+    from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
     click.echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))
+    from .ratings.console import ratings_line  # issue 15
+    from .ratings.load import case_ratings
+
+    if (c.path / "ratings").is_dir():
+        click.echo(ratings_line(case_ratings(c)))
 
 
 @cli.command(name="list")
@@ -64,7 +69,7 @@ def validate(case: str | None, case_opt: str | None) -> None:
 @_case_option
 def list_(case: str | None, case_opt: str | None) -> None:
     """Ids and names of audiences, goals and moments."""
-    from .case import load_case
+    from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
@@ -85,8 +90,8 @@ def list_(case: str | None, case_opt: str | None) -> None:
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
-    from .case import load_case
     from .model.scoring import score_priority
+    from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     table = score_priority(c, goal=goal, start=start, days=days)
@@ -190,8 +195,8 @@ def new_case(name: str, as_xlsx: bool) -> None:
     """A new case folder (with --xlsx, one workbook) from the template: a name or a path."""
     import re
 
-    from .case import load_case
     from .case.schema import ID_ALLOWED, ID_PATTERN
+    from .ratings.load import load_case
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
     # -- issue 13: a workbook instead of a folder ------------------------------------------
@@ -239,6 +244,61 @@ def convert(src: str, dest: str) -> None:
 
 
 # -- end issue 13 ------------------------------------------------------------------------------
+
+
+# -- issue 15: many raters (docs/workshop.md) ----------------------------------------------
+
+
+@cli.group()
+def ratings() -> None:
+    """Rating sheets for a workshop of many participants (docs/workshop.md)."""
+
+
+@ratings.command(name="sheets")
+@click.argument("case", required=False)
+@_case_option
+@click.option("--raters", required=True, metavar="N|NAMES.txt",
+              help="how many participants, or a text file of names, one a line")
+@click.option("--tables", metavar="A,B", help="rated tables, comma-separated (default: all)")
+@click.option("--split", type=int, default=1, show_default=True,
+              help="deal the tables out among this many subgroups")
+@click.option("--csv", "as_csv", is_flag=True, help="a folder of CSV files per participant")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="where to write the sheets")
+def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: str | None,
+                   split: int, as_csv: bool, out_dir: str) -> None:
+    """One rating workbook (or CSV folder) per participant, every row prefilled."""
+    from .ratings.load import load_case
+    from .ratings.sheets import write_rating_sheets
+
+    c = load_case(_pick_case(case, case_opt), ratings=False)
+    written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
+                                  split, as_csv)
+    click.echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
+               f"filled sheets go into {c.path / 'ratings'}/, then: strategy-kit validate {c.path}")
+
+
+@cli.command()
+@click.argument("case", required=False)
+@_case_option
+@click.option("--csv", "as_csv", is_flag=True, help="every item as CSV on standard output")
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None) -> None:
+    """Where the raters agree: items most disputed first, alphas, what changes the plan."""
+    from .errors import BadParameterError
+    from .model.disagreements import plan_disagreements
+    from .ratings.console import agreement_csv, agreement_text
+    from .ratings.load import case_ratings, load_case
+
+    c = load_case(_pick_case(case, case_opt))
+    r = case_ratings(c)
+    if r is None:
+        raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
+    if as_csv:
+        click.echo(agreement_csv(c, r), nl=False)
+        return
+    d = plan_disagreements(c, start=start)
+    assert d is not None
+    click.echo(agreement_text(c, r, d.changes, d.unchanged))
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ import sys
 import click
 
 from . import config
-from .case import load_case
 from .errors import StrategyKitError
+from .ratings.load import load_case
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,10 +14,11 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 #: What each folder may not import (docs/architecture.md, "Which way imports go").
 FORBIDDEN = {
-    "case": {"model", "plots", "reports", "explorer", "attention", "calendar", "cli"},
+    "case": {"model", "plots", "reports", "explorer", "attention", "calendar", "cli", "ratings"},
     "model": {"plots", "reports", "explorer", "calendar", "cli"},
-    "plots": {"model", "reports", "explorer", "case", "calendar", "cli"},
+    "plots": {"model", "reports", "explorer", "case", "calendar", "cli", "ratings"},
     "attention": {"model", "plots", "reports", "explorer", "calendar", "cli"},
+    "ratings": {"model", "plots", "reports", "explorer", "attention", "calendar", "cli", "demo"},
 }
 
 

@@ -262,6 +262,7 @@ def write_folder(src: CaseSource, dest: Path) -> None:
 # -- convert ----------------------------------------------------------------------------------
 
 ATTENTION = "attention"
+RATINGS = "ratings"  # the raters' sheets (strategy_kit.ratings reads them; case/ only copies)
 DEST_ALLOWED = "a new folder, or a new file ending in .xlsx or .ods"
 
 
@@ -295,8 +296,9 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     """Convert a case between a folder and a workbook; the destination's extension decides.
 
     The source is validated first (``CaseError`` lists its problems); the destination must not
-    exist yet, and is written whole or not at all. The case's ``attention/`` folder of measured
-    attention goes along: into the new folder, or beside the new workbook when none is there.
+    exist yet, and is written whole or not at all. The case's ``attention/`` (measured
+    attention) and ``ratings/`` (docs/workshop.md) folders go along: into the new folder, or
+    beside the new workbook when none is there.
 
     Returns
     -------
@@ -311,8 +313,8 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     path = resolve_case_path(src)
     source = read_source(path)
     write_atomically(lambda tmp: writer(source, tmp), dest)
-    attention = case_folder(path) / ATTENTION
-    beside = case_folder(dest) / ATTENTION
-    if attention.is_dir() and not beside.exists():  # measured attention goes along
-        shutil.copytree(attention, beside, ignore=shutil.ignore_patterns(".*"))
+    for folder in (ATTENTION, RATINGS):  # measured attention and the raters' sheets go along
+        here, beside = case_folder(path) / folder, case_folder(dest) / folder
+        if here.is_dir() and not beside.exists():
+            shutil.copytree(here, beside, ignore=shutil.ignore_patterns(".*", "~$*"))
     return dest

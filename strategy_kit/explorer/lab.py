@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
-from ..case import load_case
 from ..errors import RunError
+from ..ratings.load import load_case
 
 __all__ = ["CASE_ENV", "NOTEBOOK", "lab_command", "launch_lab"]
 

@@ -21,15 +21,17 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..case import Case, load_case
+from ..case import Case
 from ..case.locate import case_folder, is_workbook
-from ..errors import BadParameterError
+from ..errors import BadParameterError, UnknownChoiceError
 from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_weights
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
 from ..model.robustness import score_robustness
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, find_windows, score_timing
 from ..params import parse_days, parse_start
+from ..ratings.aggregate import participant_case
+from ..ratings.load import case_ratings, load_case
 from .export import EXPORT_FORMATS, write_export
 from .lab import CASE_ENV
 
@@ -84,6 +86,7 @@ class ExplorerState:
                  start: object = None, days: int | str | None = None, sigma: float = 0.25,
                  draws: int = DRAWS) -> None:
         self.base = _load(case)
+        self._group, self.view = self.base, "group"  # issue 15: the group's or one rater's
         self.draws = check_count(draws, "draws", 1, 100_000)
         self._memo: dict[Hashable, Any] = {}
         self._overrides: dict[tuple[str, str], float] = {}
@@ -129,6 +132,25 @@ class ExplorerState:
             new["sigma"] = _check_sigma(sigma)
         for k, v in new.items():
             setattr(self, k, v)
+
+    # -- views: the group's medians or one participant's ratings (issue 15) ------------------
+
+    def views(self) -> tuple[str, ...]:
+        """``group``, then the participants' pseudonyms (only ``group`` without ratings)."""
+        r = case_ratings(self._group)
+        return ("group", *([] if r is None else r.raters["rater"]))
+
+    def set_view(self, view: str) -> None:
+        """Show the group's values (``group``) or one participant's (``R03``).
+
+        A participant's view is their own ratings, the group's where they gave none; adjusted
+        weights stay on top.
+        """
+        if view not in self.views():
+            raise UnknownChoiceError("view", view, self.views())
+        r = case_ratings(self._group)
+        self.base = self._group if view == "group" else participant_case(self._group, r, view)
+        self.view, self._case, self._version = view, None, self._version + 1
 
     # -- interest weights ------------------------------------------------------------------
 
@@ -272,7 +294,8 @@ class ExplorerState:
             base = self._cached(("base", self.goal, s, d), lambda: score_priority(
                 self.base, goal=self.goal, start=s, days=d))
             rob = score_robustness(self.case, self.goal, start=s, days=d, sigma=self.sigma,
-                                   draws=self.draws, seed=0, weights=self.weights).summary
+                                   draws=self.draws, seed=0, weights=self.weights,
+                                   source="noise").summary  # the σ slider's noise
             out = self._priority().merge(
                 base[["audience", "priority"]].rename(columns={"priority": "case_priority"}),
                 on="audience", how="left")

@@ -129,6 +129,9 @@ class Explorer:
         self.compare = {a: W.Checkbox(value=a in s.compare, description=_short(n, 42),
                                       tooltip=n, indent=False, layout=W.Layout(width="auto"))
                         for a, n in base.names("audience").items()}
+        self.view = W.Dropdown(options=[("the group (medians)" if v == "group" else v, v)
+                                        for v in s.views()], value=s.view,
+                               description="Whose ratings", layout=wide(), style=st)
         self.start = W.DatePicker(value=s.start.date(), description="Start", style=st)
         self.days = W.IntSlider(value=s.days, min=30, max=max(730, s.days), step=15,
                                 description="Horizon (days)", continuous_update=False,
@@ -182,6 +185,7 @@ class Explorer:
         for cb in self.compare.values():
             self._watch(cb, lambda _: s.update(
                 compare=[a for a, c in self.compare.items() if c.value]))
+        self._watch(self.view, self._on_view)
         self._watch(self.start, lambda v: v and s.update(start=v))
         self._watch(self.days, lambda v: s.update(days=v))
         for k, sl in self.weights.items():
@@ -198,6 +202,7 @@ class Explorer:
                           layout=W.Layout(margin="10px 0 0 0"))
 
         controls = W.VBox([
+            *([self.view] if len(s.views()) > 1 else []),  # issue 15: only with ratings
             self.goal, self.audience,
             head("Audiences to compare"),
             W.VBox(list(self.compare.values())),
@@ -238,6 +243,10 @@ class Explorer:
     def _say(self, message: str, error: bool = False) -> None:
         colour = _WARN if error else "#00694f"
         self.status.value = f"<div style='color:{colour};margin-top:6px'>{message}</div>"
+
+    def _on_view(self, value: str) -> None:
+        self.state.set_view(value)
+        self._sync_interests()
 
     def _on_audience(self, value: str) -> None:
         self.state.update(audience=value)

@@ -15,7 +15,10 @@ import pandas as pd
 
 from ..errors import BadParameterError
 from ..params import DateLike
+from ..ratings.aggregate import participant_case
+from ..ratings.load import case_ratings
 from .matrices import Matrices, check_count, horizon, matrices, priority_weights
+from .rater_draws import rater_draws
 from .scoring import score_priority
 from .timing import breakpoints, kernels
 
@@ -46,6 +49,13 @@ class Robustness:
         rank (ranks never reached are left out).
     sigma, draws, seed
         The noise and the number of draws used.
+    source
+        ``noise`` (perturbed weights) or ``raters`` (resampled participants, issue 15).
+    method
+        ``noise``, ``bootstrap`` (five raters or more) or ``leave-one-out``.
+    participants
+        With ``raters``: each participant's own ranking, ``rater, audience, rank`` (the
+        rater's values, the group's where they gave none); None otherwise.
     """
 
     summary: pd.DataFrame
@@ -53,6 +63,9 @@ class Robustness:
     sigma: float
     draws: int
     seed: int
+    source: str = "noise"
+    method: str = "noise"
+    participants: pd.DataFrame | None = None
 
 
 def _candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -107,11 +120,23 @@ def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.n
              for b, part in zip(base, np.split(z, cuts, axis=1), strict=True)]
     n = len(z)
     weight = _scatter(n, mx.weight.shape, wr, wc, noisy[0])
-    strength, influence, intensity = noisy[1], noisy[2], noisy[3]  # (n, I), (n, A), (n, M)
     rel = _scatter(n, mx.moment_relevance.shape, rr, rc, noisy[4])
     pw = noisy[5]  # (n, 3)
     pw_total = pw.sum(axis=1, keepdims=True)
     pw = np.where(pw_total > 0, pw / np.where(pw_total > 0, pw_total, 1), w)
+    return draw_priorities(mx, k, weight, noisy[1], noisy[2], noisy[3], rel, pw)
+
+
+def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: np.ndarray,
+                    influence: np.ndarray, intensity: np.ndarray, rel: np.ndarray,
+                    pw: np.ndarray) -> np.ndarray:
+    """Priorities (n, A) of n drawn versions of the judgements behind one goal's ranking.
+
+    ``weight`` (n, A, I), ``strength`` (n, I), ``influence`` (n, A), ``intensity`` (n, M),
+    ``rel`` (n, M, I) and ``pw`` (n, 3); ``k`` the kernels at the candidate days. Both the
+    noise model and the raters' draws (``rater_draws``) go through this one formula.
+    """
+    n = len(weight)
     total = weight.sum(axis=2)  # (n, A)
     safe = np.where(total > 0, total, 1.0)
     # method.md §Fit and §Relevance, draw by draw
@@ -136,7 +161,8 @@ def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.n
 
 def score_robustness(case: Case, goal: str, start: DateLike = None,
                      days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
-                     seed: int = 0, weights: Mapping[str, float] | None = None) -> Robustness:
+                     seed: int = 0, weights: Mapping[str, float] | None = None,
+                     source: str | None = None) -> Robustness:
     """Perturb every weight many times and report how each audience's rank moves.
 
     Each weight x becomes clip(x·exp(σ·Z), 0, 1), Z standard normal, independently for the
@@ -159,6 +185,10 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         The random seed; the same seed gives the same result.
     weights
         Overrides of the priority weights, as in ``score_priority``.
+    source
+        ``"raters"``: each draw resamples the participants of a case with ratings
+        (method.md §Many raters; leave-one-rater-out below five raters); ``"noise"``: the
+        noise model. Default: ``raters`` when the case has ratings, else ``noise``.
 
     Returns
     -------
@@ -173,6 +203,7 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         raise BadParameterError("sigma", sigma, "a number from 0 to 2")
     draws = check_count(draws, "draws", 1, 100_000)
     seed = check_count(seed, "seed", 0, 2**63 - 1)
+    source = _pick_source(case, source)
     h = horizon(case, start, days)
     w = priority_weights(case, weights)
     mx = matrices(case)
@@ -185,10 +216,18 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
     chunk = max(1, min(draws, _CHUNK_ELEMENTS // per_draw))
     size = (np.count_nonzero(mx.weight) + n_i + n_a + n_m
             + np.count_nonzero(mx.moment_relevance) + 3)
+    rd = rater_draws(case, mx, goal, draws, seed) if source == "raters" else None
+    draws = draws if rd is None else len(rd.influence)
     ranks = np.empty((draws, n_a), dtype=np.int64)
     for lo in range(0, draws, chunk):
         n = min(chunk, draws - lo)
-        prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma))
+        if rd is None:
+            prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma))
+        else:
+            part = slice(lo, lo + n)
+            prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part],
+                                   rd.influence[part], np.broadcast_to(mx.intensity, (n, n_m)),
+                                   rd.rel[part], np.broadcast_to(w, (n, 3)))
         # rank 1 = highest; ties (rare under noise) go to the audience listed first
         order = np.argsort(-prio, axis=1, kind="stable")
         r = np.empty_like(order)
@@ -225,4 +264,37 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         "probability": prob[order][a_idx, r_idx],
     })
     return Robustness(summary=summary, distribution=distribution, sigma=float(sigma),
-                      draws=draws, seed=seed)
+                      draws=draws, seed=seed, source=source,
+                      method="noise" if rd is None else rd.method,
+                      participants=None if rd is None else participant_ranks(
+                          case, goal, start, days, weights))
+
+
+def _pick_source(case: Case, source: str | None) -> str:
+    has = case_ratings(case) is not None
+    if source is None:
+        return "raters" if has else "noise"
+    if source not in ("raters", "noise"):
+        raise BadParameterError("source", source, "'raters' or 'noise'")
+    if source == "raters" and not has:
+        raise BadParameterError("source", source,
+                                "'noise': the case has no ratings/ folder (docs/workshop.md)")
+    return source
+
+
+def participant_ranks(case: Case, goal: str, start: DateLike = None,
+                      days: int | str | None = None,
+                      weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Each participant's own ranking of one goal: ``rater, audience, rank``.
+
+    A participant's view is their ratings, with the group's value where they gave none.
+    """
+    ratings = case_ratings(case)
+    frames = []
+    for rater in ([] if ratings is None else ratings.raters["rater"]):
+        p = score_priority(participant_case(case, ratings, rater), goal=goal, start=start,
+                           days=days, weights=weights)
+        frames.append(p[["audience", "rank"]].assign(rater=rater))
+    if not frames:
+        return pd.DataFrame({"rater": [], "audience": [], "rank": []})
+    return pd.concat(frames, ignore_index=True)[["rater", "audience", "rank"]]

@@ -5,6 +5,7 @@ Every function takes tidy frames (as the model returns them) and returns a
 importable from here: ``from strategy_kit import plots; plots.plot_priority(...)``.
 """
 
+from .disagree import plot_disputed
 from .grid import plot_influence_fit
 from .priority import (
     plot_contributions,
@@ -25,6 +26,7 @@ __all__ = [
     "plot_calendar",
     "plot_contributions",
     "plot_coverage",
+    "plot_disputed",
     "plot_heatmap",
     "plot_influence_fit",
     "plot_measured_attention",

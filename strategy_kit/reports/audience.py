@@ -274,7 +274,12 @@ def show_robustness(s: AudienceStudy) -> None:
     summ = s.robustness.summary
     me = summ.set_index("audience").loc[s.audience]
     verdict = "fragile" if bool(me["fragile"]) else "stable"
-    show_text([f"With every weight perturbed (multiplicative noise σ = 0.25, 1,000 draws), "
+    how = {"bootstrap": f"With the participants resampled ({s.robustness.draws:,} draws of "
+                        "the panel, medians recomputed), ",
+           "leave-one-out": "With each participant left out in turn, "}  # issue 15
+    show_text([how.get(s.robustness.method,
+                       "With every weight perturbed (multiplicative noise σ = 0.25, 1,000 "
+                       "draws), ") +
                f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
                f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
                f"(5th–95th percentile): {verdict}."])

@@ -20,8 +20,8 @@ __all__ = ["render_index", "write_index"]
 
 
 def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
-    from ..case import load_case
     from ..model.scoring import score_priority
+    from ..ratings.load import load_case
 
     cases: dict[str, Any] = {}
     tables: dict[tuple[str, str, str, int], Any] = {}

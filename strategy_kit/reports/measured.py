@@ -21,10 +21,11 @@ import plotly.graph_objects as go
 
 from .. import config, plots
 from ..attention import load_attention, spike_half_lives
-from ..case import Case, load_case
+from ..case import Case
 from ..case.locate import case_folder
 from ..config import TOC_MARK
 from ..errors import BadParameterError
+from ..ratings.load import load_case
 from .display import esc, show_figure, show_html, show_table, show_text
 
 __all__ = [

@@ -52,7 +52,8 @@ def plan_jobs(case: object = None, audiences: str | Iterable[str] | None = None,
     UnknownChoiceError
         An id the case does not have (with the choices and a close match).
     """
-    from ..case import Case, load_case
+    from ..case import Case
+    from ..ratings.load import load_case
     from .render import audience_job
 
     c = case if isinstance(case, Case) else load_case(case or config.DEFAULT_CASE)  # type: ignore[arg-type]
@@ -119,8 +120,9 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
     PlanError
         Every problem of the plan, each with its line (unknown ids with a close match).
     """
-    from ..case import Case, load_case
+    from ..case import Case
     from ..errors import CaseNotFoundError
+    from ..ratings.load import load_case
     from .render import audience_job
 
     path = Path(path)

@@ -52,7 +52,8 @@ class ReportJob:
 
 
 def _common(case: str | Path | Case, start: object, days: object) -> tuple[Case, str, int]:
-    from ..case import Case, load_case
+    from ..case import Case
+    from ..ratings.load import load_case
 
     c = case if isinstance(case, Case) else load_case(case)
     return c, parse_start(start).date().isoformat(), parse_days(days, c.horizon_days)  # type: ignore[arg-type]

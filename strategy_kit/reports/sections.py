@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__, config, plots
-from ..case import Case, load_case
+from ..case import Case
 from ..model.coverage import Coverage
+from ..ratings.load import load_case
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 
 __all__ = [

@@ -1,0 +1,41 @@
+"""Workshop mode on a workbook case: ratings/ beside the workbook count as for a folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+import strategy_kit as sk
+from strategy_kit.case.write import convert_case
+from strategy_kit.cli import cli
+
+WORKSHOP = Path(__file__).parents[1] / "cases" / "workshop"
+RATED = {"audiences": "influence", "audience_interests": "weight", "goal_interests": "strength"}
+
+
+def test_ratings_beside_a_workbook_are_aggregated_like_a_folders(tmp_path: Path) -> None:
+    book = convert_case(WORKSHOP, tmp_path / "book" / "case.xlsx")
+    assert (tmp_path / "book" / "ratings" / "raters.csv").is_file(), "ratings/ goes along"
+    folder, workbook = sk.load_case(WORKSHOP), sk.load_case(book)
+    for table, column in RATED.items():
+        pd.testing.assert_series_equal(getattr(folder, table)[column],
+                                       getattr(workbook, table)[column], check_names=False)
+    plain = tmp_path / "plain.xlsx"  # the same workbook without ratings/: the case's own values
+    shutil.copy(book, plain)
+    assert not sk.load_case(plain).audiences["influence"].equals(workbook.audiences["influence"])
+    assert workbook.data_hash == folder.data_hash
+
+
+def test_agreement_and_a_bad_rating_on_a_workbook_case(tmp_path: Path) -> None:
+    book = convert_case(WORKSHOP, tmp_path / "book" / "case.xlsx")
+    ok = CliRunner().invoke(cli, ["agreement", str(book), "--csv"])
+    assert ok.exit_code == 0, ok.output
+    assert "polarised" in ok.output
+    bad = tmp_path / "book" / "ratings" / "aino" / "influence.csv"
+    bad.write_text(bad.read_text(encoding="utf-8").replace(",low", ",hihg", 1), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["validate", str(book)])
+    assert res.exit_code == 2
+    assert "ratings/aino/influence.csv" in res.output and "hihg" in res.output
