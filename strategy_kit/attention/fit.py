@@ -105,6 +105,7 @@ def find_spikes(
     quiet: list[float] = []
     found = []
     i = 0
+    checked = False
     while i < len(x):
         past = np.asarray(quiet[-window:])
         if len(past) < max(min_days, 1):
@@ -114,6 +115,18 @@ def find_spikes(
         base = float(np.median(past))
         mad = 1.4826 * float(np.median(np.abs(past - base)))
         threshold = max(base + k * mad, min_ratio * base, min_share)
+        if not checked:
+            checked = True
+            high = np.flatnonzero((past > threshold) & (past >= min_peak * top))
+            if len(high):
+                # The series starts inside a spike: there was no baseline before it, so it
+                # is not reported; its days are skipped until they fall back to the release
+                # level, and the baseline is measured afresh after it.
+                release = base + 0.5 * (threshold - base)
+                quiet = quiet[: int(high[0])]
+                while i < len(x) and x[i] > release:
+                    i += 1
+                continue
         if x[i] <= threshold:
             quiet.append(x[i])
             i += 1

@@ -336,7 +336,8 @@ def plot_measured_attention(series_df: pd.DataFrame, spikes_df: pd.DataFrame | N
     label, fmt = {"share": ("share of coverage", ".2%"),
                   "index": ("search interest (0–100)", ".0f")}.get(measure, ("measured", ".3~s"))
     fig.add_trace(go.Scatter(
-        x=s["date"], y=s["share"].to_numpy(), mode="lines", name=f"measured {label}",
+        x=s["date"], y=s["share"].to_numpy(), mode="lines",
+        name="measured share" if measure == "share" else f"measured {label}",
         line=dict(color=FIT, width=1.8),
         hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:{fmt}}}<extra></extra>",
     ))
