@@ -2,10 +2,11 @@
 
 A report draws only bar, scatter and heatmap traces, which the official partial bundle
 ``plotly.js-cartesian-dist-min`` holds (1.5 MB instead of 4.8 MB). It is vendored in
-``templates/vendor/`` with its licence; its version must equal the plotly.js version of the
-installed plotly.py (whose JSON the figures are), otherwise the full bundle of plotly.py is
-embedded and a warning is logged. Either bundle is embedded gzip-compressed and base64-encoded,
-and unpacked in the page with the browser's ``DecompressionStream`` (docs/reports.md).
+``templates/vendor/`` with its licence, gzip-compressed once and for all (zopfli: 0.48 MB);
+its version must equal the plotly.js version of the installed plotly.py (whose JSON the
+figures are), otherwise the full bundle of plotly.py is embedded and a warning is logged.
+Either bundle is embedded gzip-compressed and base64-encoded, and unpacked in the page with
+the browser's ``DecompressionStream`` (docs/reports.md, "Size").
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ __all__ = ["CARTESIAN_TRACES", "PlotlyBundle", "bundle_version", "plotly_bundle"
 
 log = logging.getLogger(__name__)
 
-VENDORED_BUNDLE = config.PACKAGE_DIR / "templates" / "vendor" / "plotly-cartesian.min.js"
+VENDORED_BUNDLE = config.PACKAGE_DIR / "templates" / "vendor" / "plotly-cartesian.min.js.gz"
 #: The trace types of plotly.js-cartesian-dist-min (its README).
 CARTESIAN_TRACES = frozenset({
     "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
@@ -51,10 +52,10 @@ def bundle_version(js: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _pack(name: str, js: str) -> PlotlyBundle:
+def _pack(name: str, js: str, packed: bytes | None = None) -> PlotlyBundle:
     data = js.encode("utf-8")
     # mtime=0: the same bundle gives the same bytes, so reports differ only where they do.
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    packed = packed or gzip.compress(data, compresslevel=9, mtime=0)
     return PlotlyBundle(name, bundle_version(js) or "unknown", len(data),
                         base64.b64encode(packed).decode("ascii"))
 
@@ -69,8 +70,9 @@ def _full() -> PlotlyBundle:
 @functools.cache
 def _cartesian(path: Path, wanted: str) -> PlotlyBundle | None:
     try:
-        js = path.read_text(encoding="utf-8")
-    except OSError as e:
+        packed = path.read_bytes()
+        js = gzip.decompress(packed).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError) as e:
         log.warning("the vendored plotly.js bundle %s cannot be read (%s): embedding the full "
                     "plotly.js of plotly.py instead (reports are 3 times larger)", path.name, e)
         return None
@@ -81,7 +83,7 @@ def _cartesian(path: Path, wanted: str) -> PlotlyBundle | None:
                     "instead (reports are 3 times larger). Update it as docs/reports.md says.",
                     found, wanted)
         return None
-    return _pack("plotly.js-cartesian-dist-min", js)
+    return _pack("plotly.js-cartesian-dist-min", js, packed)
 
 
 def plotly_bundle(traces: Iterable[str] = (), vendored: Path | None = None) -> PlotlyBundle:

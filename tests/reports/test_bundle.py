@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import logging
 from pathlib import Path
 
@@ -19,8 +20,10 @@ def unpacked(b: bundle.PlotlyBundle) -> str:
 
 
 def test_vendored_bundle_is_plotly_py_version_with_its_licence() -> None:
-    js = VENDORED_BUNDLE.read_text(encoding="utf-8")
+    js = gzip.decompress(VENDORED_BUNDLE.read_bytes()).decode()
     assert bundle.bundle_version(js) == get_plotlyjs_version()
+    digest = hashlib.sha256(js.encode()).hexdigest()
+    assert digest in VENDORED_BUNDLE.with_name("README.md").read_text(encoding="utf-8")
     licence = VENDORED_BUNDLE.with_name("plotly-cartesian.LICENSE").read_text(encoding="utf-8")
     assert "MIT" in licence or "Permission is hereby granted" in licence
     assert "4.1.1" in VENDORED_BUNDLE.with_name("README.md").read_text(encoding="utf-8")
@@ -30,16 +33,17 @@ def test_report_figures_get_the_small_bundle(caplog: pytest.LogCaptureFixture) -
     with caplog.at_level(logging.WARNING):
         b = plotly_bundle({"bar", "scatter", "heatmap"})
     assert b.name == "plotly.js-cartesian-dist-min" and b.version == get_plotlyjs_version()
-    assert unpacked(b) == VENDORED_BUNDLE.read_text(encoding="utf-8")
+    assert unpacked(b) == gzip.decompress(VENDORED_BUNDLE.read_bytes()).decode()
     assert b.size < 2_000_000 and len(b.gzip_base64) < 800_000
+    assert base64.b64decode(b.gzip_base64) == VENDORED_BUNDLE.read_bytes(), "embedded as is"
     assert caplog.records == []
 
 
 def test_a_bundle_of_another_version_falls_back_to_the_full_one(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    old = tmp_path / "plotly-cartesian.min.js"
-    old.write_text(VENDORED_BUNDLE.read_text(encoding="utf-8").replace(
-        f"v{get_plotlyjs_version()}", "v3.0.1", 1), encoding="utf-8")
+    old = tmp_path / "plotly-cartesian.min.js.gz"
+    old.write_bytes(gzip.compress(gzip.decompress(VENDORED_BUNDLE.read_bytes()).replace(
+        f"v{get_plotlyjs_version()}".encode(), b"v3.0.1", 1)))
     with caplog.at_level(logging.WARNING, logger="strategy_kit.reports.bundle"):
         b = plotly_bundle({"bar"}, vendored=old)
     assert b.name.startswith("plotly.js (full")
