@@ -24,9 +24,9 @@ __all__ = ["BROWSER_ENV", "PAPERS", "NoBrowserError", "find_browser", "write_pdf
 #: The environment variable that names the browser to print with.
 BROWSER_ENV = "STRATEGY_KIT_CHROMIUM"
 PAPERS = ("A4", "Letter")
-#: Figures are drawn this many CSS pixels wide for print, then zoomed to 0.76 (report.css):
-#: 684 px, the width of A4 and Letter less their margins, with the labels of the screen.
-PRINT_WIDTH_PX = 900
+#: Figures are drawn this many CSS pixels wide for print (as on a screen), then zoomed to 0.63
+#: (report.css): 693 px, the width of A4 and Letter less their margins, labels as on screen.
+PRINT_WIDTH_PX = 1100
 _MARGINS = {"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
           "microsoft-edge", "msedge")
