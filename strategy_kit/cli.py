@@ -107,6 +107,37 @@ def _out_option(f: Any) -> Any:
                         help="where reports go (default: reports/)")(f)
 
 
+# -- PDF and brief (issue 14) -----------------------------------------------------------------
+
+
+def _pdf_options(f: Any) -> Any:
+    f = click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
+                     default="A4", show_default=True, help="the PDF's paper size")(f)
+    return click.option("--pdf", is_flag=True, help="also write a PDF (needs a local Chromium "
+                        "or Chrome; STRATEGY_KIT_CHROMIUM names one)")(f)
+
+
+def _with_pdf(html: Path, pdf: bool, paper: str) -> None:
+    """Print the HTML path, and with --pdf the PDF written beside it."""
+    click.echo(html)
+    if pdf:
+        from .reports.pdf import write_pdfs
+
+        click.echo(write_pdfs([(html, html.with_suffix(".pdf"))], paper=_paper(paper))[0])
+
+
+def _paper(paper: str) -> str:
+    return "Letter" if paper.lower() == "letter" else "A4"
+
+
+def _browser_first(pdf: bool) -> None:
+    """With --pdf, find the browser before any work (exit 2 when there is none)."""
+    if pdf:
+        from .reports.pdf import find_browser
+
+        find_browser()
+
+
 @cli.command()
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", required=True, help="a goal id")
@@ -114,13 +145,36 @@ def _out_option(f: Any) -> Any:
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
+@_pdf_options
+def brief(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
+          out_dir: str | None, pdf: bool, paper: str) -> None:
+    """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
+    from .reports.brief import write_brief
+
+    _browser_first(pdf)
+    _with_pdf(write_brief(_pick_case(None, case_opt), audience, goal, start, days, out_dir),
+              pdf, paper)
+
+
+# -- end of PDF and brief (issue 14) ----------------------------------------------------------
+
+
+@cli.command()
+@click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
+@click.option("--goal", required=True, help="a goal id")
+@_case_option
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@_out_option
+@_pdf_options
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-           out_dir: str | None) -> None:
+           out_dir: str | None, pdf: bool, paper: str) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .reports.render import render_report
 
-    click.echo(render_report("audience", _pick_case(None, case_opt), audience=audience,
-                             goal=goal, start=start, days=days, out_dir=out_dir))
+    _browser_first(pdf)
+    _with_pdf(render_report("audience", _pick_case(None, case_opt), audience=audience,
+                            goal=goal, start=start, days=days, out_dir=out_dir), pdf, paper)
 
 
 @cli.command()
@@ -129,13 +183,15 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
+@_pdf_options
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
-             out_dir: str | None) -> None:
+             out_dir: str | None, pdf: bool, paper: str) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .reports.render import render_report
 
-    click.echo(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
-                             days=days, out_dir=out_dir))
+    _browser_first(pdf)
+    _with_pdf(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
+                            days=days, out_dir=out_dir), pdf, paper)
 
 
 @cli.command()
@@ -164,14 +220,17 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
               help="a YAML file of runs, for scheduled use")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@_pdf_options
+@click.option("--brief", "briefs", is_flag=True, help="also write each report's one-page brief")
 @click.pass_context
 def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
           workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
-          days: int | None) -> None:
+          days: int | None, pdf: bool, paper: str, briefs: bool) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
     from .reports.batch import batch_main
 
-    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days))
+    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days,
+                        pdf=pdf, paper=_paper(paper), briefs=briefs))
 
 
 @cli.command()

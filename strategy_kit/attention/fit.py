@@ -14,9 +14,17 @@ import pandas as pd
 from ..errors import BadParameterError
 from ..params import DateLike, parse_start
 
-__all__ = ["find_spikes", "fit_half_life", "spike_half_lives"]
+__all__ = ["FIT_DAYS", "MIN_PEAK", "find_spikes", "fit_half_life", "spike_half_lives"]
 
 _MAX_HALF_LIFE = 3650.0  # days; a fit at this bound means the attention did not decay
+#: The most days after a peak that a half-life is fitted on: news attention decays
+#: exponentially for about the first one to two weeks only, then more slowly (docs/attention.md,
+#: "Half-lives": Igarashi et al. 2022; Prieto Curiel et al. 2019).
+FIT_DAYS = 14
+#: A spike whose peak is below this fraction of the series' highest value is ignored: on a
+#: zero baseline one stray story would otherwise be a spike.
+MIN_PEAK = 0.02
+_SPIKE_COLUMNS = ["start", "peak_date", "peak_share", "baseline", "end", "peak_ratio"]
 
 
 # --- spikes (docs/attention.md, "Spikes") -------------------------------------------------------
@@ -54,6 +62,7 @@ def find_spikes(
     min_days: int = 7,
     gap: int = 1,
     min_share: float = 0.0,
+    min_peak: float = MIN_PEAK,
 ) -> pd.DataFrame:
     """Find spikes of attention above a robust baseline.
 
@@ -79,18 +88,24 @@ def find_spikes(
         Days below the release level that do not end a spike.
     min_share
         A floor on the threshold, for series whose baseline is zero.
+    min_peak
+        Spikes whose peak is below this fraction of the series' highest value are left out.
 
     Returns
     -------
     pandas.DataFrame
         One row per spike: ``start``, ``peak_date``, ``peak_share``, ``baseline`` (the share
         before the spike), ``end`` and ``peak_ratio`` (peak / baseline; inf on a zero baseline).
+        Empty (with these columns) when there is no spike, or when the series is shorter than
+        ``min_days`` (a spike needs a baseline before it: one in the first days is not seen).
     """
     share = _share(series)
     x = share.to_numpy()
+    top = float(np.nanmax(x))
     quiet: list[float] = []
     found = []
     i = 0
+    checked = False
     while i < len(x):
         past = np.asarray(quiet[-window:])
         if len(past) < max(min_days, 1):
@@ -100,6 +115,18 @@ def find_spikes(
         base = float(np.median(past))
         mad = 1.4826 * float(np.median(np.abs(past - base)))
         threshold = max(base + k * mad, min_ratio * base, min_share)
+        if not checked:
+            checked = True
+            high = np.flatnonzero((past > threshold) & (past >= min_peak * top))
+            if len(high):
+                # The series starts inside a spike: there was no baseline before it, so it
+                # is not reported; its days are skipped until they fall back to the release
+                # level, and the baseline is measured afresh after it.
+                release = base + 0.5 * (threshold - base)
+                quiet = quiet[: int(high[0])]
+                while i < len(x) and x[i] > release:
+                    i += 1
+                continue
         if x[i] <= threshold:
             quiet.append(x[i])
             i += 1
@@ -113,10 +140,11 @@ def find_spikes(
                 end = j
         peak = i + int(np.argmax(x[i : end + 1]))
         ratio = x[peak] / base if base > 0 else math.inf
-        found.append((share.index[i], share.index[peak], x[peak], base, share.index[end], ratio))
+        if x[peak] >= min_peak * top:
+            found.append((share.index[i], share.index[peak], x[peak], base, share.index[end],
+                          ratio))
         i = end + 1
-    columns = ["start", "peak_date", "peak_share", "baseline", "end", "peak_ratio"]
-    out = pd.DataFrame(found, columns=columns)
+    out = pd.DataFrame(found, columns=_SPIKE_COLUMNS)
     for column in ("start", "peak_date", "end"):
         out[column] = pd.to_datetime(out[column])
     return out
@@ -133,8 +161,8 @@ def _fit(
     max_days: int,
     floor: float,
     window: int,
-) -> tuple[float, float, int]:
-    """Return the half-life in days, R² on the share scale and the number of points."""
+) -> tuple[float, float, int, float]:
+    """Return the half-life in days, R² on the share scale, the points and the amplitude."""
     if baseline is None:
         before = share[(share.index < peak) & (share.index >= peak - pd.Timedelta(days=window))]
         baseline = float(before.median()) if len(before) else float(share.min())
@@ -144,13 +172,13 @@ def _fit(
     after = share[(share.index >= peak) & (share.index <= last)]
     excess = after.to_numpy() - baseline
     if len(excess) == 0 or excess[0] <= 0:
-        return math.nan, math.nan, 0
+        return math.nan, math.nan, 0, math.nan
     # The decay ends where the excess, smoothed over a week, falls to `floor` of the peak's.
     smooth = pd.Series(excess).rolling(7, center=True, min_periods=1).mean().to_numpy()
     low = np.flatnonzero(smooth <= floor * excess[0])
     n = int(low[0]) if len(low) else len(excess)
     if n < 3:
-        return math.nan, math.nan, n
+        return math.nan, math.nan, n, math.nan
     t = np.arange(n, dtype=float)
     y = excess[:n]
     # Least squares on the share scale: for a rate r the best amplitude is Σy·e^(−rt) / Σe^(−2rt),
@@ -163,14 +191,14 @@ def _fit(
     rates = math.log(2) / np.geomspace(_MAX_HALF_LIFE, 0.1, 400)
     i = best(rates)
     if i == 0:  # the best half-life is the longest tried: no decay
-        return math.nan, math.nan, n
+        return math.nan, math.nan, n, math.nan
     rates = np.linspace(rates[i - 1], rates[min(i + 1, len(rates) - 1)], 401)
     rate = rates[best(rates)]
     curve = np.exp(-rate * t)
     fitted = curve * (curve @ y) / (curve @ curve)
     total = float(np.sum((y - y.mean()) ** 2))
     r2 = 1 - float(np.sum((y - fitted) ** 2)) / total if total > 0 else math.nan
-    return math.log(2) / rate, r2, n
+    return math.log(2) / rate, r2, n, float((curve @ y) / (curve @ curve))
 
 
 def fit_half_life(
@@ -178,7 +206,7 @@ def fit_half_life(
     peak_date: DateLike,
     baseline: float | None = None,
     until: DateLike = None,
-    max_days: int = 90,
+    max_days: int = FIT_DAYS,
     floor: float = 0.1,
     window: int = 28,
 ) -> float:
@@ -199,7 +227,8 @@ def fit_half_life(
     until
         The last day that may be fitted (for example the day before the next spike).
     max_days
-        The most days after the peak that are fitted.
+        The most days after the peak that are fitted (``FIT_DAYS``, two weeks: the decay is
+        exponential only that long).
     floor
         Where the decay is taken to end, as a fraction of the peak excess.
     window
@@ -224,14 +253,15 @@ def fit_half_life(
 
 def spike_half_lives(
     series: pd.DataFrame | pd.Series,
-    max_days: int = 90,
+    max_days: int = FIT_DAYS,
     floor: float = 0.1,
     **spike_options: Any,
 ) -> pd.DataFrame:
     """Find the spikes of a series and fit each one's half-life.
 
     Each spike is fitted from its peak until the day before the next spike starts (at most
-    ``max_days``), against the baseline :func:`find_spikes` measured before it.
+    ``max_days`` after the peak: ``FIT_DAYS``, two weeks), against the baseline
+    :func:`find_spikes` measured before it.
 
     Parameters
     ----------
@@ -248,13 +278,15 @@ def spike_half_lives(
     -------
     pandas.DataFrame
         The columns of :func:`find_spikes` plus ``half_life_days`` (NaN when it cannot be
-        fitted), ``r2`` (the fit's R² on the share scale, 1 is a perfect fit) and ``points``
-        (the days fitted).
+        fitted), ``r2`` (the fit's R² on the share scale, 1 is a perfect fit), ``points``
+        (the days fitted), ``fit_start`` and ``fit_end`` (the first and last day fitted) and
+        ``amplitude`` (A, the fitted excess at the peak). Empty, with these columns, when
+        :func:`find_spikes` finds no spike.
     """
     share = _share(series)
     spikes = find_spikes(share, **spike_options)
     fits = []
-    nexts = list(spikes["start"].iloc[1:]) + [None]
+    nexts = list(spikes["start"].iloc[1:]) + [None] if len(spikes) else []
     for row, next_start in zip(spikes.itertuples(index=False), nexts, strict=True):
         until = None if next_start is None else next_start - pd.Timedelta(days=1)
         fits.append(_fit(share, row.peak_date, row.baseline, until, max_days, floor, 0))
@@ -262,4 +294,8 @@ def spike_half_lives(
     out["half_life_days"] = [f[0] for f in fits]
     out["r2"] = [f[1] for f in fits]
     out["points"] = pd.Series([f[2] for f in fits], dtype="int64")
+    out["fit_start"] = pd.to_datetime(out["peak_date"])
+    out["fit_end"] = out["fit_start"] + pd.to_timedelta(
+        [max(f[2] - 1, 0) for f in fits], unit="D")
+    out["amplitude"] = pd.Series([f[3] for f in fits], dtype="float64")
     return out

@@ -15,14 +15,26 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StrategyKitError
+from .wide import looks_like_trends, looks_like_wide, wide_records
 
-__all__ = ["ACCEPTED_FORMATS", "AttentionFileError", "load_attention"]
+__all__ = ["ACCEPTED_FORMATS", "FORMAT_NAMES", "AttentionFileError", "load_attention"]
 
 ACCEPTED_FORMATS = (
-    "Media Cloud counts over time 'date,count,total_count,ratio', or "
+    "Media Cloud counts over time 'date,count,total_count,ratio', "
     "GDELT DOC 2.0 timeline 'Date,Series,Value' (mode timelinevolraw with series "
-    "'Article Count' and 'Total Monitored Articles', or mode timelinevol with 'Volume Intensity')"
+    "'Article Count' and 'Total Monitored Articles', or mode timelinevol with 'Volume "
+    "Intensity'), Google Trends interest over time 'Day,term: (Country)', or a wide CSV "
+    "'date,series A,series B,…' (a date column, then numbers)"
 )
+#: What each recognised format is, in words (a report says it).
+FORMAT_NAMES = {
+    "mediacloud": "Media Cloud counts over time",
+    "gdelt-timelinevolraw": "GDELT DOC 2.0 timeline (timelinevolraw)",
+    "gdelt-timelinevol": "GDELT DOC 2.0 timeline (timelinevol)",
+    "google-trends": "Google Trends interest over time",
+    "wide-csv": "wide CSV (a date column and numeric series)",
+}
+_MEASURES = {"google-trends": "index", "wide-csv": "value"}
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYY-MM-DDTHH:MM:SSZ, YYYYMMDD or YYYYMMDDHHMMSS"
 _SERIES = {"article count": "count", "total monitored articles": "total", "volume intensity": "vol"}
 _DASHED = re.compile(
@@ -60,26 +72,35 @@ class AttentionFileError(StrategyKitError, ValueError):
 # --- reading (docs/attention.md, "How the kit normalises") -------------------------------------
 
 
-def load_attention(path: str | Path) -> pd.DataFrame:
-    """Read a Media Cloud or GDELT export as a daily share-of-coverage series.
+def load_attention(path: str | Path, series: str | None = None) -> pd.DataFrame:
+    """Read a media-attention export as a daily series: Media Cloud, GDELT, Trends or wide CSV.
 
-    The format is detected from the header. Rows finer than a day (GDELT's 15-minute steps)
-    are added up per day. Missing days and days with no known total get the share interpolated
-    linearly from their neighbours and ``filled`` True; ``count`` and ``total`` stay NaN there.
+    The format is detected from the header and named in ``attrs["format"]``. Rows finer than
+    a day (GDELT's 15-minute steps) are added up per day. Missing days and days with no known
+    total get the value interpolated linearly from their neighbours and ``filled`` True;
+    ``count`` and ``total`` stay NaN there.
 
     Parameters
     ----------
     path
-        A CSV file: Media Cloud's counts over time (``date,count,total_count,ratio``) or a GDELT
-        DOC 2.0 timeline (``Date,Series,Value``, mode ``timelinevolraw`` or ``timelinevol``).
+        A CSV file: Media Cloud's counts over time (``date,count,total_count,ratio``), a GDELT
+        DOC 2.0 timeline (``Date,Series,Value``, mode ``timelinevolraw`` or ``timelinevol``),
+        Google Trends' interest over time (``Day,term: (Country),…``) or a wide CSV (a date
+        column, then one numeric column per series).
+    series
+        For Google Trends and wide CSVs, the column (or search term) to read; by default the
+        first. ``attrs["series_names"]`` lists them all.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``date`` (every day from the first to the last, sorted), ``count`` and ``total``
-        (matching and monitored articles; NaN when unknown, always NaN for ``timelinevol``),
-        ``share`` (a fraction in [0, 1]: count / total, or Volume Intensity / 100) and
-        ``filled``. ``attrs`` holds ``source`` (the path) and ``format``.
+        (matching and monitored articles; NaN when unknown, always NaN for ``timelinevol``,
+        Trends and wide CSVs), ``share`` (the series analysed: a fraction in [0, 1] for Media
+        Cloud and GDELT, count / total or Volume Intensity / 100; Trends' 0–100 index; a wide
+        column's own values) and ``filled``. ``attrs`` holds ``source`` (the path), ``format``,
+        ``format_name`` (what was recognised, in words), ``measure`` (``share``, ``index`` or
+        ``value``), ``series`` and ``series_names``.
 
     Raises
     ------
@@ -89,12 +110,24 @@ def load_attention(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     rows = _read_rows(path)
+    preamble = []
+    while len(rows) > 1 and len([c for c in rows[0][1] if c.strip()]) == 1 and (
+            rows[0][1][0].strip().lower().startswith("category:")):
+        preamble.append(rows.pop(0)[1][0].strip())  # Google Trends' "Category: …" line
     header_line, header = rows[0]
     names = [cell.strip().lower() for cell in header]
+    picked = None
     if {"date", "series", "value"} <= set(names):
         fmt, records = _gdelt_records(path, names, rows[1:])
     elif {"date", "count"} <= set(names) and {"total_count", "ratio"} & set(names):
         fmt, records = "mediacloud", _mediacloud_records(path, names, rows[1:])
+    elif (trends := looks_like_trends(header, preamble)) or looks_like_wide(header, rows[1:]):
+        fmt = "google-trends" if trends else "wide-csv"
+        if len(rows) < 2:
+            raise AttentionFileError(path, header_line + 1, "no data rows after the header")
+        picked, raw = wide_records(path, header, rows[1:], series, trends, AttentionFileError,
+                                   _date)
+        records = [_Record(line, when, math.nan, math.nan, v) for line, when, v in raw]
     else:
         hint = ""
         if {"source", "count"} <= set(names):
@@ -107,7 +140,14 @@ def load_attention(path: str | Path) -> pd.DataFrame:
         )
     if not records:
         raise AttentionFileError(path, header_line + 1, "no data rows after the header")
-    return _daily(path, fmt, records)
+    if series is not None and picked is None:
+        raise AttentionFileError(path, header_line, f"series '{series}' was asked for, but a "
+                                 f"{FORMAT_NAMES[fmt]} file holds one series only")
+    out = _daily(path, fmt, records)
+    columns = [h.strip() for h in header[1:]] if picked else []
+    out.attrs.update(format_name=FORMAT_NAMES[fmt], measure=_MEASURES.get(fmt, "share"),
+                     series=picked or "", series_names=columns)
+    return out
 
 
 def _read_rows(path: Path) -> _Rows:
@@ -254,8 +294,9 @@ def _daily(path: Path, fmt: str, records: list[_Record]) -> pd.DataFrame:
             "monthly counts); export daily counts, as the half-lives are fitted in days",
         )
     grouped = raw.groupby("day")
-    if fmt == "gdelt-timelinevol":
-        # Volume Intensity is already a share; sub-daily steps are averaged (attention.md).
+    if fmt in ("gdelt-timelinevol", "google-trends", "wide-csv"):
+        # Volume Intensity is already a share, Trends and wide columns are values: sub-daily
+        # steps are averaged (attention.md).
         day = pd.DataFrame({"count": math.nan, "total": math.nan, "share": grouped["share"].mean()})
     else:
         day = grouped[["count", "total"]].sum(min_count=1)

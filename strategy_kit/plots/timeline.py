@@ -295,7 +295,9 @@ def plot_coverage(windows: pd.DataFrame, actions: pd.DataFrame,
 
 def plot_measured_attention(series_df: pd.DataFrame, spikes_df: pd.DataFrame | None = None,
                             modelled_df: pd.DataFrame | None = None,
-                            title: str | None = "Measured media attention") -> go.Figure:
+                            title: str | None = "Measured media attention",
+                            fits_df: pd.DataFrame | None = None,
+                            measure: str = "share") -> go.Figure:
     """Measured daily share of coverage, its spikes, and optionally the modelled timing.
 
     Parameters
@@ -311,12 +313,18 @@ def plot_measured_attention(series_df: pd.DataFrame, spikes_df: pd.DataFrame | N
         ``score_timing`` gives), drawn on a second axis from 0 to 1.
     title
         The figure's title.
+    fits_df
+        Optional fitted decays (``date`` and ``fitted``, one run of days per spike), drawn as
+        dotted lines over the days they were fitted on.
+    measure
+        What the values are: ``share`` (a fraction, shown as a percentage), ``index`` (Google
+        Trends, 0–100) or ``value`` (a wide CSV's own numbers).
 
     Returns
     -------
     go.Figure
-        A line of measured share, the spikes marked (and shaded from start to end), and
-        dashed modelled timing lines.
+        A line of measured share, the spikes marked (and shaded from start to end), the fitted
+        decays, and dashed modelled timing lines.
     """
     if series_df.empty:
         return _empty(title)
@@ -325,13 +333,26 @@ def plot_measured_attention(series_df: pd.DataFrame, spikes_df: pd.DataFrame | N
     s = s.sort_values("date")
     top = float(s["share"].max()) or 1.0
     fig = make_subplots(specs=[[{"secondary_y": modelled_df is not None}]])
+    label, fmt = {"share": ("share of coverage", ".2%"),
+                  "index": ("search interest (0–100)", ".0f")}.get(measure, ("measured", ".3~s"))
     fig.add_trace(go.Scatter(
-        x=s["date"], y=s["share"].to_numpy(), mode="lines", name="measured share",
+        x=s["date"], y=s["share"].to_numpy(), mode="lines",
+        name="measured share" if measure == "share" else f"measured {label}",
         line=dict(color=FIT, width=1.8),
-        hovertemplate="%{x|%Y-%m-%d}: share %{y:.2%}<extra></extra>",
+        hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:{fmt}}}<extra></extra>",
     ))
+    if fits_df is not None and not fits_df.empty:
+        _require(fits_df, "fits_df", ["date", "fitted"])
+        gaps = pd.to_datetime(fits_df["date"]).diff().dt.days.fillna(1).ne(1)
+        for k, (_, run) in enumerate(fits_df.groupby(gaps.cumsum().to_numpy())):
+            fig.add_trace(go.Scatter(
+                x=pd.to_datetime(run["date"]), y=run["fitted"].to_numpy(), mode="lines",
+                name="fitted decay", showlegend=k == 0, legendgroup="fit",
+                line=dict(color=WARN, width=1.6, dash="dot"),
+                hovertemplate=f"fitted %{{y:{fmt}}}<extra>%{{x|%Y-%m-%d}}</extra>",
+            ))
     if spikes_df is not None and not spikes_df.empty:
-        _add_spikes(fig, spikes_df, s, unit_px=top * 1.35 / 280)
+        _add_spikes(fig, spikes_df, s, unit_px=top * 1.35 / 280, fmt=fmt)
     if modelled_df is not None and not modelled_df.empty:
         _require(modelled_df, "modelled_df", ["date", "timing"])
         m = modelled_df.assign(audience=modelled_df.get("audience", "modelled"))
@@ -345,14 +366,14 @@ def plot_measured_attention(series_df: pd.DataFrame, spikes_df: pd.DataFrame | N
             ), secondary_y=True)
         fig.update_yaxes(range=[0, 1.05], title_text="modelled timing (0–1)", showgrid=False,
                          tickmode="linear", tick0=0, dtick=0.2, secondary_y=True)
-    fig.update_yaxes(title_text="share of coverage", range=[0, top * 1.35], tickformat=".2~%",
-                     secondary_y=False)
+    fig.update_yaxes(title_text=label, range=[0, top * 1.35],
+                     tickformat=".2~%" if measure == "share" else "~s", secondary_y=False)
     fig.update_xaxes(showgrid=False)
     return _finish(fig, title, 440)
 
 
 def _add_spikes(fig: go.Figure, spikes: pd.DataFrame, series: pd.DataFrame,
-                unit_px: float) -> None:
+                unit_px: float, fmt: str = ".2%") -> None:
     date_col = "peak_date" if "peak_date" in spikes else "date"
     _require(spikes, "spikes_df", [date_col])
     sp = spikes.assign(_at=pd.to_datetime(spikes[date_col])).sort_values("_at")
@@ -379,7 +400,7 @@ def _add_spikes(fig: go.Figure, spikes: pd.DataFrame, series: pd.DataFrame,
         x=sp["_at"], y=y.to_numpy(), mode="markers", name="spike",
         marker=dict(symbol="triangle-down", size=11, color=WARN),
         customdata=_customdata([_text(n) for n in names], extra),
-        hovertemplate=("<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d}: share %{y:.2%}"
+        hovertemplate=("<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d}: %{y:" + fmt + "}"
                        "%{customdata[1]}<extra>spike</extra>"),
     ))
     _label_peaks(fig, sp["_at"], y, names, unit_px=unit_px)

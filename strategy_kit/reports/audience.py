@@ -241,27 +241,17 @@ def show_plan_coverage(s: AudienceStudy) -> None:
 
 def show_measured(s: AudienceStudy) -> None:
     """Measured media attention (the case's attention/ folder) beside the modelled timing."""
-    from .measured import (
-        attention_figure,
-        attention_files,
-        markdown_paragraphs,
-        study_attention,
-    )
+    from .measured import attention_figure, attention_files, source_line, study_attention
 
     files = attention_files(s.case)
-    if not files:
-        show_text(["The case has no measured attention: put a Media Cloud or GDELT export in "
-                   "its attention/ folder to compare the model with real coverage "
-                   "(docs/attention.md)."], css="sk-note")
+    if not files:  # no measurement, no section (the export drops the empty heading)
         return
     a = study_attention(s.case, files[0])
     first, last = a.series["date"].min(), a.series["date"].max()
     modelled = score_timing(s.case, start=first, days=(last - first).days + 1,
                             audiences=[s.audience])
     show_figure(attention_figure(a, modelled))
-    about = markdown_paragraphs(a.readme)[1:2]  # the paragraph under the README's title
-    if about:
-        show_text([f"About {files[0].name}: {about[0]}"], css="sk-note")
+    show_text([source_line(a)], css="sk-note")
     show_text([f"The dashed line is the timing the case's moments give {s.audience_name} over "
                "the measured days. Spikes the model misses point to a moment missing from "
                "moments.csv; a model that decays much slower or faster than the measured "

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import BadParameterError, StrategyKitError
 from .plan import ids_of, load_plan, plan_jobs
 from .pool import run_batch
+from .results import BatchSummary
 from .startup import skip_slow_unused_imports
 
 __all__ = ["batch_main"]
@@ -23,12 +24,15 @@ __all__ = ["batch_main"]
 def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = None,
                goals: str | Sequence[str] | None = None, workers: int | None = None,
                out_dir: str | Path | None = None, plan: str | Path | None = None,
-               start: str | None = None, days: int | None = None) -> int:
+               start: str | None = None, days: int | None = None, *, pdf: bool = False,
+               paper: str = "A4", briefs: bool = False) -> int:
     """``strategy-kit batch``: check, render, summarize; return the exit code.
 
     0 every report done, 1 any failed, 2 bad input (nothing run), 130/143 stopped by
     SIGINT/SIGTERM (finished reports are kept). Progress and summary go to stderr, the index
-    pages' paths to stdout.
+    pages' paths to stdout. ``briefs`` writes each done report's one-page brief beside it;
+    ``pdf`` prints each done report (and brief) to PDF with a local Chromium (none: exit 2
+    before anything runs); the index then links them.
     """
     import click
 
@@ -43,11 +47,41 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
             jobs = load_plan(plan, case=case, start=start, days=days, out_dir=out_dir)
         else:
             jobs = plan_jobs(case, audiences, goals, start, days, out_dir)
+        if pdf:
+            from .pdf import find_browser
+
+            find_browser()
     except StrategyKitError as e:
         click.secho(f"error: {e}", fg="red", err=True)
         return 2
     summary = run_batch(jobs, workers)
+    if (pdf or briefs) and not summary.interrupted:
+        try:
+            _companions(summary, pdf, paper, briefs)
+        except StrategyKitError as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            return 2
     click.echo(summary.text(), err=True)
     for p in summary.indexes:
         click.echo(p)
     return summary.exit_code
+
+
+def _companions(summary: BatchSummary, pdf: bool, paper: str, briefs: bool) -> None:
+    """Briefs and PDFs of the done reports, then the index again, to link them."""
+    import click
+
+    from .brief import write_briefs
+    from .index import write_index
+
+    done = [r.job for r in summary.done]
+    written = write_briefs(done) if briefs else []
+    if briefs:
+        click.echo(f"{len(written)} brief(s) written", err=True)
+    if pdf:
+        from .pdf import write_pdfs
+
+        pages = [(j.out, j.out.with_suffix(".pdf")) for j in done]
+        pages += [(b, b.with_suffix(".pdf")) for b in written]
+        click.echo(f"{len(write_pdfs(pages, paper=paper))} PDF(s) written", err=True)
+    write_index(summary.results)

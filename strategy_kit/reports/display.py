@@ -3,7 +3,8 @@
 Plotly's default renderer under a kernel outputs only ``application/vnd.plotly.v1+json``,
 which nbconvert drops (plotly.py#5365). We output a bundle with both: JupyterLab renders the
 Plotly JSON; the HTML export uses the ``text/html`` part, a ``<div>`` and a ``Plotly.newPlot``
-call. plotly.js itself is not in the bundle: the report template embeds it once.
+call. plotly.js itself is not in the bundle: the report template embeds it once, compressed,
+and draws the figures through ``window.skPlotly`` once it is unpacked (``bundle``).
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def figure_bundle(fig: go.Figure) -> dict[str, object]:
     div = (
         f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}px; width:100%;">'
         f'</div><script type="text/javascript">(function () {{ var f = {script_json}; '
-        f'if (document.getElementById("{div_id}")) {{ Plotly.newPlot("{div_id}", f.data, '
-        f"f.layout, {json.dumps(_CONFIG)}); }} }})();</script>"
+        f'var draw = function () {{ if (document.getElementById("{div_id}")) {{ '
+        f'return Plotly.newPlot("{div_id}", f.data, f.layout, {json.dumps(_CONFIG)}); }} }}; '
+        # The report's template unpacks plotly.js after the page is read: skPlotly waits for it.
+        f"if (window.skPlotly) {{ window.skPlotly(draw); }} else {{ draw(); }} }})();</script>"
     )
     return {
         "application/vnd.plotly.v1+json": json.loads(text),

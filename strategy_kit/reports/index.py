@@ -1,4 +1,4 @@
-"""The index page of a folder of reports: self-contained, escaped, sortable."""
+"""The index page of a folder of reports: self-contained, escaped, sorted by goal and rank."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from ..errors import StrategyKitError
 from .results import BatchResult
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
+#: A brief is written beside its report as ``<audience>--<goal>.brief.html`` (``brief``).
+BRIEF_SUFFIX = ".brief.html"
+SCORES = ("fit", "influence", "timing", "priority")
 
 __all__ = ["render_index", "write_index"]
 
@@ -20,11 +23,11 @@ __all__ = ["render_index", "write_index"]
 
 
 def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
-    from ..model.scoring import score_priority
     from ..ratings.load import load_case
+    from .meta import scores_of
 
     cases: dict[str, Any] = {}
-    tables: dict[tuple[str, str, str, int], Any] = {}
+    tables: dict[Any, Any] = {}
     rows = []
     for r in results:
         job, params = r.job, r.job.parameters
@@ -38,15 +41,7 @@ def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
             try:
                 c = cases.get(params["case"]) or cases.setdefault(params["case"],
                                                                    load_case(params["case"]))
-                key = (params["case"], g, params["start"], params["days"])
-                if key not in tables:
-                    tables[key] = score_priority(c, goal=g, start=params["start"],
-                                                 days=params["days"]).set_index("audience")
-                s = tables[key].loc[a]
-                row.update(audience=a, audience_name=c.names("audience")[a], goal=g,
-                           goal_name=c.names("goal")[g], fit=float(s["fit"]),
-                           timing=float(s["timing"]), priority=float(s["priority"]),
-                           rank=int(s["rank"]))
+                row.update(scores_of(c, a, g, params["start"], params["days"], tables))
             except (StrategyKitError, KeyError):  # the case changed since: no scores, no crash
                 pass
         rows.append(row)
@@ -54,7 +49,7 @@ def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
 
 
 def _earlier_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
-    """Reports already in the folder from earlier runs, listed too.
+    """Reports already in the folder from earlier runs, listed too, with the scores they embed.
 
     The index then stays the way into every report of the case (the overview of ``make demo``,
     other goals…), not only into the last batch's.
@@ -62,32 +57,74 @@ def _earlier_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
     import html
     import re
 
+    from .meta import read_meta
+
     folder = results[0].job.out.parent
     ours = {r.job.out.name for r in results}
     rows = []
     for p in sorted(folder.glob("*.html")):
-        if p.name in ours or p.name == "index.html":
+        if p.name in ours or p.name == "index.html" or p.name.endswith(BRIEF_SUFFIX):
             continue
-        with p.open(encoding="utf-8", errors="replace") as f:
-            head = f.read(4096)
-        found = re.search(r"<title>(.*?)</title>", head, re.S)
-        title = html.unescape(found.group(1).strip()) if found else p.stem
-        rows.append({"title": title, "status": "earlier", "error": None, "cell": None,
-                     "seconds": None, "start": None, "days": None, "href": p.name,
-                     "log": None})
+        meta = read_meta(p) or {}
+        title = meta.get("title")
+        if not isinstance(title, str):
+            with p.open(encoding="utf-8", errors="replace") as f:
+                found = re.search(r"<title>(.*?)</title>", f.read(4096), re.S)
+            title = html.unescape(found.group(1).strip()) if found else p.stem
+        row = {"title": title, "status": "earlier", "error": None, "cell": None,
+               "seconds": None, "start": meta.get("start"), "days": meta.get("days"),
+               "href": p.name, "log": None}
+        if all(isinstance(meta.get(k), str) for k in ("audience", "audience_name", "goal",
+                                                         "goal_name")) and all(
+                isinstance(meta.get(k), int | float) for k in (*SCORES, "rank")):
+            row.update({k: meta[k] for k in ("audience", "audience_name", "goal", "goal_name",
+                                             *SCORES, "rank")})
+        rows.append(row)
     return rows
+
+
+def _companions(rows: list[dict[str, Any]], folder: Path) -> None:
+    """Link each report's brief and PDF, when they are in the folder."""
+    for r in rows:
+        stem = Path(r["href"]).stem if r["href"] else None
+        r["pdf"] = f"{stem}.pdf" if stem and (folder / f"{stem}.pdf").is_file() else None
+        brief = f"{stem}{BRIEF_SUFFIX}" if stem else None
+        r["brief"] = brief if brief and (folder / brief).is_file() else None
+        brief_pdf = f"{stem}.brief.pdf" if stem else None
+        r["brief_pdf"] = brief_pdf if brief_pdf and (folder / brief_pdf).is_file() else None
+
+
+def _ordered(rows: list[dict[str, Any]], goals: Sequence[str]) -> list[dict[str, Any]]:
+    """Audience reports by goal (the case's order) then rank; the others after, by title."""
+    where = {g: i for i, g in enumerate(goals)}
+
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        if "rank" in r:
+            return (0, where.get(r["goal"], len(where)), r["goal_name"], r["rank"],
+                    r["audience_name"])
+        return (1, 0, "", 0, r["title"])
+
+    return sorted(rows, key=key)
 
 
 def render_index(results: Sequence[BatchResult], generated: dt.datetime | None = None) -> str:
     """The index page of one folder of reports: self-contained, escaped, sortable."""
     import jinja2
 
+    from ..case import load_case
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    rows = _index_rows(results) + _earlier_rows(results)
     first = results[0].job
-    horizons = {(r["start"], r["days"]) for r in rows}
-    counts = {s: sum(r["status"] == s for r in rows) for s in ("done", "failed", "not run")}
+    try:
+        goals = list(load_case(first.parameters["case"]).ids("goal"))
+    except (StrategyKitError, KeyError):
+        goals = []
+    rows = _ordered(_index_rows(results) + _earlier_rows(results), goals)
+    _companions(rows, first.out.parent)
+    horizons = {(r["start"], r["days"]) for r in rows if r["start"]}
+    counts = {s: sum(r["status"] == s for r in rows)
+              for s in ("done", "failed", "not run", "earlier")}
     when = (generated or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     horizon = next(iter(horizons)) if len(horizons) == 1 else None
     return env.get_template("batch_index.html.j2").render(

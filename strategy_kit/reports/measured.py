@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import config, plots
-from ..attention import load_attention, spike_half_lives
+from ..attention import FIT_DAYS, load_attention, spike_half_lives
 from ..case import Case
 from ..case.locate import case_folder
 from ..config import TOC_MARK
@@ -33,6 +34,7 @@ __all__ = [
     "attention_files",
     "attention_figure",
     "markdown_paragraphs",
+    "source_line",
     "study_attention",
     "show_attention_title",
     "show_measured_attention",
@@ -88,7 +90,8 @@ def _find_file(case: Case, file: str | Path) -> Path:
                 f"none in {where}: download one (docs/attention.md) and put it there")
         return files[0]
     p = Path(file).expanduser()
-    for candidate in (p, case_folder(case.path) / ATTENTION_FOLDER / p):
+    # a name in the case's attention/ folder, or the tutorial's example beside the notebooks
+    for candidate in (p, case_folder(case.path) / ATTENTION_FOLDER / p, config.NOTEBOOKS_DIR / p):
         if candidate.is_file():
             return candidate
     raise BadParameterError("file", file, f"an existing CSV file; in {where}: {listed}")
@@ -131,7 +134,7 @@ def _readme(file: Path) -> str:
 
 
 def study_attention(case: str | Path | Case = config.DEFAULT_CASE,
-                    file: str | Path = "") -> AttentionStudy:
+                    file: str | Path = "", series: str = "") -> AttentionStudy:
     """Load a media-attention export, find its spikes, fit their half-lives, match moments.
 
     Parameters
@@ -141,6 +144,8 @@ def study_attention(case: str | Path | Case = config.DEFAULT_CASE,
     file
         A Media Cloud or GDELT CSV (a path, or a name in the case's ``attention/`` folder);
         empty for the first CSV file of that folder.
+    series
+        For a Google Trends or wide CSV file, the column to study (empty: the first).
 
     Returns
     -------
@@ -158,7 +163,7 @@ def study_attention(case: str | Path | Case = config.DEFAULT_CASE,
     """
     c = case if isinstance(case, Case) else load_case(case)
     path = _find_file(c, file)
-    series = load_attention(path)
+    series = load_attention(path, series or None)
     spikes = spike_half_lives(series)
     near = _moments_near(c, spikes)
     names = c.names("moment")
@@ -204,14 +209,27 @@ def markdown_paragraphs(text: str) -> list[str]:
     return paras
 
 
+def _what(s: AttentionStudy) -> str:
+    d = s.series
+    fmt = str(d.attrs.get("format_name") or d.attrs.get("format"))
+    return f"{fmt}, column “{d.attrs['series']}”" if d.attrs.get("series") else fmt
+
+
+def source_line(s: AttentionStudy) -> str:
+    """Where the measured data came from: file, recognised format, series and date range."""
+    d = s.series
+    fits = s.spikes["points"].gt(0)
+    window = (f" Half-lives are fitted on at most the {FIT_DAYS + 1} days from a peak "
+              f"(dotted lines; docs/attention.md)." if fits.any() else "")
+    return (f"Measured data: {s.file.name} ({_what(s)}), {_day(d['date'].iloc[0])} to "
+            f"{_day(d['date'].iloc[-1])}, {len(s.spikes)} spike(s).{window}")
+
+
 def show_attention_title(s: AttentionStudy) -> None:
     """The title, the file and its period, and the notes of the folder's README."""
     d = s.series
     filled = int(d["filled"].sum())
-    fmt = {"mediacloud": "Media Cloud counts over time",
-           "gdelt-timelinevolraw": "GDELT DOC 2.0 timeline (timelinevolraw)",
-           "gdelt-timelinevol": "GDELT DOC 2.0 timeline (timelinevol)"}.get(
-        str(d.attrs.get("format")), str(d.attrs.get("format")))
+    fmt = _what(s)
     show_html(
         f"<h1>Measured media attention: {esc(s.case.title)}</h1>"
         f'<p class="sk-lead">{esc(s.file.name)} ({esc(fmt)}): {len(d)} days from '
@@ -238,8 +256,15 @@ def attention_figure(s: AttentionStudy, modelled: pd.DataFrame | None = None) ->
     marks = pd.DataFrame({"date": sp["peak_date"], "share": sp["peak_share"],
                           "name": [r["moment_name"] or f"{r['peak_date']:%-d %b %Y}"
                                    for _, r in sp.iterrows()]})
-    return plots.plot_measured_attention(s.series, marks, modelled_df=modelled,
-                                         title=f"Share of coverage, {s.file.name}")
+    fits = [pd.DataFrame({"date": pd.date_range(r.fit_start, r.fit_end),
+                          "fitted": r.baseline + r.amplitude * 2 ** (
+                              -np.arange((r.fit_end - r.fit_start).days + 1) / r.half_life_days)})
+            for r in sp.itertuples() if r.points > 0 and pd.notna(r.half_life_days)]
+    measure = str(s.series.attrs.get("measure", "share"))
+    title = {"share": "Share of coverage", "index": "Search interest"}.get(measure, "Measured")
+    return plots.plot_measured_attention(
+        s.series, marks, modelled_df=modelled, title=f"{title}, {s.file.name}",
+        fits_df=pd.concat(fits) if fits else None, measure=measure)
 
 
 def show_measured_attention(s: AttentionStudy) -> None:
@@ -251,14 +276,19 @@ def show_spikes(s: AttentionStudy) -> None:
     """The spikes: when, how high above the baseline, and the moment that may be behind it."""
     sp = s.spikes
     table = pd.DataFrame({
-        "start": sp["start"], "peak": sp["peak_date"], "end": sp["end"],
-        "baseline share": sp["baseline"].map(_pct), "peak share": sp["peak_share"].map(_pct),
+        "start": sp["start"], "peak day": sp["peak_date"], "end": sp["end"],
+        "baseline": sp["baseline"].map(_value(s)), "peak": sp["peak_share"].map(_value(s)),
         "× baseline": sp["peak_ratio"].map(lambda v: "" if pd.isna(v) else f"{v:.1f}"),
         "moment in the case": [_label(r) for _, r in sp.iterrows()],
         "also on those days": sp["other_moments"].map("; ".join),
     })
     show_table(table, caption="Spikes of attention (docs/attention.md §4)",
                empty="No spike found: the series never rose well above its baseline.")
+
+
+def _value(s: AttentionStudy) -> Callable[[object], str]:
+    """How the series' values read: a share as a percentage, other measures as numbers."""
+    return _pct if s.series.attrs.get("measure", "share") == "share" else _num("{:.3g}")
 
 
 def _num(fmt: str) -> Callable[[object], str]:
@@ -284,6 +314,8 @@ def show_half_lives(s: AttentionStudy) -> None:
         "fitted half-life (days)": sp["half_life_days"].map(_num("{:.1f}")),
         "R²": sp["r2"].map(_num("{:.2f}")),
         "days fitted": sp["points"],
+        "fitted from": sp["fit_start"].where(sp["points"] > 0),
+        "to": sp["fit_end"].where(sp["points"] > 0),
         "trust it": [_trust(r) for _, r in sp.iterrows()],
         "half_life_days in moments.csv": sp["case_half_life"].map(_num("{:g}")),
     })

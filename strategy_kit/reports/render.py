@@ -3,7 +3,8 @@
 The obvious pipeline (papermill CLI, then ``nbconvert --to html``) gives reports with no
 figures and with requests to a CDN. Here the notebook is executed through
 papermill's Python API on an IPC kernel, and exported in the same process with our own
-template: no code, a table of contents, plotly.js inline once, no network, a provenance footer.
+template: no code, a table of contents, plotly.js inline once (compressed: ``bundle``), no
+network, a provenance footer.
 The HTML is written atomically; on failure the executed notebook is kept as the log.
 """
 
@@ -105,7 +106,7 @@ def _exporter() -> Any:
     # Cells tagged "report-hide" (how to run the notebook) are for notebook users only.
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"report-hide"}
-    return HTMLExporter(
+    exporter = HTMLExporter(
         config=c,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         template_name="strategy_kit_report",
@@ -114,13 +115,50 @@ def _exporter() -> Any:
         exclude_output_prompt=True,
         embed_images=True,
     )
+    exporter.register_filter("sk_min_css", _min_css)
+    return exporter
+
+
+def _min_css(css: str) -> str:
+    """JupyterLab's style sheets without comments and spare white space (a fifth smaller)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};])\s*", r"\1", css)
 
 
 @functools.cache
 def _static() -> dict[str, str]:
-    from plotly.offline import get_plotlyjs
+    from .bundle import plotly_bundle
 
-    return {"plotly_js": get_plotlyjs(), "css": (TEMPLATES_DIR / "report.css").read_text()}
+    plotly_bundle()  # read, checked and compressed once per process, before the first report
+    return {"css": (TEMPLATES_DIR / "report.css").read_text()}
+
+
+def _trace_types(nb: nbformat.NotebookNode) -> set[str]:
+    """The plotly trace types of the notebook's figures (their Plotly JSON outputs)."""
+    found = set()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            fig = out.get("data", {}).get("application/vnd.plotly.v1+json")
+            if isinstance(fig, dict):
+                found |= {str(t.get("type") or "scatter") for t in fig.get("data", [])}
+    return found
+
+
+def _drop_empty_sections(nb: nbformat.NotebookNode) -> None:
+    """Remove a ``##`` heading whose code cells showed nothing (an optional section)."""
+    cells, keep = nb.cells, []
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            body = []
+            for nxt in cells[i + 1:]:
+                if nxt.cell_type == "markdown":
+                    break
+                body.append(nxt)
+            if body and all(c.cell_type == "code" and not c.get("outputs") for c in body):
+                continue
+        keep.append(cell)
+    nb.cells = keep
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link".*?</a>)?</h2>', re.S)
@@ -131,12 +169,23 @@ def _toc(body: str) -> str:
     return "<ol>" + "".join(items) + "</ol>" if items else ""
 
 
-def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, str]]) -> str:
-    """Export an executed notebook to a self-contained HTML page (no code, no network)."""
+def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, str]],
+                meta: Mapping[str, Any] | None = None) -> str:
+    """Export an executed notebook to a self-contained HTML page (no code, no network).
+
+    ``meta`` (what the report is, its scores) is embedded as JSON in the page's head, where
+    the index of a later batch reads it (``meta.read_meta``).
+    """
+    from .bundle import plotly_bundle
+    from .meta import meta_json
+
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title
     nb.metadata.pop("widgets", None)  # widget state would pull a renderer from a CDN
-    resources = {"sk": {**_static(), "footer": footer, "version": __version__}}
+    _drop_empty_sections(nb)
+    resources = {"sk": {**_static(), "footer": footer, "version": __version__,
+                        "plotly": plotly_bundle(_trace_types(nb)),
+                        "meta": meta_json(meta) if meta else ""}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     # The headings get their ids from nbconvert; the contents list is built from the result.
     # Heading text is already escaped by the markdown renderer.
@@ -220,7 +269,9 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
             raise
         except Exception as e:  # the kernel died, or could not start
             raise RunError(f"{job.out.name}: the notebook could not run: {e}") from e
-    _write_atomically(job.out, export_html(nb, job.title, _footer(job)))
+    from .meta import report_meta
+
+    _write_atomically(job.out, export_html(nb, job.title, _footer(job), report_meta(job)))
     log.unlink(missing_ok=True)
     return job.out
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from strategy_kit.attention import (
+    FIT_DAYS,
     AttentionFileError,
     find_spikes,
     fit_half_life,
@@ -131,6 +132,41 @@ def test_gdelt_timelinevol_is_a_percentage(tmp_path: Path) -> None:
     assert frame["count"].isna().all() and frame["total"].isna().all()
 
 
+def test_google_trends_with_its_two_header_lines_and_below_one(tmp_path: Path) -> None:
+    text = ("\ufeffCategory: All categories\n\nDay,belarus: (Worldwide),minsk: (Worldwide)\n"
+            "2023-06-01,<1,4\n2023-06-02,100,7\n2023-06-03,12,\n")
+    frame = load_attention(write(tmp_path, text))
+    assert frame.attrs["format"] == "google-trends" and frame.attrs["measure"] == "index"
+    assert frame.attrs["series"] == "belarus: (Worldwide)"
+    assert frame["share"].tolist() == [0.5, 100, 12]
+    minsk = load_attention(write(tmp_path, text), series="minsk")
+    assert minsk["share"].tolist() == [4, 7, 7] and minsk["filled"].tolist() == [0, 0, 1]
+
+
+def test_wide_csv_picks_a_column_and_reads_day_month_dates(tmp_path: Path) -> None:
+    text = "Date,stories,share\n31/12/2022,5,0.1\n01/01/2023,7,0.2\n02/01/2023,6,0.3\n"
+    frame = load_attention(write(tmp_path, text), series="share")
+    assert frame.attrs["format"] == "wide-csv" and frame.attrs["series_names"] == [
+        "stories", "share"]
+    assert list(frame["date"].dt.strftime("%Y-%m-%d")) == ["2022-12-31", "2023-01-01",
+                                                           "2023-01-02"]
+    assert frame["share"].tolist() == [0.1, 0.2, 0.3]
+    with pytest.raises(AttentionFileError, match="holds one series only"):
+        load_attention(write(tmp_path, MEDIACLOUD), series="count")
+
+
+def test_no_spike_and_a_spike_before_any_baseline_give_empty_frames() -> None:
+    flat = pd.Series(0.01, index=pd.date_range("2023-01-01", periods=60, freq="D"))
+    for series in (flat,
+                   # starts at its peak and decays: no quiet days before it to measure against
+                   synthetic(days=40, spikes=((0, 0.2, 3.0),), noise=0.0),
+                   flat.iloc[:3]):
+        spikes = find_spikes(series)
+        assert spikes.empty and list(spikes.columns)[:3] == ["start", "peak_date", "peak_share"]
+        fits = spike_half_lives(series)
+        assert fits.empty and {"half_life_days", "fit_start", "fit_end"} <= set(fits.columns)
+
+
 # --- bad files -----------------------------------------------------------------------------------
 
 
@@ -139,7 +175,12 @@ def test_gdelt_timelinevol_is_a_percentage(tmp_path: Path) -> None:
     [
         ("", 1, "empty"),
         ("\n\n", 1, "empty"),
-        ("day,stories\n2023-01-01,3\n", 1, r"not a known.*date,count,total_count,ratio"),
+        ("stories,day\n3,2023-01-01\n", 1, r"not a known.*date,count,total_count,ratio"),
+        ("date,stories\n2023-01-01,3\n2023-01-02,-1\n", 3, "negative 'stories'"),
+        ("date,outlet\n2023-01-01,BBC\n", 2, "no numeric column"),
+        ("Date,A\n1/2/17,3\n2/3/17,4\n", 2, "day/month or month/day"),
+        ("Category: All categories\n\nWeek,belarus: (Worldwide)\n2023-01-01,3\n", 3,
+         "rows by week, not by day"),
         ("source,count,ratio\nbbc.co.uk,3,0.1\n", 1, "top sources"),
         ('{"timeline": []}\n', 1, "JSON"),
         ("date,count,total_count,ratio\n", 2, "no data rows"),
@@ -246,14 +287,15 @@ def test_half_life_from_a_loaded_file(tmp_path: Path) -> None:
     assert result["peak_date"].iloc[0] == pd.Timestamp("2023-03-22")
     assert result["half_life_days"].iloc[0] == pytest.approx(12.0, rel=0.10)
     assert result["r2"].iloc[0] > 0.95
-    assert result["points"].iloc[0] >= 20
+    assert result["points"].iloc[0] == FIT_DAYS + 1  # the peak and two weeks after it
 
 
 def test_spike_half_lives_fits_each_spike() -> None:
     series = synthetic(spikes=((50, 0.05, 6.0), (150, 0.08, 15.0)), days=260)
     result = spike_half_lives(series)
     assert result["half_life_days"].tolist() == pytest.approx([6.0, 15.0], rel=0.10)
-    assert list(result.columns)[-3:] == ["half_life_days", "r2", "points"]
+    assert list(result.columns)[-6:] == ["half_life_days", "r2", "points", "fit_start", "fit_end",
+                                         "amplitude"]
 
 
 def test_no_decay_gives_nan() -> None:

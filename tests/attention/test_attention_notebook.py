@@ -18,7 +18,7 @@ from strategy_kit.errors import BadParameterError
 from strategy_kit.reports.measured import TRUST_R2, study_attention
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "04-attention.ipynb"
-SAMPLE = config.DATA_DIR / "belarus" / "attention" / "media-cloud-belarus-2023.csv"
+SAMPLE = config.NOTEBOOKS_DIR / "made-up-example" / "MADE-UP-media-cloud-belarus-2023.csv"
 
 
 def media_cloud(path: Path, spikes: tuple[tuple[str, float, float], ...], first: str = "2024-09-01",
@@ -66,7 +66,8 @@ def test_notebook_is_committed_without_outputs_and_tags_its_parameters() -> None
     # papermill reads every line (a second "=" on a line would hide it from papermill)
     found = PythonTranslator.inspect(params[0])
     assert [(p.name, p.inferred_type_name, p.default) for p in found] == [
-        ("case", "str", '"belarus"'), ("file", "str", '""')]
+        ("case", "str", '"belarus"'),
+        ("file", "str", '"made-up-example/MADE-UP-media-cloud-belarus-2023.csv"')]
     assert "empty means the first file in the case's attention/ folder" in found[1].help
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -131,14 +132,16 @@ def test_study_says_which_files_there_are(template_copy: Path, tmp_path: Path) -
     with pytest.raises(BadParameterError, match=r"bad file 'nope.csv'.*attention/: hrd.csv"):
         study_attention(template_copy, "nope.csv")
     bad = tmp_path / "bad.csv"
-    bad.write_text("day,stories\n2024-01-01,3\n", encoding="utf-8")
+    bad.write_text("stories,day\n3,2024-01-01\n", encoding="utf-8")
     with pytest.raises(AttentionFileError, match="not a known media-attention header"):
         study_attention(template_copy, bad)
 
 
-def test_belarus_sample_is_synthetic_and_shows_the_two_crises(tmp_path: Path) -> None:
+def test_made_up_example_is_labelled_and_in_no_case(tmp_path: Path) -> None:
+    # made-up attention never reaches a report: no case of the kit carries an attention series
+    assert not list(config.DATA_DIR.glob("*/attention/*.csv"))
     readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
-    assert "SYNTHETIC example data, not measured" in readme
+    assert "SYNTHETIC example data, not measured" in readme and "MADE-UP" in SAMPLE.name
     assert SAMPLE.read_text(encoding="utf-8").startswith("date,count,total_count,ratio\n")
     # copied, so that the test does not depend on the rest of data/belarus being finished
     case = tmp_path / "case"
@@ -150,7 +153,7 @@ def test_belarus_sample_is_synthetic_and_shows_the_two_crises(tmp_path: Path) ->
         "human-rights-day,Human Rights Day,anniversary,2024-12-10,,yearly,0.6,7,30\n"
         "summit,Annual security summit,event,2025-02-14,2025-02-16,yearly,0.8,10,60\n",
         encoding="utf-8")
-    s = study_attention(case, SAMPLE)
+    s = study_attention(case, SAMPLE.relative_to(config.NOTEBOOKS_DIR))  # as the notebook does
     assert len(s.series) == 365
     matched = s.spikes[s.spikes["moment"] != ""].set_index("moment")
     assert set(matched.index) == {"russian-nukes-2023", "wagner-2023"}

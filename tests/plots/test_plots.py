@@ -411,3 +411,16 @@ def test_measured_attention_marks_spikes_and_modelled_timing():
     fig2 = plots.plot_measured_attention(series, named)
     assert fig2.data[1].y[0] == pytest.approx(series["share"].max())
     assert XSS_ESCAPED in annotation_texts(fig2)[0]
+
+
+def test_measured_attention_draws_fits_beside_the_data_in_the_series_unit():
+    series, spikes, _ = attention_frames()
+    day = pd.Timestamp(series["date"].iloc[3])
+    fits = pd.DataFrame({"date": pd.date_range(day, periods=4), "fitted": [4.0, 2.0, 1.0, 0.5]})
+    fig = plots.plot_measured_attention(series, spikes, fits_df=fits, measure="index")
+    fit = [t for t in fig.data if t.name == "fitted decay"]
+    assert len(fit) == 1 and list(fit[0].y) == [4.0, 2.0, 1.0, 0.5]
+    assert fit[0].line.dash == "dot"
+    assert fig.data[0].name == "measured search interest (0–100)"
+    assert fig.layout.yaxis.title.text == "search interest (0–100)"
+    assert fig.layout.yaxis.tickformat == "~s"

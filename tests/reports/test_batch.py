@@ -181,7 +181,8 @@ def test_index_shows_the_horizon_of_each_report_when_they_differ(tmp_path: Path)
     assert ">From</button>" in page and ">2027-02-01</td>" in page and ">30</td>" in page
     same = plan_jobs("belarus", "media,influencers", "end-terror", "2027-01-01", 30, tmp_path)
     page = Path(write_index([BatchResult(j, "done", 1.0) for j in same])[0]).read_text()
-    assert ">From</button>" not in page and "Planning from 2027-01-01 for 30 days." in page
+    assert ">From</button>" not in page and (
+        'Planning from <span class="nowrap">2027-01-01</span> for 30 days.') in page
 
 
 @pytest.mark.browser
@@ -331,8 +332,8 @@ def test_a_batch_report_is_the_report_run_alone(one_kernel) -> None:
     assert real.status == "done", real.error
     batch = real.job.out.read_text(encoding="utf-8")
     alone = one_kernel["alone"].read_text(encoding="utf-8")
-    figures = r"var f = (\{.*?\}); if \(document\.getElementById"  # display.figure_bundle
-    assert len(re.findall(figures, batch, re.S)) == 6
+    figures = r"var f = (\{.*?\}); var draw = function"  # display.figure_bundle
+    assert len(re.findall(figures, batch, re.S)) == 5  # no measured attention in Belarus
     assert re.findall(figures, batch, re.S) == re.findall(figures, alone, re.S), "same figures"
     text = [re.sub(r"<[^>]+>", " ", normalized(h.split("<body", 1)[1])).split()
             for h in (batch, alone)]
@@ -473,3 +474,50 @@ def test_index_also_lists_reports_of_earlier_runs(tmp_path: Path) -> None:
     assert 'href="overview--all.html"' in page
     assert "Portfolio overview &amp; more" in page  # escaped once, as in the report's title
     assert page.count('href="media--end-terror.html"') == 1
+
+
+def test_index_counts_add_up_rows_go_by_goal_then_rank_and_earlier_scores_stay(
+        tmp_path: Path) -> None:
+    from strategy_kit.reports.index import render_index
+    from strategy_kit.reports.meta import META_ID, meta_json, report_meta
+    from strategy_kit.reports.results import BatchResult
+
+    goals = ["end-terror", "non-recognition"]
+    jobs = plan_jobs("belarus", "media,influencers,key-governments", goals, START, None,
+                     tmp_path)
+    folder = jobs[0].out.parent
+    folder.mkdir(parents=True)
+    # an earlier run's report of another audience, with the scores it was made with
+    earlier = audience_job("belarus", "western-public", "end-terror", START, None, tmp_path)
+    meta = {**report_meta(earlier), "priority": 0.123456, "rank": 9}
+    earlier.out.write_text(
+        f'<html><head><title>x</title><script type="application/json" id="{META_ID}">'
+        f"{meta_json(meta)}</script></head></html>", encoding="utf-8")
+    (folder / "overview--all.html").write_text("<html><head><title>Overview</title></head>")
+    (folder / "media--end-terror.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "media--end-terror.brief.html").write_text("<html></html>")
+    results = [BatchResult(j, "failed" if i == 1 else "done", 1.0, "boom" if i == 1 else None)
+               for i, j in enumerate(jobs)]
+    page = render_index(results)
+    assert page.count("<tr class=") == 8
+    assert "8 reports: 5 done, 1 failed, 2 from earlier runs." in page
+    table = {g: score_priority(load_case("belarus"), goal=g, start=START).set_index("audience")
+             for g in goals}
+    rows = re.findall(r'<tr class="[^"]*">.*?</tr>', page, re.S)
+    order = list(load_case("belarus").ids("goal"))
+    seen = []
+    for row in rows[:7]:
+        ids = re.findall(r"<small>([a-z-]+)</small>", row)
+        rank = int(re.findall(r'data-sort="(\d+)">\d+</td>', row)[0])
+        seen.append((order.index(ids[1]), rank))  # goals in the case's order
+        if ids[0] != "western-public":  # this run's rows: the engine's rank
+            assert rank == int(table[ids[1]].loc[ids[0], "rank"])
+    assert seen == sorted(seen), "by goal, then rank"
+    assert "Overview" in rows[7], "a report without scores comes last"
+    earlier_row = next(r for r in rows if "western-public" in r)
+    assert ">0.12<" in earlier_row and 'data-sort="9"' in earlier_row and "earlier" in earlier_row
+    media = next(r for r in rows if 'href="media--end-terror.html"' in r)
+    assert 'href="media--end-terror.pdf">PDF<' in media
+    assert 'href="media--end-terror.brief.html">brief<' in media
+    assert "media--end-terror.brief.html</a>" not in page.replace(">brief<", ""), "not a report"
+    assert "td.date, .nowrap { white-space: nowrap; }" in page

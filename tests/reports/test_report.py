@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import re
 import subprocess
@@ -13,10 +14,12 @@ import nbformat
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from plotly.offline import get_plotlyjs_version
 
 from strategy_kit import RunError, config, load_case
 from strategy_kit.cli import cli
 from strategy_kit.model.scoring import score_contributions, score_fit
+from strategy_kit.reports.bundle import VENDORED_BUNDLE
 from strategy_kit.reports.render import ReportJob, audience_job, run_report
 
 pytestmark = pytest.mark.slow
@@ -46,16 +49,17 @@ def test_report_paths_follow_design(rendered: dict[str, Path]) -> None:
 @pytest.mark.parametrize("which", ["audience", "overview"])
 def test_html_is_offline_and_self_contained(rendered: dict[str, Path], which: str) -> None:
     html = html_of(rendered[which])
-    assert html.count("plotly.js v") >= 1
-    assert html.count("window.PlotlyConfig") <= 1  # plotly.js embedded exactly once
-    assert len(re.findall(r"/\*\*\s*\n?\s*\* plotly\.js v", html)) == 1
+    # plotly.js is embedded once, compressed: the cartesian bundle of plotly.py's version
+    packed = re.findall(r'<script[^>]*id="sk-plotly-gz"[^>]*>(.*?)</script>', html, re.S)
+    assert len(packed) == 1
+    js = gzip.decompress(base64.b64decode(packed[0])).decode()
+    assert js == gzip.decompress(VENDORED_BUNDLE.read_bytes()).decode()
+    assert f"(cartesian - minified) v{get_plotlyjs_version()}" in js[:200]
+    assert "plotly.js v" not in html, "the full bundle is not embedded as well"
+    assert len(html.encode()) <= 2_000_000, "a report travels: 2 MB at most (issue 14)"
     assert not re.search(r"<script[^>]+src=", html), "no external script"
     assert not re.search(r"<link[^>]+href=\"http", html), "no external stylesheet"
-    # plotly.js itself names a CDN for map icons (never fetched: no map traces, and the CSP
-    # forbids it); everything else in the page must not name one.
-    page = re.sub(r"<script[^>]*>\s*/\*\*\s*\* plotly\.js v.*?</script>", "", html, count=1,
-                  flags=re.S)
-    assert len(page) < len(html) - 1_000_000
+    page = html.replace(packed[0], "")
     for needle in ("cdn.jsdelivr", "cdnjs", "unpkg.com", "require.js", "MathJax.js", "mathjax@",
                    "url(http", 'src="http', 'href="http', "@import"):
         assert needle not in page, needle
@@ -204,3 +208,28 @@ def test_broken_case_is_bad_input_even_after_the_quick_checks(template_copy: Pat
     assert result.exit_code == 2, result.output
     assert "audiences.csv, row 2, column 'influence'" in result.output
     assert not out.exists(), "nothing written"
+
+
+def test_measured_attention_only_from_a_case_s_own_files(rendered: dict[str, Path],
+                                                         template_copy: Path,
+                                                         tmp_path: Path) -> None:
+    html = html_of(rendered["audience"])
+    assert '<h2 id="Measured-attention"' not in html, "no measurement, no section"
+    for word in ("SYNTHETIC", "MADE-UP", "made up", "do not quote"):
+        assert word not in html
+    folder = template_copy / "attention"
+    folder.mkdir()
+    days = [f"2024-11-{d:02d}" for d in range(1, 31)] + [f"2024-12-{d:02d}" for d in range(1, 32)]
+    values = [3, 4, 3, 5, 4, 3, 4, 3, 4, 5, 4, 3, 4, 4, 3, 5, 4, 3, 4, 4, 3, 4, 5, 4, 3, 4, 3, 4,
+              5, 4, 4, 3, 4, 5, 4, 3, 4, 4, 3, 60, 41, 28, 19, 13, 9, 7, 5, 4, 4, 3, 4, 5, 4,
+              3, 4, 4, 3, 4, 5, 4, 4]
+    (folder / "stories.csv").write_text(
+        "date,belarus stories\n" + "".join(f"{d},{v}\n" for d, v in zip(days, values,
+                                                                      strict=True)))
+    out = run_report(audience_job(template_copy, "lawmakers", "release-prisoners",
+                                  "2025-01-01", 120, tmp_path))
+    html = html_of(out)
+    assert '<h2 id="Measured-attention"' in html
+    assert ("Measured data: stories.csv (wide CSV (a date column and numeric series), column "
+            "“belarus stories”), 1 Nov 2024 to 31 Dec 2024, 1 spike(s).") in html
+    assert "fitted decay" in html

@@ -32,12 +32,15 @@ def open_report(browser, path: Path, shot: Path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+    # plotly.js is unpacked (DecompressionStream) after the page is read; then the figures draw
+    page.wait_for_function("document.documentElement.dataset.skDrawn === 'yes'")
     page.screenshot(path=str(shot), full_page=True)
     return page, requests, errors
 
 
-@pytest.mark.parametrize(("which", "figures"), [("audience", 6), ("overview", 5)])
+# The Belarus case has no measured attention (issue 14: no made-up series in a report), so
+# its audience report has no "Measured attention" figure.
+@pytest.mark.parametrize(("which", "figures"), [("audience", 5), ("overview", 5)])
 def test_report_renders_offline(browser, rendered, tmp_path: Path, which: str,
                                 figures: int) -> None:
     page, requests, errors = open_report(browser, rendered[which], tmp_path / f"{which}.png")
