@@ -358,3 +358,16 @@ def test_written_ods_has_the_same_rules(tmp_path: Path) -> None:
     cells = [c for c in root.iter(f"{ns}table-cell")
              if c.get(f"{ns}content-validation-name") == "val-audiences-3"]
     assert len(cells) > 10  # the influence cells, and the empty rows under them
+
+
+def test_convert_carries_attention_and_ratings_along(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(config.DATA_DIR / "belarus", src)
+    for folder in ("attention", "ratings"):
+        (src / folder).mkdir()
+        (src / folder / "kept.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    book = convert_case(src, tmp_path / "out" / "case.xlsx")
+    back = convert_case(book, tmp_path / "back")
+    for folder in ("attention", "ratings"):
+        assert (tmp_path / "out" / folder / "kept.csv").is_file()
+        assert (back / folder / "kept.csv").read_text(encoding="utf-8") == "a,b\n1,2\n"
