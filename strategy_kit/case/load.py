@@ -18,6 +18,7 @@ from .checks import column_problems, cross_problems
 from .locate import list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
 from .schema import (
+    DEFAULT_WINDOWS,
     TABLE_OF_KIND,
     TABLES,
     Table,
@@ -54,6 +55,12 @@ class Case:
         The planning horizon in days (``case.yaml``, default 365).
     weights
         The priority weights ``fit``, ``influence``, ``timing``, summing to 1.
+    priority_rule
+        How the parts combine into priority: ``gated`` (default) or ``additive``
+        (``case.yaml`` ``priority``; method.md §Priority).
+    windows
+        The window rule (``case.yaml`` ``windows``): ``rule`` (``relative`` or ``absolute``),
+        ``share``, ``floor``, ``threshold`` (method.md §Windows of opportunity).
     guidance
         ``guidance.yaml``: ``recommendations``, ``pitfalls``, ``open_questions``.
     data_hash
@@ -69,12 +76,16 @@ class Case:
     guidance: Mapping[str, Any]
     data_hash: str
     _tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    priority_rule: str = "gated"
+    windows: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_WINDOWS)))
 
     audiences = _TableView()
     interests = _TableView()
     audience_interests = _TableView()
     goals = _TableView()
     goal_interests = _TableView()
+    goal_audiences = _TableView()
     moments = _TableView()
     moment_interests = _TableView()
     formats = _TableView()
@@ -188,6 +199,8 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         guidance=MappingProxyType(guidance),
         data_hash=digest,
         _tables=MappingProxyType(tables),
+        priority_rule=settings["priority"],
+        windows=MappingProxyType(settings["windows"]),
     )
     _LOADED[(path, digest)] = case
     while len(_LOADED) > _LOADED_MAX:

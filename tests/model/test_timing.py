@@ -108,9 +108,16 @@ def test_drivers_sorted_and_positive(tiny: Case) -> None:
 
 
 def test_windows_by_hand(tiny: Case) -> None:
-    w = find_windows(tiny, "mps", START, 365)
+    # the relative rule (the default): days within 80 % of the peak 0.6: 0.6·2^(−3/10) =
+    # 0.487 ≥ 0.48 on 8 March, 0.455 on the 9th
+    rel = find_windows(tiny, "mps", START, 365)
+    assert list(rel["end"]) == [pd.Timestamp("2025-03-08")]
+    assert not rel["late"].iloc[0]
+    assert find_windows(tiny, "mps", START, 365, threshold="80%").equals(rel)
+    # the absolute rule, as before: timing ≥ 0.5
+    w = find_windows(tiny, "mps", START, 365, threshold=0.5)
     assert list(w.columns) == ["audience", "start", "end", "peak_date", "peak", "moments",
-                               "moment_names", "lead_days", "prepare_by"]
+                               "moment_names", "lead_days", "prepare_by", "late"]
     assert len(w) == 1
     r = w.iloc[0]
     # 0.6 · 2^(−2/10) = 0.52 ≥ 0.5 on 7 March; 0.6 · 2^(−3/10) = 0.49 on the 8th
@@ -151,7 +158,7 @@ def test_bad_date(tiny: Case, call) -> None:
         call(tiny, "press", "2025-02-30")
 
 
-@pytest.mark.parametrize("threshold", [0, 1.5, "high", None])
+@pytest.mark.parametrize("threshold", [0, 1.5, "high", "0%", "150%"])
 def test_bad_threshold(tiny: Case, threshold: object) -> None:
     with pytest.raises(BadParameterError, match="bad threshold"):
         find_windows(tiny, "mps", START, threshold=threshold)  # type: ignore[arg-type]
