@@ -96,6 +96,16 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
+# -- issue 11: the window rule on the command line ---------------------------------------------
+THRESHOLD_HELP = ("windows of opportunity: a timing from 0 to 1 (absolute, e.g. 0.5), or a share "
+                  "of each audience's peak (e.g. 80%) (default: the case's windows: setting)")
+
+
+def _threshold_option(f: Any) -> Any:
+    return click.option("--threshold", metavar="T", help=THRESHOLD_HELP)(f)
+# -- end issue 11 ------------------------------------------------------------------------------
+
+
 def _out_option(f: Any) -> Any:
     return click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
                         help="where reports go (default: reports/)")(f)
@@ -108,13 +118,15 @@ def _out_option(f: Any) -> Any:
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
+@_threshold_option
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-           out_dir: str | None) -> None:
+           out_dir: str | None, threshold: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .reports.render import render_report
 
     click.echo(render_report("audience", _pick_case(None, case_opt), audience=audience,
-                             goal=goal, start=start, days=days, out_dir=out_dir))
+                             goal=goal, start=start, days=days, out_dir=out_dir,
+                             threshold=threshold))
 
 
 @cli.command()
@@ -123,13 +135,14 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
+@_threshold_option
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
-             out_dir: str | None) -> None:
+             out_dir: str | None, threshold: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .reports.render import render_report
 
     click.echo(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
-                             days=days, out_dir=out_dir))
+                             days=days, out_dir=out_dir, threshold=threshold))
 
 
 @cli.command()
@@ -140,12 +153,17 @@ def overview(case_opt: str | None, goal: str | None, start: str | None, days: in
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
+@_threshold_option
 def calendar(audience: str, goal: str | None, case_opt: str | None, start: str | None,
-             days: int | None, out: str) -> None:
+             days: int | None, out: str, threshold: str | None) -> None:
     """Windows of opportunity and preparation reminders as an ICS calendar file."""
-    from .calendar import write_calendar
+    from .calendar import EmptyCalendarError, write_calendar
 
-    click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days))
+    try:
+        click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days,
+                                  threshold))
+    except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
+        click.echo(str(e), err=True)
 
 
 @cli.command()
@@ -158,14 +176,16 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
               help="a YAML file of runs, for scheduled use")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@_threshold_option
 @click.pass_context
 def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
           workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
-          days: int | None) -> None:
+          days: int | None, threshold: str | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
     from .reports.batch import batch_main
 
-    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days))
+    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days,
+                        threshold))
 
 
 @cli.command()

@@ -220,8 +220,11 @@ KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "wi
 
 
 def case_settings(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    """The settings of ``case.yaml`` (title, description, horizon, weights, priority rule,
-    windows), with defaults; every bad value is a problem naming the key, value and range."""
+    """The settings of ``case.yaml``, with defaults.
+
+    Title, description, horizon, weights, priority rule and windows; every bad value is a
+    problem naming the key, the value and the range.
+    """
     settings: dict[str, Any] = {"title": path.name, "description": "",
                                 "horizon_days": DEFAULT_HORIZON_DAYS,
                                 "weights": dict(DEFAULT_WEIGHTS),

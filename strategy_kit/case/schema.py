@@ -70,8 +70,8 @@ TABLES: dict[str, Table] = {
                 SOURCE,
             ),
         ),
-        Table("interests", (Col("id", "id"), Col("name", "text"), LABEL, Col("theme", "text"), DESCRIPTION,
-                            SOURCE)),
+        Table("interests", (Col("id", "id"), Col("name", "text"), LABEL, Col("theme", "text"),
+                            DESCRIPTION, SOURCE)),
         Table(
             "audience_interests",
             (
@@ -84,7 +84,8 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "goals",
-            (Col("id", "id"), Col("name", "text"), LABEL, Col("family", "text"), DESCRIPTION, SOURCE),
+            (Col("id", "id"), Col("name", "text"), LABEL, Col("family", "text"), DESCRIPTION,
+             SOURCE),
         ),
         Table(
             "goal_interests",

@@ -160,7 +160,8 @@ def _build(case: Case) -> Matrices:
         frame_relevance=rel_f,
         frame_table=frames,
     )
-    _readonly(mx.influence, goal_influence, mx.goal_relevance, w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,
+    _readonly(mx.influence, goal_influence, mx.goal_relevance)
+    _readonly(w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,
               mx.intensity, mx.half_life, mx.lead, rel_m, mx.relevance, rel_f)
     return mx
 

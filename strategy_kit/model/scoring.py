@@ -113,8 +113,10 @@ def check_rule(case: Case, rule: str | None) -> str:
 
 def priority_matrix(fit: np.ndarray, influence: np.ndarray, timing: np.ndarray,
                     w: np.ndarray, rule: str = "gated") -> np.ndarray:
-    """Priority from fit, influence and timing (same shapes, or broadcastable; method.md
-    §Priority); ``w`` holds the weights (fit, influence, timing) on its last axis.
+    """Priority from fit, influence and timing (method.md §Priority).
+
+    The three are of the same shape, or broadcastable; ``w`` holds the weights (fit,
+    influence, timing) on its last axis.
 
     additive: w_f·fit + w_i·influence + w_t·timing.
     gated:    fit^w_f · opportunity^(w_i + w_t), opportunity = (w_i·influence + w_t·timing)

@@ -27,7 +27,7 @@ from .matrices import (
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["attention_drivers", "find_windows", "score_timing"]
+__all__ = ["attention_drivers", "score_timing"]
 
 
 def __getattr__(name: str) -> object:

@@ -11,15 +11,17 @@ from .. import plots
 from ..case import Case
 from ..config import TOC_MARK
 from ..model.coverage import Coverage, plan_coverage
+from ..model.preparation import plan_preparation
 from ..model.recommend import (
     recommend_portfolio_allies,
 )
 from ..model.robustness import Robustness, score_robustness
 from ..model.scoring import score_priority
 from ..model.timing import score_timing
+from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
 from .display import esc, show_figure, show_html, show_table, show_text
-from .sections import THRESHOLD, as_case, long_date, plan_coverage_section
+from .sections import as_case, long_date, plan_coverage_section
 
 __all__ = [
     "PortfolioStudy",
@@ -28,6 +30,7 @@ __all__ = [
     "show_heatmap",
     "show_influence_fit",
     "show_portfolio_coverage",
+    "show_portfolio_summary",
     "show_portfolio_title",
     "show_rank_stability",
     "study_portfolio",
@@ -50,6 +53,8 @@ class PortfolioStudy:
     allies: pd.DataFrame
     robustness: dict[str, Robustness]
     coverage: Coverage
+    rule: WindowRule
+    leads: pd.DataFrame
 
     @property
     def goals(self) -> list[str]:
@@ -60,12 +65,16 @@ class PortfolioStudy:
     def parameters(self) -> dict[str, object]:
         """The parameters the study was computed with, for the provenance table."""
         return {"case": self.case.name, "goal": self.goal,
-                "start": self.start.date().isoformat(), "days": self.days}
+                "start": self.start.date().isoformat(), "days": self.days,
+                "windows": self.rule.short}
 
 
 def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = "",
-                    days: object = 0) -> PortfolioStudy:
-    """Compute every part of the overview, for one goal or ``all``."""
+                    days: object = 0, threshold: object = "") -> PortfolioStudy:
+    """Compute every part of the overview, for one goal or ``all``.
+
+    ``threshold`` is the window rule (``--threshold``): empty for the case's.
+    """
     c = as_case(case)
     goal = goal or "all"
     if goal != "all":
@@ -73,6 +82,7 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
     t0 = parse_start(start)  # type: ignore[arg-type]
     n = parse_days(days, c.horizon_days)  # type: ignore[arg-type]
     goals = list(c.ids("goal")) if goal == "all" else [goal]
+    rule = window_rule(c, threshold if threshold not in ("", None) else None)
     allies = pd.concat([recommend_portfolio_allies(c, g, start=t0, days=n).assign(goal=g)
                         for g in goals])
     allies = (allies.groupby(["ally", "name", "kind"], as_index=False)
@@ -84,13 +94,38 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
         timing=score_timing(c, start=t0, days=n),
         allies=allies,
         robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
-        coverage=_coverage_of(c, goals, t0, n),
+        coverage=_coverage_of(c, goals, t0, n, rule),
+        rule=rule,
+        leads=_leads(c, goals, t0, n, rule),
     )
 
 
-def _coverage_of(case: Case, goals: list[str], start: pd.Timestamp, days: int) -> Coverage:
+def _leads(case: Case, goals: list[str], start: pd.Timestamp, days: int,
+           rule: WindowRule) -> pd.DataFrame:
+    """Per goal: the first audience, its strongest window and when to start preparing."""
+    pr = score_priority(case, start=start, days=days)
+    rows = []
+    for g in goals:
+        top = pr[(pr["goal"] == g)].iloc[0]
+        prep = plan_preparation(case, str(top["audience"]), g, start=start, days=days,
+                                threshold=rule)
+        if prep.empty:
+            window, when = "none in this horizon", "build the relationship now"
+        else:
+            w = prep.sort_values("peak", ascending=False).iloc[0]
+            window = (f"{long_date(w['start'])} – {long_date(w['end'])} "
+                      f"({w['moment_names'][0]})")
+            when = "now (late)" if w["late"] else long_date(w["prepare_by"])
+        rows.append({"goal": case.names("goal")[g], "first audience": top["audience_name"],
+                     "priority": top["priority"], "fit": top["fit"],
+                     "best window": window, "start preparing": when})
+    return pd.DataFrame(rows)
+
+
+def _coverage_of(case: Case, goals: list[str], start: pd.Timestamp, days: int,
+                 rule: WindowRule) -> Coverage:
     """Plan coverage over several goals: a window or action counts once, covered if any."""
-    parts = [plan_coverage(case, g, start=start, days=days, threshold=THRESHOLD) for g in goals]
+    parts = [plan_coverage(case, g, start=start, days=days, threshold=rule) for g in goals]
     windows = pd.concat([p.windows for p in parts], ignore_index=True)
     actions = pd.concat([p.actions for p in parts], ignore_index=True)
     if not windows.empty:
@@ -113,6 +148,14 @@ def show_portfolio_title(s: PortfolioStudy) -> None:
         f"planning from {long_date(s.start)} to {long_date(end)}. Case: {esc(s.case.title)}.</p>"
         f"{TOC_MARK}"
     )
+
+
+def show_portfolio_summary(s: PortfolioStudy) -> None:
+    """The lead: for each goal, whom to address first, their best window, when to start."""
+    show_html('<p class="sk-lead">For each goal, the audience to address first (the highest '
+              "priority), its strongest window of opportunity and the day to start preparing "
+              "for it.</p>")
+    show_table(s.leads)
 
 
 def show_heatmap(s: PortfolioStudy) -> None:
@@ -168,8 +211,13 @@ def show_rank_stability(s: PortfolioStudy) -> None:
                                    title="Chance of staying in the top three, per goal"))
     fragile = top3[top3["fragile"]]
     audiences = s.case.names("audience")
-    listed = "; ".join(f"{audiences[a]} for {names[g]}"
-                       for a, g in zip(fragile["audience"], fragile["goal"], strict=True))
     show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "
-               f"weights moves them in or out of the top three" +
-               (f": {listed}." if listed else ".")], css="sk-note")
+               "weights moves them in or out of the top three, or reorders it."],
+              css="sk-note")
+    if not fragile.empty:
+        show_table(pd.DataFrame({
+            "goal": [names[g] for g in fragile["goal"]],
+            "audience": [audiences[a] for a in fragile["audience"]],
+            "rank": fragile["base_rank"].to_numpy(),
+            "in the top three": [f"{p:.0%} of draws" for p in fragile["p_top3"]],
+        }).sort_values(["goal", "rank"]), caption="Fragile rankings")
