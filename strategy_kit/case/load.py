@@ -105,6 +105,14 @@ class Case:
         t = self._tables[TABLE_OF_KIND[kind]]
         return dict(zip(t["id"], t["name"] if "name" in t else t["id"], strict=True))
 
+    def labels(self, kind: str) -> dict[str, str]:
+        """Map of id to short label (the optional ``label`` column), else the name."""
+        t = self._tables[TABLE_OF_KIND[kind]]
+        names = self.names(kind)
+        if "label" not in t:
+            return names
+        return {i: (lab or names[i]) for i, lab in zip(t["id"], t["label"], strict=True)}
+
     def check(self, kind: str, value: object) -> str:
         """Return ``value`` if it is an id of ``kind``, else raise with the choices."""
         ids = self.ids(kind)

@@ -26,7 +26,7 @@ from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
 from .advice import explain_priority, late_formats, no_reason_note, top_moves
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
-from .sections import as_case, long_date, plan_coverage_section
+from .sections import as_case, labelled, long_date, plan_coverage_section
 
 __all__ = [
     "AudienceStudy",
@@ -155,16 +155,22 @@ def show_summary(s: AudienceStudy) -> None:
                    f"itself serves little of what {s.audience_name} care about (fit "
                    f"{r['fit']:.2f}). The gated rule (priority: gated in case.yaml) ranks by "
                    "reason to care first."], css="sk-note")
-    show_figure(plots.plot_priority(s.priority, title="Priority of every audience for this goal"))
+    show_figure(plots.plot_priority(labelled(s.priority, s.case),
+                                    title="Priority of every audience for this goal"))
 
 
 def show_why(s: AudienceStudy) -> None:
     """Why they would care: fit and each interest's contribution."""
     fit = float(s.contributions["contribution"].sum())
+    if fit <= 0:
+        show_text([f"Fit 0: this goal serves none of the interests of {s.audience_name}, so "
+                   "they have no reason of their own to care about it (see the summary)."],
+                  css="sk-warning")
+        return
     show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this goal "
                "serves. Each bar is one interest's contribution; together they add up to the "
                "fit."])
-    show_figure(plots.plot_contributions(s.contributions))
+    show_figure(plots.plot_contributions(labelled(s.contributions, s.case)))
     cols = ["interest_name", "weight", "strength", "contribution", "hook"]
     show_table(s.contributions[s.contributions["contribution"] > 0][cols].rename(
         columns={"interest_name": "interest"}))
@@ -172,8 +178,11 @@ def show_why(s: AudienceStudy) -> None:
 
 def show_when(s: AudienceStudy) -> None:
     """When they are listening: the attention timeline and the windows of opportunity."""
-    show_figure(plots.plot_timeline(s.timing, s.drivers, s.windows, audience=s.audience,
-                                    threshold=s.level,
+    show_figure(plots.plot_timeline(s.timing, labelled(s.drivers, s.case), s.windows,
+                                    audience=s.audience, threshold=s.level,
+                                    names=s.case.names("audience"),
+                                    labels=s.case.labels("audience"),
+                                    threshold_text=f"window from {s.level:.2f}",
                                     title="When they listen, on what this goal speaks to"))
     show_text([f"Timing for this goal counts each moment by how much it speaks to the "
                f"interests through which the goal reaches {s.audience_name}. Windows: "
@@ -277,4 +286,4 @@ def show_robustness(s: AudienceStudy) -> None:
                f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
                f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
                f"(5th–95th percentile): {verdict}."])
-    show_figure(plots.plot_rank_stability(summ, s.robustness.distribution))
+    show_figure(plots.plot_rank_stability(labelled(summ, s.case), s.robustness.distribution))

@@ -21,7 +21,7 @@ from ..model.timing import score_timing
 from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
 from .display import esc, show_figure, show_html, show_table, show_text
-from .sections import as_case, long_date, plan_coverage_section
+from .sections import as_case, labelled, long_date, plan_coverage_section
 
 __all__ = [
     "PortfolioStudy",
@@ -160,9 +160,9 @@ def show_portfolio_summary(s: PortfolioStudy) -> None:
 
 def show_heatmap(s: PortfolioStudy) -> None:
     """Audience × goal priority heatmap, and the ranked table for a single goal."""
-    show_figure(plots.plot_heatmap(s.priority, value="priority"))
+    show_figure(plots.plot_heatmap(labelled(s.priority, s.case), value="priority"))
     if s.goal != "all":
-        show_figure(plots.plot_priority(s.priority))
+        show_figure(plots.plot_priority(labelled(s.priority, s.case)))
 
 
 def _best_goal_rows(s: PortfolioStudy) -> pd.DataFrame:
@@ -175,7 +175,9 @@ def show_influence_fit(s: PortfolioStudy) -> None:
     rows = _best_goal_rows(s)
     title = ("Influence–fit grid, each audience on its best goal" if s.goal == "all"
              else "Influence–fit grid")
-    show_figure(plots.plot_influence_fit(rows.assign(goal="best goal"), title=title))
+    show_figure(plots.plot_influence_fit(labelled(rows, s.case).assign(goal="best goal",
+                                                                       goal_label=""),
+                                         title=title))
     cols = ["audience_name", "group", "goal_name", "fit", "influence", "timing", "priority"]
     show_table(rows[cols].rename(columns={"audience_name": "audience", "goal_name": "best goal"})
                if s.goal == "all" else rows[cols].drop(columns="goal_name")
@@ -184,7 +186,8 @@ def show_influence_fit(s: PortfolioStudy) -> None:
 
 def show_calendar(s: PortfolioStudy) -> None:
     """When each audience is listening: a calendar strip, week by week."""
-    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience")))
+    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience"),
+                                    labels=s.case.labels("audience")))
 
 
 def show_ally_leverage(s: PortfolioStudy) -> None:
@@ -202,11 +205,11 @@ def show_rank_stability(s: PortfolioStudy) -> None:
     """How stable each goal's ranking is under perturbed weights."""
     if len(s.robustness) == 1:
         (r,) = s.robustness.values()
-        show_figure(plots.plot_rank_stability(r.summary, r.distribution))
+        show_figure(plots.plot_rank_stability(labelled(r.summary, s.case), r.distribution))
         return
     top3 = pd.concat([r.summary.assign(goal=g) for g, r in s.robustness.items()])
     names = s.case.names("goal")
-    grid = top3.assign(goal_name=top3["goal"].map(names))
+    grid = labelled(top3.assign(goal_name=top3["goal"].map(names)), s.case)
     show_figure(plots.plot_heatmap(grid, value="p_top3",
                                    title="Chance of staying in the top three, per goal"))
     fragile = top3[top3["fragile"]]

@@ -25,6 +25,7 @@ from .display import esc, show_figure, show_html, show_list, show_table, show_te
 __all__ = [
     "THRESHOLD",
     "as_case",
+    "labelled",
     "long_date",
     "plan_coverage_section",
     "show_method",
@@ -43,6 +44,19 @@ def as_case(case: str | Path | Case) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
 
+def labelled(df: pd.DataFrame, case: Case) -> pd.DataFrame:
+    """``df`` with a ``<kind>_label`` column beside each id column.
+
+    For audience, goal, interest and moment: the case's short labels, for axes and legends;
+    the names stay for hover text and tables.
+    """
+    out = df
+    for kind in ("audience", "goal", "interest", "moment"):
+        if kind in out.columns:
+            out = out.assign(**{f"{kind}_label": out[kind].map(case.labels(kind)).fillna("")})
+    return out
+
+
 def long_date(v: object) -> str:
     """A date as a report writes it (1 Dec 2026); empty for a missing one."""
     return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
@@ -54,7 +68,8 @@ def plan_coverage_section(case: Case, cov: Coverage) -> None:
         show_text(["The case has no actions.csv: add planned actions to see which windows "
                    "are covered."], css="sk-note")
         return
-    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience")))
+    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience"),
+                                    labels=case.labels("audience")))
     gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows
     outside = cov.actions[~cov.actions["in_window"]] if not cov.actions.empty else cov.actions
     show_text([f"{len(gaps)} of {len(cov.windows)} window(s) of the top audiences have no "
