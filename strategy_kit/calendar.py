@@ -26,6 +26,7 @@ from .errors import BadParameterError, StrategyKitError
 from .model.matrices import horizon
 from .model.preparation import plan_preparation
 from .model.scoring import score_fit
+from .model.timing import score_timing
 from .model.windows import WindowRule, best_moments, window_rule
 from .params import DateLike
 
@@ -198,16 +199,18 @@ def _why_empty(case: Case, audience: str, goal: str, start: DateLike,
     h = horizon(case, start, days)
     rule = window_rule(case, threshold)
     best = best_moments(case, audience, h.start, h.days, goal=goal, top=1)
-    span = f"{h.start.date()} to {h.end.date()}"
+    span = f"{h.start.date()} and {h.end.date()}"
     if best.empty:
         why = (f"no moment of the case speaks to {audience} about {goal} between {span}; "
                "add one to moments.csv and moment_interests.csv")
     else:
+        t = score_timing(case, h.start, h.days, audiences=[audience], goal=goal)
+        peak = t.loc[t["timing"].idxmax()]
         b = best.iloc[0]
         level = rule.threshold if rule.rule == "absolute" else rule.floor
-        why = (f"its highest attention for {goal} between {span} is {b['pressure']:.2f} "
-               f"({b['moment_name']}, {b['date'].date()}), below the window "
-               f"{'threshold' if rule.rule == 'absolute' else 'floor'} {level:.2f}; "
+        why = (f"its highest attention for {goal} between {span} is {peak['timing']:.2f} "
+               f"on {peak['date'].date()} (strongest moment: {b['moment_name']}), below the "
+               f"window {'threshold' if rule.rule == 'absolute' else 'floor'} {level:.2f}; "
                "lower it with --threshold or windows: in case.yaml")
     kept = f" ({path} was left as it was)" if path.exists() else ""
     return f"nothing to export for {audience}: {why}. No file written{kept}."

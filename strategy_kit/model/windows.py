@@ -116,7 +116,7 @@ def window_rule(case: Case, threshold: object = None) -> WindowRule:
 def _tail_days(t: np.ndarray) -> int:
     """How many days at the horizon's start are a fading tail (timing falls from day 0)."""
     rising = np.flatnonzero(np.diff(t) >= 0)
-    end = int(rising[0]) if len(rising) else len(t) - 1
+    end = int(rising[0]) if len(rising) else len(t)
     return end if t[0] > 0 else 0
 
 
