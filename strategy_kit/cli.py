@@ -218,8 +218,9 @@ def new_case(name: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(config.TEMPLATE_CASE_DIR, tmp,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    from .case.template import write_template  # issue 11: dates moved after today
+
+    write_template(tmp)
     tmp.rename(target)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")

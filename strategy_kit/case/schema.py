@@ -230,4 +230,4 @@ DEFAULT_PRIORITY_RULE = "gated"
 #: within ``share`` of the audience's own peak attention, never below ``floor``; ``absolute``
 #: keeps the days at or above ``threshold``.
 WINDOW_RULES = ("relative", "absolute")
-DEFAULT_WINDOWS = {"rule": "relative", "share": 0.8, "floor": 0.1, "threshold": 0.5}
+DEFAULT_WINDOWS = {"rule": "relative", "share": 0.8, "floor": 0.05, "threshold": 0.5}

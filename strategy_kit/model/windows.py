@@ -39,7 +39,7 @@ class WindowRule:
 
     rule: str = "relative"
     share: float = 0.8
-    floor: float = 0.1
+    floor: float = 0.05
     threshold: float = 0.5
 
     def level(self, reference: float) -> float:
@@ -174,7 +174,7 @@ def find_windows(case: Case, audience: str, start: DateLike = None,
     """Windows of opportunity: runs of days on which the audience listens most.
 
     By the case's rule (``case.yaml`` ``windows:``; default: days within 80 % of the
-    audience's own peak timing over the horizon, never below 0.1), or ``threshold``. The
+    audience's own peak timing over the horizon, never below 0.05), or ``threshold``. The
     fading tail of a moment already past at the horizon's start is not a window. Outreach
     for a window should start ``lead_days`` before it, the lead of the main moment behind it
     (method.md §Windows of opportunity).

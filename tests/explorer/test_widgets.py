@@ -304,7 +304,7 @@ def test_the_window_rule_is_settable_in_the_explorer(explorer: Explorer) -> None
     assert (longer["end"] - longer["start"]).sum() > (wide["end"] - wide["start"]).sum()
     line = [sh for sh in explorer._figures.timeline.layout.shapes if sh.type == "line"][0]
     assert line.y0 == pytest.approx(s.level())
-    assert s.level() == pytest.approx(max(0.1, 0.5 * s.timing()["lawmakers"].max()))
+    assert s.level() == pytest.approx(max(0.05, 0.5 * s.timing()["lawmakers"].max()))
     s.update(threshold=0.3)  # the absolute rule, as before
     assert s.rule.rule == "absolute" and s.level() == 0.3
     with pytest.raises(BadParameterError, match="threshold"):
