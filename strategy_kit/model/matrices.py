@@ -96,11 +96,10 @@ def _goal_relevance(share: np.ndarray, strength: np.ndarray, rel_m: np.ndarray,
     The interests count by their contribution to the fit (method.md §Timing for a goal);
     where the goal serves none of the audience's interests (fit 0), r(a, m) stands in.
     """
-    out = np.empty((strength.shape[0], *relevance.shape))
-    for g in range(strength.shape[0]):  # a loop over goals only
-        c = share * strength[g]  # (A, I): each interest's contribution to fit(a, g)
-        total = c.sum(axis=1, keepdims=True)  # = fit(a, g) before clipping
-        out[g] = np.divide(c @ rel_m.T, total, out=relevance.copy(), where=total > 0)
+    fit = share @ strength.T  # (A, G): Σᵢ c(a, g, i), the fit before clipping
+    num = np.einsum("ai,gi,mi->gam", share, strength, rel_m, optimize=True)  # Σᵢ c·rel
+    out = np.where((fit.T > 0)[:, :, None],
+                   num / np.where(fit.T > 0, fit.T, 1.0)[:, :, None], relevance[None, :, :])
     return np.clip(out, 0.0, 1.0)
 
 

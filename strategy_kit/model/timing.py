@@ -192,21 +192,70 @@ def candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
     return np.sort(days[first[keep]])
 
 
+#: Pairs (audience, goal) per block in goal_peaks, and (pair, day) entries per exact batch.
+_PAIR_BLOCK = 8192
+_EXACT_BATCH = 4_000_000
+
+
+def _exact_peaks(p: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Peak timing and its first column, per row of pressures ``p`` (n, M), kernels (M, C).
+
+    Exact, but computed only on the (row, day) entries that can hold the peak: with
+    x = p·k ≤ p_max < 1, x ≤ −log(1 − x) ≤ x / (1 − p_max), so S(t) = Σₘ p·k(t) (one matrix
+    product) bounds −log Πₘ(1 − p·k(t)) from both sides, and a day whose upper bound is below
+    the best lower bound of its row cannot be the peak.
+    """
+    n = p.shape[0]
+    peak, at = np.zeros(n), np.zeros(n, dtype=np.int64)
+    s1 = p.astype(np.float32) @ k.astype(np.float32)  # (n, C); bounds only, with a margin
+    best = s1.max(axis=1)
+    pmax = p.max(axis=1)
+    with np.errstate(divide="ignore"):
+        scale = np.where(pmax < 1, 1.0 / (1.0 - np.minimum(pmax, 1.0)), np.inf)
+    with np.errstate(invalid="ignore"):  # 0·inf on a day without pressure: not kept
+        keep = (s1 * scale[:, None].astype(np.float32) * (1 + 1e-4) + 1e-6 >= best[:, None]) \
+            & (best[:, None] > 0)
+    rows, cols = np.nonzero(keep)  # by row, then day
+    if len(rows) == 0:
+        return peak, at
+    t = np.empty(len(rows))
+    step = max(1, _EXACT_BATCH // max(1, p.shape[1]))
+    for lo in range(0, len(rows), step):
+        r, cc = rows[lo:lo + step], cols[lo:lo + step]
+        t[lo:lo + step] = 1.0 - np.prod(1.0 - p[r] * k[:, cc].T, axis=1)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    row_max = np.maximum.reduceat(t, starts)
+    owner = rows[starts]
+    peak[owner] = np.clip(row_max, 0.0, 1.0)
+    hit = t >= np.repeat(row_max, np.diff(np.r_[starts, len(rows)]))
+    first = np.unique(rows[hit], return_index=True)[1]
+    at[rows[hit][first]] = cols[hit][first]
+    return peak, at
+
+
 def goal_peaks(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
     """Each audience's highest timing for each goal, and a day it is reached: (A, G) each.
 
     Computed on the days that can hold a peak only (method.md §Robustness: exact for the
-    value); the day is the first of those that reaches it, the horizon's first day when the
-    peak is 0.
+    value), and there only where bounds allow a peak (``_exact_peaks``); the day is the first
+    of those that reaches it, the horizon's first day when the peak is 0.
     """
     def build() -> tuple[np.ndarray, np.ndarray]:
         mx, k = matrices(case), kernels(case, h)
         days = candidate_days(k, breakpoints(mx, h))
-        p = mx.intensity[None, None, :] * mx.goal_relevance.transpose(1, 0, 2)  # (A, G, M)
-        t = _noisy_or(p, k[:, days])  # (A, G, C)
-        at = t.argmax(axis=2)
-        peak = np.take_along_axis(t, at[..., None], axis=2)[..., 0]
-        day = np.where(peak > 0, h.first + days[at], h.first)
+        kd = k[:, days]
+        live = np.flatnonzero(kd.any(axis=1))
+        n_a, n_g = len(mx.audiences), len(mx.goals)
+        peak = np.zeros(n_a * n_g)
+        at = np.zeros(n_a * n_g, dtype=np.int64)
+        if len(live):
+            p = (mx.intensity[live][None, None, :]
+                 * mx.goal_relevance[:, :, live].transpose(1, 0, 2)).reshape(n_a * n_g, -1)
+            for lo in range(0, len(p), _PAIR_BLOCK):
+                peak[lo:lo + _PAIR_BLOCK], at[lo:lo + _PAIR_BLOCK] = _exact_peaks(
+                    p[lo:lo + _PAIR_BLOCK], kd[live])
+        peak = peak.reshape(n_a, n_g)
+        day = np.where(peak > 0, h.first + days[at].reshape(n_a, n_g), h.first)
         for a in (peak, day):
             a.flags.writeable = False
         return peak, day
