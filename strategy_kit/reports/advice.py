@@ -85,8 +85,33 @@ def _window_move(s: AudienceStudy) -> str:
             f"{long_date(b['date'])}. Use that moment, and build the relationship before it.")
 
 
+def _no_reason_moves(s: AudienceStudy) -> list[str]:
+    """Moves for an audience the goal gives no reason to care: look elsewhere first."""
+    from ..model.scoring import score_fit
+
+    fits = score_fit(s.case)
+    mine = fits[(fits["audience"] == s.audience) & (fits["fit"] > 0)]
+    moves = []
+    if not mine.empty:
+        best = mine.sort_values("fit", ascending=False).iloc[0]
+        moves.append(f"Do not lead with this goal with {s.audience_name}: approach them on "
+                     f"{s.case.names('goal')[best['goal']]} instead (fit {best['fit']:.2f}).")
+    others = s.priority[s.priority["fit"] > 0]
+    if not others.empty:
+        o = others.iloc[0]
+        moves.append(f"For this goal, start with {o['audience_name']} (priority "
+                     f"{o['priority']:.2f}, fit {o['fit']:.2f}).")
+    if not s.allies.empty:
+        a = s.allies.iloc[0]
+        moves.append(f"Keep the relationship warm through {a['name']} (reach {a['reach']:.2f}) "
+                     "until a goal of yours serves their interests.")
+    return moves[:3]
+
+
 def top_moves(s: AudienceStudy) -> list[str]:
     """The three first things to do, from the study's windows, formats, allies and hooks."""
+    if s.row["fit"] <= 0:
+        return _no_reason_moves(s)
     moves = [_window_move(s)]
     usable = s.formats[s.formats["fit"] > 0]
     if not usable.empty:
