@@ -70,7 +70,8 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
     labels
         Optional short labels of audience ids (the case's ``label``), for the legend.
     threshold_text
-        The threshold line's caption (default "threshold 0.50").
+        The threshold line's caption, shown in the legend (default: "threshold 0.50" on the
+        line).
 
     Returns
     -------
@@ -106,10 +107,14 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
     # Plain shapes and annotations: add_hline/add_vrect are slow (they copy the layout).
     fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=threshold, y1=threshold,
                   line=dict(color=MUTED, dash="dash", width=1))
-    fig.add_annotation(xref="paper", x=1, y=threshold, xanchor="right", yanchor="top",
-                       text=_text(threshold_text or f"threshold {threshold:.2f}"),
-                       font=dict(color=MUTED),
-                       showarrow=False)
+    if threshold_text:  # named in the legend, where it cannot meet a moment's label
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_text(threshold_text),
+                                 line=dict(color=MUTED, dash="dash", width=1),
+                                 hoverinfo="skip"))
+    else:
+        fig.add_annotation(xref="paper", x=1, y=threshold, xanchor="right", yanchor="top",
+                           text=_text(f"threshold {threshold:.2f}"), font=dict(color=MUTED),
+                           showarrow=False)
     fig.update_yaxes(range=[0, 1.22], title_text="timing (share of attention, 0–1)",
                      tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
     # Room on the right for the labels of moments at the end of the horizon.
@@ -169,8 +174,12 @@ def _add_moments(fig: go.Figure, drivers: pd.DataFrame, timing: pd.DataFrame) ->
     ))
     peak_names = (pk["moment_label"].where(pk["moment_label"] != "", pk["moment_name"])
                   if "moment_label" in pk else pk["moment_name"])
-    _label_peaks(fig, pk["date"], y, peak_names, unit_px=1.25 / 300,
-                 weights=pk["pressure"])
+    # The fading tail of a moment already past peaks on the first day: marked, not labelled
+    # (its label would sit on the axis title).
+    first = pd.to_datetime(timing["date"]).min()
+    named = (pd.to_datetime(pk["date"]) != first).to_numpy()
+    _label_peaks(fig, pk["date"][named], [v for v, n in zip(y, named, strict=True) if n],
+                 list(peak_names[named]), unit_px=1.25 / 300, weights=pk["pressure"][named])
 
 
 def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
