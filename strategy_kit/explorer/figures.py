@@ -157,7 +157,8 @@ class _Figures:
         s = self.state
         df = pr[pr["audience"].isin(set(s.compare) | {s.audience})]
         df = df.sort_values(["priority", "audience"], ascending=[False, True])
-        labels = _labels(list(df["audience_name"]), list(df["audience"]))
+        short = s.base.labels("audience")  # the case's labels, else the names
+        labels = _labels([short[a] for a in df["audience"]], list(df["audience"]))
         labels = [f"<b>{lb}</b>" if a == s.audience else lb
                   for lb, a in zip(labels, df["audience"], strict=True)]
         wn = priority_weights(s.base, s.weights)
@@ -190,7 +191,8 @@ class _Figures:
     def _update_contributions(self, c: pd.DataFrame) -> None:
         s = self.state
         df = c.sort_values(["contribution", "weight"], ascending=False, kind="stable")
-        labels = _labels(list(df["interest_name"]), list(df["interest"]))
+        short = s.base.labels("interest")
+        labels = _labels([short[i] for i in df["interest"]], list(df["interest"]))
         name = s.base.names("audience")[s.audience]
         fit, was = float(df["contribution"].sum()), float(df["case_contribution"].sum())
         top = max(df["contribution"].to_numpy().max(initial=0),

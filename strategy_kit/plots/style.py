@@ -119,15 +119,16 @@ def _day(v: object) -> str:
 
 
 def _label(name: object, limit: int = NAME_LIMIT) -> str:
-    """An escaped label on at most two lines of ``limit`` characters: wrapped, not cut.
+    """An escaped label on at most two lines, wrapped rather than cut.
 
-    Only a name longer than two lines is shortened (with "…"); give such a name a short
-    ``label`` in the case.
+    The lines are ``limit`` characters wide, wider (up to 1.5 × ``limit``) when the name needs
+    it to fit on two; only a longer name is shortened (with "…"): give it a short ``label``.
     """
     raw = _join(name)
     if len(raw) <= limit:
         return _text(raw)
-    return _wrap(_clip_lines(raw, limit, 2), limit)
+    width = min(limit * 3 // 2, max(limit, -(-len(raw) // 2) + 4))
+    return _wrap(_clip_lines(raw, width, 2), width)
 
 
 def _labels(names: Iterable[object], ids: Iterable[object], limit: int = NAME_LIMIT,
