@@ -200,21 +200,24 @@ _EXACT_BATCH = 4_000_000
 def _exact_peaks(p: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Peak timing and its first column, per row of pressures ``p`` (n, M), kernels (M, C).
 
-    Exact, but computed only on the (row, day) entries that can hold the peak: with
-    x = p·k ≤ p_max < 1, x ≤ −log(1 − x) ≤ x / (1 − p_max), so S(t) = Σₘ p·k(t) (one matrix
-    product) bounds −log Πₘ(1 − p·k(t)) from both sides, and a day whose upper bound is below
-    the best lower bound of its row cannot be the peak.
+    Exact, but computed only on the (row, day) entries that can hold the peak. With
+    x = p·k(t) ≤ u = p_max < 1, −log(1 − x) = x + x²/2 + x³/3 + … ≤ x + x²/(2(1 − x))
+    ≤ x·(1 + u/(2(1 − u))), so S(t) = Σₘ p·k(t) (one matrix product) bounds
+    −log Πₘ(1 − p·k(t)) from above: a day whose bound is below the row's exact value on its
+    best day by S cannot be the peak.
     """
     n = p.shape[0]
     peak, at = np.zeros(n), np.zeros(n, dtype=np.int64)
+    kt = np.ascontiguousarray(k.T)  # (C, M): a day's kernels side by side, for gathers
     s1 = p.astype(np.float32) @ k.astype(np.float32)  # (n, C); bounds only, with a margin
-    best = s1.max(axis=1)
-    pmax = p.max(axis=1)
-    with np.errstate(divide="ignore"):
-        scale = np.where(pmax < 1, 1.0 / (1.0 - np.minimum(pmax, 1.0)), np.inf)
-    with np.errstate(invalid="ignore"):  # 0·inf on a day without pressure: not kept
-        keep = (s1 * scale[:, None].astype(np.float32) * (1 + 1e-4) + 1e-6 >= best[:, None]) \
-            & (best[:, None] > 0)
+    guess = s1.argmax(axis=1)
+    quiet = np.prod(1.0 - p * kt[guess], axis=1)  # exact on each row's best day by S
+    u = p.max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        floor = -np.log(quiet)  # −log Π(1 − p·k) there: the peak is at least this
+        factor = 1.0 + u / (2.0 * (1.0 - u))  # inf when a moment is certain: every day stays
+        need = np.where(np.isfinite(factor), (floor - 1e-6) / (factor * (1 + 1e-4)), 0.0)
+    keep = s1 >= np.maximum(need, 1e-12).astype(np.float32)[:, None]
     rows, cols = np.nonzero(keep)  # by row, then day
     if len(rows) == 0:
         return peak, at
@@ -222,7 +225,7 @@ def _exact_peaks(p: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     step = max(1, _EXACT_BATCH // max(1, p.shape[1]))
     for lo in range(0, len(rows), step):
         r, cc = rows[lo:lo + step], cols[lo:lo + step]
-        t[lo:lo + step] = 1.0 - np.prod(1.0 - p[r] * k[:, cc].T, axis=1)
+        t[lo:lo + step] = 1.0 - np.prod(1.0 - p[r] * kt[cc], axis=1)
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     row_max = np.maximum.reduceat(t, starts)
     owner = rows[starts]
