@@ -218,22 +218,29 @@ def _exact_peaks(p: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         factor = 1.0 + u / (2.0 * (1.0 - u))  # inf when a moment is certain: every day stays
         need = np.where(np.isfinite(factor), (floor - 1e-6) / (factor * (1 + 1e-4)), 0.0)
     keep = s1 >= np.maximum(need, 1e-12).astype(np.float32)[:, None]
-    rows, cols = np.nonzero(keep)  # by row, then day
-    if len(rows) == 0:
-        return peak, at
+    alive = quiet < 1.0
+    peak[alive], at[alive] = 1.0 - quiet[alive], guess[alive]
+    keep[np.arange(n), guess] = False  # known already
+    flat = np.flatnonzero(keep)  # by row, then day
+    if len(flat) == 0:
+        return np.clip(peak, 0.0, 1.0), at
+    rows, cols = np.divmod(flat, keep.shape[1])
     t = np.empty(len(rows))
     step = max(1, _EXACT_BATCH // max(1, p.shape[1]))
     for lo in range(0, len(rows), step):
         r, cc = rows[lo:lo + step], cols[lo:lo + step]
         t[lo:lo + step] = 1.0 - np.prod(1.0 - p[r] * kt[cc], axis=1)
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    row_max = np.maximum.reduceat(t, starts)
-    owner = rows[starts]
-    peak[owner] = np.clip(row_max, 0.0, 1.0)
-    hit = t >= np.repeat(row_max, np.diff(np.r_[starts, len(rows)]))
-    first = np.unique(rows[hit], return_index=True)[1]
-    at[rows[hit][first]] = cols[hit][first]
-    return peak, at
+    # a day beats the guess when it is higher, or as high and earlier (the first peak day)
+    better = (t > peak[rows]) | ((t == peak[rows]) & (cols < at[rows]))
+    rows, cols, t = rows[better], cols[better], t[better]
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        row_max = np.maximum.reduceat(t, starts)
+        hit = t >= np.repeat(row_max, np.diff(np.r_[starts, len(rows)]))
+        first = np.unique(rows[hit], return_index=True)[1]
+        peak[rows[hit][first]] = t[hit][first]
+        at[rows[hit][first]] = cols[hit][first]
+    return np.clip(peak, 0.0, 1.0), at
 
 
 def goal_peaks(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
