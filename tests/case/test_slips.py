@@ -33,9 +33,10 @@ def test_a_decimal_comma_in_case_yaml(edit: Callable) -> None:
 
 
 def test_priority_rule_and_windows_are_checked(edit: Callable) -> None:
-    edit("case.yaml", "horizon_days: 365", "horizon_days: 365\npriority: geometric\n"
-         "windows:\n  rule: relativ\n  share: 80\n  floor: -1\n  treshold: 0.5")
-    msgs = problems(Path(edit("case.yaml", "title:", "title:")))
+    edit("case.yaml", "priority: gated", "priority: geometric")
+    case = edit("case.yaml", "  rule: relative\n  share: 0.8\n  floor: 0.05",
+                "  rule: relativ\n  share: 80\n  floor: -1\n  treshold: 0.5")
+    msgs = problems(case)
     assert any("unknown priority rule (got 'geometric'); allowed: gated or additive" in m
                for m in msgs)
     assert any("unknown window rule (got 'relativ')" in m and "did you mean 'relative'" in m
@@ -48,8 +49,8 @@ def test_priority_rule_and_windows_are_checked(edit: Callable) -> None:
 
 
 def test_valid_settings_reach_the_case(edit: Callable) -> None:
-    case = load_case(edit("case.yaml", "horizon_days: 365", "horizon_days: 365\n"
-                          "priority: additive\nwindows:\n  share: 0.7\n  floor: 0.05"))
+    edit("case.yaml", "priority: gated", "priority: additive")
+    case = load_case(edit("case.yaml", "  share: 0.8\n  floor: 0.05", "  share: 0.7"))
     assert case.priority_rule == "additive"
     assert dict(case.windows) == {"rule": "relative", "share": 0.7, "floor": 0.05,
                                   "threshold": 0.5}
