@@ -33,7 +33,7 @@ def test_a_decimal_comma_in_case_yaml(edit: Callable) -> None:
 
 
 def test_priority_rule_and_windows_are_checked(edit: Callable) -> None:
-    edit("case.yaml", "priority: gated", "priority: geometric")
+    edit("case.yaml", "\npriority: gated", "\npriority: geometric")
     case = edit("case.yaml", "  rule: relative\n  share: 0.8\n  floor: 0.05",
                 "  rule: relativ\n  share: 80\n  floor: -1\n  treshold: 0.5")
     msgs = problems(case)
@@ -49,7 +49,7 @@ def test_priority_rule_and_windows_are_checked(edit: Callable) -> None:
 
 
 def test_valid_settings_reach_the_case(edit: Callable) -> None:
-    edit("case.yaml", "priority: gated", "priority: additive")
+    edit("case.yaml", "\npriority: gated", "\npriority: additive")
     case = load_case(edit("case.yaml", "  share: 0.8\n  floor: 0.05", "  share: 0.7"))
     assert case.priority_rule == "additive"
     assert dict(case.windows) == {"rule": "relative", "share": 0.7, "floor": 0.05,
