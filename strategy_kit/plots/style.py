@@ -199,7 +199,8 @@ def _axis_order(key: str) -> int:
 
 def _label_peaks(fig: go.Figure, dates: pd.Series, ys: Iterable[float],
                  names: Iterable[object], unit_px: float, weights: Iterable[float] | None = None,
-                 limit: int = 10, width_px: float = 1000) -> None:
+                 limit: int = 10, width_px: float = 1000,
+                 span_days: float | None = None) -> None:
     """Name the ``limit`` heaviest peaks with arrows, in bands that keep labels apart.
 
     A label is about 6.6 px a character on a plot ``width_px`` wide. Labels whose extents
@@ -214,7 +215,8 @@ def _label_peaks(fig: go.Figure, dates: pd.Series, ys: Iterable[float],
         return
     at = pd.to_datetime(pd.Series([list(dates)[i] for i in keep]))
     days = (at - at.min()).dt.days.to_numpy(dtype=float)
-    per_day = width_px / max(float(days.max()), 30.0)
+    # the x axis spans the whole period (span_days), not only the labelled peaks
+    per_day = width_px / max(float(span_days or days.max()), 30.0)
     half = [(6.6 * min(len(_join(names[i])), 30) + 10) / 2 / per_day for i in keep]
     clusters: list[list[int]] = []
     for k in range(len(keep)):

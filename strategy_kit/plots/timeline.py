@@ -179,7 +179,8 @@ def _add_moments(fig: go.Figure, drivers: pd.DataFrame, timing: pd.DataFrame) ->
     first = pd.to_datetime(timing["date"]).min()
     named = (pd.to_datetime(pk["date"]) != first).to_numpy()
     _label_peaks(fig, pk["date"][named], [v for v, n in zip(y, named, strict=True) if n],
-                 list(peak_names[named]), unit_px=1.25 / 300, weights=pk["pressure"][named])
+                 list(peak_names[named]), unit_px=1.25 / 300, weights=pk["pressure"][named],
+                 width_px=900, span_days=(pd.to_datetime(timing["date"]).max() - first).days)
 
 
 def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
@@ -413,4 +414,5 @@ def _add_spikes(fig: go.Figure, spikes: pd.DataFrame, series: pd.DataFrame,
         hovertemplate=("<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d}: share %{y:.2%}"
                        "%{customdata[1]}<extra>spike</extra>"),
     ))
-    _label_peaks(fig, sp["_at"], y, names, unit_px=unit_px)
+    _label_peaks(fig, sp["_at"], y, names, unit_px=unit_px, width_px=900,
+                 span_days=(series["date"].max() - series["date"].min()).days)
