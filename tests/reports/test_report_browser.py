@@ -81,6 +81,17 @@ def test_no_axis_label_is_cut_and_the_lead_comes_first(browser, rendered, tmp_pa
     tail = [h for h in order if h in ("Appendix", "Method", "Provenance")]
     assert tail == ["Appendix", "Method", "Provenance"]
     assert order.index("Provenance") > order.index("What-the-workshop-advised")
+    # no two labels of a figure overlap (moment and spike labels are annotations)
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(
+        fig => [...fig.querySelectorAll('g.annotation-text-g text')].map(t => {
+            const r = t.getBoundingClientRect();
+            return [r.left, r.top, r.right, r.bottom, t.textContent];
+        }))""")
+    for fig in boxes:
+        for i, a in enumerate(fig):
+            for b in fig[i + 1:]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, (a[4], b[4])
     # the summary is on the first screen
     top = page.evaluate("document.getElementById('Summary').getBoundingClientRect().top")
     assert top < 900
