@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 import os
 import tempfile
 import uuid
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,15 +22,20 @@ from icalendar import Alarm, Calendar, Event, vText
 
 from . import __version__
 from .case import Case
-from .errors import BadParameterError
-from .model.matrices import horizon, matrices
-from .model.recommend import recommend_formats
+from .errors import BadParameterError, StrategyKitError
+from .model.matrices import horizon
+from .model.preparation import plan_preparation
 from .model.scoring import score_fit
-from .model.timing import find_windows, occurrences
+from .model.timing import score_timing
+from .model.windows import WindowRule, best_moments, window_rule
 from .params import DateLike
 from .ratings.load import load_case
 
-__all__ = ["calendar_events", "write_calendar"]
+__all__ = ["EmptyCalendarError", "calendar_events", "write_calendar"]
+
+
+class EmptyCalendarError(StrategyKitError):
+    """The audience has no window in the horizon: there is nothing to export."""
 
 CALENDAR_COLUMNS = ["uid", "kind", "start", "end", "summary", "description", "audience",
                     "goal", "moment", "year"]
@@ -40,8 +43,6 @@ PRODID = "-//strategy-kit//EN"
 UID_DOMAIN = "strategy-kit"
 #: The namespace of the kit's event UIDs (uuid5); never change it, or every UID changes.
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "calendar.strategy-kit")
-#: How many recommended formats an event lists.
-TOP_FORMATS = 3
 #: The reminder's alarm rings at this time of the preparation day (floating local time).
 ALARM_AT = dt.timedelta(hours=9)
 
@@ -84,86 +85,34 @@ def _goal(case: Case, audience: str, goal: str | None) -> tuple[str, str]:
                                f"fit {best['fit']:.2f}")
 
 
-def _occurrence(case: Case, moment: str, first: int, last: int, near: int) -> int:
-    """The start (day number) of the moment's occurrence behind the days [first, last]."""
-    mx = matrices(case)
-    j = mx.moments.get_loc(moment)
-    idx, starts, _ = occurrences(mx, first, last)
-    mine = starts[idx == j]
-    if len(mine) == 0:
-        return int(mx.moment_start[j])
-    return int(mine[np.argmin(np.abs(mine - near))])
-
-
-class _Format(NamedTuple):
-    name: str
-    fit: float
-    effort: str
-    tied_to: str  # the tied moment's name, "" when untied
-    prepare: int  # day number
-    anchor: str  # why that day: "90 days before …"
-
-
-def _formats(case: Case, formats: pd.DataFrame, w: pd.Series, first: int, last: int,
-             peak: int) -> list[_Format]:
-    """The top formats for one window, each with the day its preparation must start.
-
-    A format tied to a moment is timed by that moment's occurrence behind this window, as in
-    recommend_formats (method.md §Formats); an untied one by the window's start.
-    """
-    usable = formats[(formats["fit"] > 0)
-                     & ((formats["moment"] == "") | formats["moment"].isin(w["moments"]))]
-    out = []
-    for f in usable.head(TOP_FORMATS).itertuples(index=False):
-        lead = math.ceil(float(f.lead_days))
-        if f.moment:
-            day = _occurrence(case, str(f.moment), first, last, peak)
-            anchor = f"{lead} days before {f.moment_name} ({_iso(day)})"
-        else:
-            day = first
-            anchor = f"{lead} days before the window opens"
-        out.append(_Format(str(f.name), float(f.fit), str(f.effort), str(f.moment_name),
-                           day - lead, anchor))
-    return out
-
-
 def _events(case: Case, audience: str, goal: str | None, start: DateLike,
-            days: int | str | None, threshold: float) -> tuple[pd.DataFrame, str, str]:
+            days: int | str | None, threshold: object) -> tuple[pd.DataFrame, str, str]:
     """calendar_events, plus the goal used and the note on how it was chosen."""
     audience = case.check("audience", audience)
     goal, goal_note = _goal(case, audience, goal)
     h = horizon(case, start, days)
-    windows = find_windows(case, audience, start=h.start, days=h.days, threshold=threshold)
-    formats = recommend_formats(case, audience, goal, start=h.start, days=h.days)
+    rule = window_rule(case, threshold)
+    plan = plan_preparation(case, audience, goal, start=h.start, days=h.days, threshold=rule)
     a_name, g_name = case.names("audience")[audience], case.names("goal")[goal]
     rows: list[dict[str, object]] = []
     seen: dict[tuple[str, int], int] = {}
-    for _, w in windows.iterrows():
-        first, last, peak = _day(w["start"]), _day(w["end"]), _day(w["peak_date"])
+    for _, w in plan.iterrows():
         main, main_name = str(w["moments"][0]), str(w["moment_names"][0])
-        occ = _occurrence(case, main, first, last, peak)
-        year = _date(occ).year
+        year = pd.Timestamp(w["occurrence"]).year
         # A window that dips below the threshold for a day becomes two with the same main
         # moment; the second gets an ordinal so that the UIDs stay distinct (and stable).
         n = seen[(main, year)] = seen.get((main, year), 0) + 1
-        fmts = _formats(case, formats, w, first, last, peak)
-        moment_lead = math.ceil(float(w["lead_days"]))
-        prepare, reason = first - moment_lead, (
-            f"{moment_lead} days before the window opens, the lead of {main_name}")
-        for f in fmts:
-            if f.prepare < prepare:
-                prepare, reason = f.prepare, f"{f.anchor}, for {f.name}"
-        text = _description(case, a_name, audience, g_name, goal, goal_note, w, threshold,
-                            fmts, prepare, reason, h.start)
+        text = _description(case, a_name, audience, g_name, goal, goal_note, w, rule)
         key = [case.name, audience, goal, main, str(year)] + ([str(n)] if n > 1 else [])
-        window_day, prepare_day = _date(first), _date(prepare)
         opens = _iso(w["start"])
+        prepare_day = pd.Timestamp(w["prepare_on"]).date()
+        summary = (f"Late — start now: {main_name} window for {a_name} opens {opens}"
+                   if w["late"] else f"Prepare: {main_name} window for {a_name} opens {opens}")
         rows.append({"uid": _uid(*key, "prepare"), "kind": "prepare", "start": prepare_day,
-                     "end": prepare_day,
-                     "summary": f"Prepare: {main_name} window for {a_name} opens {opens}",
-                     "description": text})
-        rows.append({"uid": _uid(*key, "window"), "kind": "window", "start": window_day,
-                     "end": _date(last),
+                     "end": prepare_day, "summary": summary, "description": text})
+        rows.append({"uid": _uid(*key, "window"), "kind": "window",
+                     "start": pd.Timestamp(w["start"]).date(),
+                     "end": pd.Timestamp(w["end"]).date(),
                      "summary": f"Window: {main_name} ({a_name})", "description": text})
         for r in rows[-2:]:
             r.update(audience=audience, goal=goal, moment=main, year=year)
@@ -177,26 +126,28 @@ def _events(case: Case, audience: str, goal: str | None, start: DateLike,
 
 
 def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
-                 goal_note: str, w: pd.Series, threshold: float,
-                 fmts: list[_Format], prepare: int, reason: str,
-                 start: pd.Timestamp) -> str:
+                 goal_note: str, w: pd.Series, rule: WindowRule) -> str:
     lines = [f"Audience: {a_name} [{audience}]",
              f"Goal: {g_name} [{goal}]" + (f" ({goal_note})" if goal_note else ""),
              f"Window of opportunity: {_iso(w['start'])} to {_iso(w['end'])}, peak attention "
-             f"{w['peak']:.2f} on {_iso(w['peak_date'])} (days with timing of at least "
-             f"{threshold:.2f})",
+             f"{w['peak']:.2f} on {_iso(w['peak_date'])} ({rule.describe()})",
              "Moments behind it: " + "; ".join(map(str, w["moment_names"]))]
+    fmts = w["formats"]
     if fmts:
         lines.append("Recommended formats:")
         for f in fmts:
             tied = f" (tied to {f.tied_to})" if f.tied_to else ""
-            lines.append(f"- {f.name}{tied}: fit {f.fit:.2f}, effort {f.effort}, "
-                         f"start preparing by {_iso(f.prepare)}")
+            when = (f"late, start now (it should have started by {_iso(f.prepare_by)})"
+                    if f.late else f"start preparing by {_iso(f.prepare_by)}")
+            lines.append(f"- {f.name}{tied}: fit {f.fit:.2f}, effort {f.effort}, {when}")
     else:
         lines.append("Recommended formats: none in the case reaches this audience for this "
                      "window.")
-    late = " (before the planning start: already late)" if _date(prepare) < start.date() else ""
-    lines.append(f"Start preparing by {_iso(prepare)}{late}: {reason}.")
+    if w["late"]:
+        lines.append(f"Late, start now: preparation should have started by "
+                     f"{_iso(w['prepare_by'])} ({w['reason']}).")
+    else:
+        lines.append(f"Start preparing by {_iso(w['prepare_by'])}: {w['reason']}.")
     lines.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}]; "
                  f"made by strategy-kit {__version__}.")
     return "\n".join(lines)
@@ -204,7 +155,7 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
 
 def calendar_events(case: str | Path | Case, audience: str, goal: str | None = None,
                     start: DateLike = None, days: int | str | None = None,
-                    threshold: float = 0.5) -> pd.DataFrame:
+                    threshold: object = None) -> pd.DataFrame:
     """The calendar entries of an audience's windows of opportunity, two per window.
 
     Parameters
@@ -241,6 +192,29 @@ def calendar_events(case: str | Path | Case, audience: str, goal: str | None = N
         A bad start, days or threshold.
     """
     return _events(_case(case), audience, goal, start, days, threshold)[0]
+
+
+def _why_empty(case: Case, audience: str, goal: str, start: DateLike,
+               days: int | str | None, threshold: object, path: Path) -> str:
+    """Why an audience has no window, and what would give it one."""
+    h = horizon(case, start, days)
+    rule = window_rule(case, threshold)
+    best = best_moments(case, audience, h.start, h.days, goal=goal, top=1)
+    span = f"{h.start.date()} and {h.end.date()}"
+    if best.empty:
+        why = (f"no moment of the case speaks to {audience} about {goal} between {span}; "
+               "add one to moments.csv and moment_interests.csv")
+    else:
+        t = score_timing(case, h.start, h.days, audiences=[audience], goal=goal)
+        peak = t.loc[t["timing"].idxmax()]
+        b = best.iloc[0]
+        level = rule.threshold if rule.rule == "absolute" else rule.floor
+        why = (f"its highest attention for {goal} between {span} is {peak['timing']:.2f} "
+               f"on {peak['date'].date()} (strongest moment: {b['moment_name']}), below the "
+               f"window {'threshold' if rule.rule == 'absolute' else 'floor'} {level:.2f}; "
+               "lower it with --threshold or windows: in case.yaml")
+    kept = f" ({path} was left as it was)" if path.exists() else ""
+    return f"nothing to export for {audience}: {why}. No file written{kept}."
 
 
 def _check_out(out: str | Path) -> Path:
@@ -307,8 +281,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def write_calendar(case: str | Path | Case, audience: str, out: str | Path,
                    goal: str | None = None, start: DateLike = None,
-                   days: int | str | None = None, threshold: float = 0.5, *,
-                   alarm: bool = True) -> Path:
+                   days: int | str | None = None, threshold: object = None, *,
+                   alarm: bool = True, allow_empty: bool = False) -> Path:
     """Write an audience's windows of opportunity as an iCalendar (``.ics``) file.
 
     Each window gives an all-day event for its days and an all-day reminder on the day its
@@ -329,9 +303,14 @@ def write_calendar(case: str | Path | Case, audience: str, out: str | Path,
     start, days
         The horizon: ISO start date (default today) and length (default the case's).
     threshold
-        The timing a day needs to belong to a window, above 0 and at most 1.
+        The window rule: None for the case's (``case.yaml`` ``windows:``), or as in
+        ``find_windows`` (a number for an absolute threshold, ``"80%"`` for a share of the
+        audience's peak).
     alarm
         Add an alarm at 09:00 on each preparation day.
+    allow_empty
+        Write a calendar without events when there is no window; by default that raises
+        :class:`EmptyCalendarError`, saying why, and writes nothing.
 
     Returns
     -------
@@ -344,10 +323,14 @@ def write_calendar(case: str | Path | Case, audience: str, out: str | Path,
         ``out`` does not end in ``.ics``, or a bad start, days or threshold; nothing is written.
     UnknownChoiceError
         An audience or goal the case does not have; nothing is written.
+    EmptyCalendarError
+        No window in the horizon (unless ``allow_empty``); nothing is written.
     """
     path = _check_out(out)
     c = _case(case)
     events, goal_id, goal_note = _events(c, audience, goal, start, days, threshold)
+    if events.empty and not allow_empty:
+        raise EmptyCalendarError(_why_empty(c, audience, goal_id, start, days, threshold, path))
     cal = _calendar(c, events, audience, goal_id, goal_note, alarm)
     _write_atomic(path, cal.to_ical())
     return path

@@ -102,6 +102,16 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
+# -- issue 11: the window rule on the command line ---------------------------------------------
+THRESHOLD_HELP = ("windows of opportunity: a timing from 0 to 1 (absolute, e.g. 0.5), or a share "
+                  "of each audience's peak (e.g. 80%) (default: the case's windows: setting)")
+
+
+def _threshold_option(f: Any) -> Any:
+    return click.option("--threshold", metavar="T", help=THRESHOLD_HELP)(f)
+# -- end issue 11 ------------------------------------------------------------------------------
+
+
 def _out_option(f: Any) -> Any:
     return click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
                         help="where reports go (default: reports/)")(f)
@@ -146,13 +156,15 @@ def _browser_first(pdf: bool) -> None:
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
 @_pdf_options
+@_threshold_option
 def brief(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-          out_dir: str | None, pdf: bool, paper: str) -> None:
+          out_dir: str | None, pdf: bool, paper: str, threshold: str | None) -> None:
     """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
     from .reports.brief import write_brief
 
     _browser_first(pdf)
-    _with_pdf(write_brief(_pick_case(None, case_opt), audience, goal, start, days, out_dir),
+    _with_pdf(write_brief(_pick_case(None, case_opt), audience, goal, start, days, out_dir,
+                          threshold),
               pdf, paper)
 
 
@@ -167,14 +179,16 @@ def brief(audience: str, goal: str, case_opt: str | None, start: str | None, day
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
 @_pdf_options
+@_threshold_option
 def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-           out_dir: str | None, pdf: bool, paper: str) -> None:
+           out_dir: str | None, pdf: bool, paper: str, threshold: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .reports.render import render_report
 
     _browser_first(pdf)
     _with_pdf(render_report("audience", _pick_case(None, case_opt), audience=audience,
-                            goal=goal, start=start, days=days, out_dir=out_dir), pdf, paper)
+                            goal=goal, start=start, days=days, out_dir=out_dir,
+                            threshold=threshold), pdf, paper)
 
 
 @cli.command()
@@ -184,14 +198,15 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
 @_pdf_options
+@_threshold_option
 def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
-             out_dir: str | None, pdf: bool, paper: str) -> None:
+             out_dir: str | None, pdf: bool, paper: str, threshold: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .reports.render import render_report
 
     _browser_first(pdf)
     _with_pdf(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
-                            days=days, out_dir=out_dir), pdf, paper)
+                            days=days, out_dir=out_dir, threshold=threshold), pdf, paper)
 
 
 @cli.command()
@@ -202,12 +217,17 @@ def overview(case_opt: str | None, goal: str | None, start: str | None, days: in
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
+@_threshold_option
 def calendar(audience: str, goal: str | None, case_opt: str | None, start: str | None,
-             days: int | None, out: str) -> None:
+             days: int | None, out: str, threshold: str | None) -> None:
     """Windows of opportunity and preparation reminders as an ICS calendar file."""
-    from .calendar import write_calendar
+    from .calendar import EmptyCalendarError, write_calendar
 
-    click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days))
+    try:
+        click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days,
+                                  threshold))
+    except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
+        click.echo(str(e), err=True)
 
 
 @cli.command()
@@ -222,15 +242,17 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_pdf_options
 @click.option("--brief", "briefs", is_flag=True, help="also write each report's one-page brief")
+@_threshold_option
 @click.pass_context
 def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
           workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
-          days: int | None, pdf: bool, paper: str, briefs: bool) -> None:
+          days: int | None, pdf: bool, paper: str, briefs: bool,
+          threshold: str | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
     from .reports.batch import batch_main
 
     ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days,
-                        pdf=pdf, paper=_paper(paper), briefs=briefs))
+                        threshold, pdf=pdf, paper=_paper(paper), briefs=briefs))
 
 
 @cli.command()
@@ -278,8 +300,9 @@ def new_case(name: str, as_xlsx: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(config.TEMPLATE_CASE_DIR, tmp,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    from .case.template import write_template  # issue 11: dates moved after today
+
+    write_template(tmp)
     tmp.rename(target)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")

@@ -10,9 +10,15 @@ import pytest
 from icalendar import Calendar
 
 from strategy_kit import load_case
-from strategy_kit.calendar import CALENDAR_COLUMNS, PRODID, calendar_events, write_calendar
+from strategy_kit.calendar import (
+    CALENDAR_COLUMNS,
+    PRODID,
+    EmptyCalendarError,
+    calendar_events,
+    write_calendar,
+)
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
-from strategy_kit.model.timing import find_windows
+from strategy_kit.model.timing import find_windows, score_timing
 
 # Two years of the template case at a low threshold: four windows (Human Rights Day and the
 # summit, twice), so yearly moments and their occurrence years are exercised.
@@ -42,7 +48,8 @@ def by_kind(events: list, kind: str) -> list:
 def test_two_all_day_events_per_window_on_the_windows_dates(template_copy: Path,
                                                             tmp_path: Path) -> None:
     case = load_case(template_copy)
-    windows = find_windows(case, "lawmakers", START, DAYS, THRESHOLD)
+    # the calendar's goal (the best-fitting one when not given) sets the windows' timing
+    windows = find_windows(case, "lawmakers", START, DAYS, THRESHOLD, goal="release-prisoners")
     assert len(windows) == 4
     cal, events = parse(export(case, tmp_path))
     assert len(events) == 2 * len(windows)
@@ -99,8 +106,8 @@ def test_prepare_date_follows_a_tied_format_with_a_longer_lead(edit: Callable) -
     # The summit side event needs 150 days: preparation starts 150 days before 14 February,
     # not 60 days (the summit's lead) before the window opens.
     case = edit("formats.csv", "forum,high,summit,90", "forum,high,summit,150")
-    ev = calendar_events(case, "lawmakers", None, "2025-01-01", 365, 0.5)
-    prep = ev[ev["kind"] == "prepare"].iloc[0]
+    ev = calendar_events(case, "lawmakers", None, "2024-06-01", 365)
+    prep = ev[(ev["kind"] == "prepare") & (ev["moment"] == "summit")].iloc[0]
     assert prep["start"] == pd.Timestamp("2025-02-14") - pd.Timedelta(days=150)
     assert "150 days before Annual security summit (2025-02-14), for Side event" \
         in prep["description"]
@@ -109,11 +116,11 @@ def test_prepare_date_follows_a_tied_format_with_a_longer_lead(edit: Callable) -
 def test_uids_stable_across_exports_and_a_small_weight_change(edit: Callable,
                                                               tmp_path: Path) -> None:
     case_dir = edit("case.yaml", "title:", "title:")  # the untouched copy
-    kw = {"start": "2025-01-01", "days": 365, "threshold": 0.5}
+    kw = {"start": "2025-01-01", "days": 365, "threshold": None}
     first = parse(export(case_dir, tmp_path, "a.ics", **kw))[1]
     again = parse(export(case_dir, tmp_path, "b.ics", **kw))[1]
     uids = [str(e["UID"]) for e in first]
-    assert len(set(uids)) == len(uids) == 2
+    assert len(set(uids)) == len(uids) == 4  # Human Rights Day and the summit
     assert uids == [str(e["UID"]) for e in again]
     # A slightly stronger interest in security: the summit window opens a day earlier.
     edit("audience_interests.csv", "lawmakers,security,0.9", "lawmakers,security,0.92")
@@ -158,7 +165,7 @@ def test_case_text_survives_escaping(edit: Callable, tmp_path: Path) -> None:
     edit("audiences.csv", "lawmakers,Members of parliament,",
          'lawmakers,"' + nasty.replace('"', '""') + '",')
     case = edit("moments.csv", "Annual security summit", '"Summit; Munich, <b>bold</b>"')
-    path = export(case, tmp_path, start="2025-01-01", days=365, threshold=0.5)
+    path = export(case, tmp_path, start="2025-01-01", days=365, threshold=None)
     raw = path.read_text(encoding="utf-8")
     assert "\\;" in raw and "\\," in raw and "\\n" in raw
     # every physical line is a property or a folded continuation: no raw line break leaked
@@ -170,7 +177,8 @@ def test_case_text_survives_escaping(edit: Callable, tmp_path: Path) -> None:
     for e in events:
         assert nasty in str(e["SUMMARY"])
         assert f"Audience: {nasty} [lawmakers]" in str(e["DESCRIPTION"])
-        assert "Moments behind it: Summit; Munich, <b>bold</b>" in str(e["DESCRIPTION"])
+    assert any("Moments behind it: Summit; Munich, <b>bold</b>" in str(e["DESCRIPTION"])
+               for e in events)
 
 
 def test_unknown_audience_or_goal_lists_the_choices_and_writes_nothing(
@@ -218,13 +226,59 @@ def test_write_is_atomic_and_replaces_the_old_file(template_copy: Path, tmp_path
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
 
 
-def test_no_window_gives_an_empty_calendar(template_copy: Path, tmp_path: Path) -> None:
-    path = write_calendar(template_copy, "journalists", tmp_path / "j.ics", start="2025-01-01",
-                          days=365, threshold=0.5)
+def test_no_window_says_why_and_writes_nothing(template_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "j.ics"
+    with pytest.raises(EmptyCalendarError, match=r"nothing to export for journalists: its highest "
+                       r"attention for release-prisoners between 2025-01-01 and 2025-12-31 is "
+                       r"0\.\d\d .*below the window threshold 0\.90; lower it with "
+                       r"--threshold .*No file written\."):
+        write_calendar(template_copy, "journalists", out, start="2025-01-01", days=365,
+                       threshold=0.9)
+    assert not out.exists()
+    # asked for, an empty calendar is still written, and says so
+    path = write_calendar(template_copy, "journalists", out, start="2025-01-01", days=365,
+                          threshold=0.9, allow_empty=True)
     cal, events = parse(path)
     assert events == []
     assert "No window in this horizon" in unescape(str(cal["X-WR-CALDESC"]))
-    assert calendar_events(template_copy, "journalists", start="2025-01-01", days=365).empty
+    # an existing file is left as it was, and the message says so
+    with pytest.raises(EmptyCalendarError, match="was left as it was"):
+        write_calendar(template_copy, "journalists", out, start="2025-01-01", days=365,
+                       threshold=0.9)
+
+
+def test_nothing_before_the_plan_starts(template_copy: Path) -> None:
+    """A preparation date already past is 'late — start now' on the plan's first day."""
+    # The summit of 14 Feb 2025 needs its side event prepared 90 days ahead (16 Nov 2024):
+    # planning from 1 Jan 2025, that date has passed.
+    ev = calendar_events(template_copy, "lawmakers", None, "2025-01-01", 365)
+    assert (ev["start"] >= pd.Timestamp("2025-01-01")).all()
+    late = ev[(ev["kind"] == "prepare") & (ev["moment"] == "summit")].iloc[0]
+    assert late["start"] == pd.Timestamp("2025-01-01")
+    assert late["summary"].startswith("Late — start now: Annual security summit window")
+    assert "Late, start now: preparation should have started by 2024-11-16" \
+        in late["description"]
+
+
+def test_report_and_calendar_agree_on_preparation(template_copy: Path) -> None:
+    from strategy_kit.model.preparation import plan_preparation
+
+    case = load_case(template_copy)
+    ev = calendar_events(case, "lawmakers", "release-prisoners", START, DAYS)
+    plan = plan_preparation(case, "lawmakers", "release-prisoners", START, DAYS)
+    prep = ev[ev["kind"] == "prepare"]
+    assert list(prep["start"]) == list(plan["prepare_on"])
+
+
+def test_a_fading_tail_is_not_a_window(template_copy: Path) -> None:
+    # planning from the day after Human Rights Day, for five days: its attention only fades
+    case = load_case(template_copy)
+    t = score_timing(case, "2024-12-11", 5, audiences="lawmakers")["timing"]
+    assert t.iloc[0] > 0.1 and t.is_monotonic_decreasing
+    assert find_windows(case, "lawmakers", "2024-12-11", 5, threshold=0.05).empty
+    with pytest.raises(EmptyCalendarError):
+        write_calendar(case, "lawmakers", Path("never.ics"), None, "2024-12-11", 5)
+    assert not Path("never.ics").exists()
 
 
 def test_accepts_a_loaded_case_and_leaves_it_unchanged(template_copy: Path) -> None:

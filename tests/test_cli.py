@@ -27,7 +27,8 @@ def test_scores_table_and_csv_match_the_engine() -> None:
     engine = score_priority(load_case("belarus"), goal="end-terror", start="2027-01-01")
     assert list(table["audience"]) == list(engine["audience"])
     assert table["priority"].to_numpy() == pytest.approx(engine["priority"].to_numpy(), abs=1e-4)
-    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    ranks = list(table["rank"])  # audiences without a reason to care share the last rank
+    assert ranks[0] == 1 and ranks == sorted(ranks) and list(engine["rank"]) == ranks
     text = run("scores", "--case", "belarus", "--days", "90", "--start", "2027-01-01")
     assert text.exit_code == 0 and "priority" in text.output.splitlines()[0]
 
@@ -81,3 +82,57 @@ def test_calendar_writes_ics_or_nothing(tmp_path: Path) -> None:
     bad = run("calendar", "--audience", "medai", "--out", str(tmp_path / "x.ics"))
     assert bad.exit_code == 2 and "did you mean 'media'?" in bad.output
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_calendar_threshold_and_an_empty_export(tmp_path: Path) -> None:
+    out = tmp_path / "media.ics"
+    runner = CliRunner()
+    empty = runner.invoke(cli, ["calendar", "--audience", "media", "--start", "2027-01-01",
+                                "--threshold", "0.99", "--out", str(out)])
+    assert empty.exit_code == 0, empty.output
+    assert empty.stdout == ""
+    assert "nothing to export for media" in empty.stderr
+    assert "below the window threshold 0.99" in empty.stderr and "No file written" in empty.stderr
+    assert not out.exists()
+    wide = runner.invoke(cli, ["calendar", "--audience", "media", "--start", "2027-01-01",
+                               "--threshold", "50%", "--out", str(out)])
+    assert wide.exit_code == 0 and out.exists()
+    narrow = tmp_path / "narrow.ics"
+    runner.invoke(cli, ["calendar", "--audience", "media", "--start", "2027-01-01",
+                        "--threshold", "95%", "--out", str(narrow)])
+    assert out.read_text().count("BEGIN:VEVENT") >= narrow.read_text().count("BEGIN:VEVENT")
+    bad = runner.invoke(cli, ["calendar", "--audience", "media", "--threshold", "high",
+                              "--out", str(tmp_path / "bad.ics")])
+    assert bad.exit_code == 2 and "bad threshold 'high'" in bad.output
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "--audience", "media", "--goal", "end-terror"],
+    ["overview"],
+    ["batch", "--audiences", "media", "--goals", "end-terror"],
+])
+def test_a_bad_threshold_stops_reports_before_they_run(command: list[str],
+                                                       tmp_path: Path) -> None:
+    result = run(*command, "--threshold", "150%", "--out", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "threshold" in result.output and "150%" in result.output
+    assert not list(tmp_path.rglob("*.html"))
+
+
+def test_the_threshold_reaches_the_report_notebook(tmp_path: Path) -> None:
+    from strategy_kit.reports.audience import study_audience
+    from strategy_kit.reports.render import audience_job, overview_job
+
+    job = audience_job("belarus", "media", "end-terror", "2027-01-01", None, tmp_path, "70%")
+    assert job.parameters["threshold"] == "70%"
+    assert "threshold" not in audience_job("belarus", "media", "end-terror", "2027-01-01",
+                                           None, tmp_path).parameters
+    assert overview_job("belarus", None, "2027-01-01", None, tmp_path, "0.4") \
+        .parameters["threshold"] == "0.4"
+    s = study_audience("belarus", "media", "end-terror", "2027-01-01", 0, "70%")
+    assert s.rule.rule == "relative" and s.rule.share == 0.7
+    assert s.parameters["windows"] == "70% of peak (floor 0.05)"
+    default = study_audience("belarus", "media", "end-terror", "2027-01-01", 0, "")
+    assert default.rule.share == 0.8
+    assert (s.windows["end"] - s.windows["start"]).sum() \
+        >= (default.windows["end"] - default.windows["start"]).sum()

@@ -6,7 +6,6 @@ column, value, what is allowed and a close match.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -76,21 +75,34 @@ def _schema(table: Table) -> pa.DataFrameSchema:
     )
 
 
-def locale_fix(table: Table, column: object, value: str | None) -> str | None:
-    """The likely fix of a locale slip: a decimal comma ``0,75``, a date ``11.03.2027``."""
-    if value is None or column not in {c.name for c in table.columns}:
+def likely_fix(col: Col, value: str | None) -> str | None:
+    """The value the user probably meant, for a bad number or date (None when no guess)."""
+    if value is None:
         return None
-    kind, v = table.col(str(column)).kind, value.strip()
-    if kind in ("score", "days", "posdays") and re.fullmatch(r"\d*,\d+", v):
-        return v.replace(",", ".")
-    if kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", v):
-        return v[:10]  # a date cell that also holds a time of day
-    m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", v)
-    if kind == "date" and m:
-        try:
-            return dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
-        except ValueError:
-            return None
+    v = value.strip()
+    if col.kind in ("score", "days", "posdays"):
+        if re.fullmatch(r"-?\d+,\d+", v):  # a decimal comma: 0,7
+            return v.replace(",", ".")
+        pct = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*%?", v)
+        if col.kind == "score" and pct:
+            x = float(pct[1].replace(",", "."))
+            if 1 < x <= 100:  # a percentage typed for a fraction: 70 → 0.70
+                return f"{x / 100:.2f}"
+        return None
+    if col.kind == "date":
+        m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", v)
+        if m:
+            d, mo, y = int(m[1]), int(m[2]), m[3]
+            first = f"{y}-{mo:02d}-{d:02d}" if mo <= 12 else f"{y}-{d:02d}-{mo:02d}"
+            other = f"{y}-{d:02d}-{mo:02d}"
+            if d <= 12 and mo <= 12 and d != mo:  # 12/03/2027: day first, or month first
+                return f"{first}' (day first) or '{other}"
+            return first
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", v):
+            return v[:10]  # a date cell that also holds a time of day
+        m = re.fullmatch(r"(\d{4})[./](\d{1,2})[./](\d{1,2})", v)
+        if m:
+            return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
     return None
 
 
@@ -108,8 +120,10 @@ def column_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
                 msg, allowed = "duplicate id", "each id once in the table"
             else:
                 msg, allowed = "bad value", str(f["check"])
+            col = next((c for c in table.columns if c.name == f["column"]), None)
             out.append(Problem(table.file, msg, row=row, column=f["column"], value=value,
-                               allowed=allowed, suggestion=locale_fix(table, f["column"], value)))
+                               allowed=allowed,
+                               suggestion=likely_fix(col, value) if col else None))
         return sorted(out, key=lambda p: (p.row or 0, p.column or ""))
     return []
 
@@ -131,15 +145,20 @@ def cross_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                 values = cell.split(";") if col.kind == "refs" else [cell]
                 for v in (x.strip() for x in values):
                     if v and v not in known:
+                        listed = col.kind == "refs" and "," in v
                         problems.append(
                             Problem(
                                 table.file,
+                                f"ids in a list are separated by ';', not ',' ('{v}')"
+                                if listed else
                                 f"no {KIND_OF_TABLE[col.ref]} '{v}' in {col.ref}.csv",
                                 row=int(row),
                                 column=col.name,
                                 value=v,
-                                allowed=f"an id from {col.ref}.csv",
-                                suggestion=close_match(v, ids[col.ref]),
+                                allowed=f"ids from {col.ref}.csv separated by ';'" if listed
+                                else f"an id from {col.ref}.csv",
+                                suggestion=";".join(x.strip() for x in v.split(","))
+                                if listed else close_match(v, ids[col.ref]),
                             )
                         )
         if table.key:

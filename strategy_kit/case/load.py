@@ -19,6 +19,7 @@ from .checks import column_problems, cross_problems
 from .locate import is_workbook, list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
 from .schema import (
+    DEFAULT_WINDOWS,
     TABLE_OF_KIND,
     TABLES,
     Table,
@@ -56,6 +57,12 @@ class Case:
         The planning horizon in days (``case.yaml``, default 365).
     weights
         The priority weights ``fit``, ``influence``, ``timing``, summing to 1.
+    priority_rule
+        How the parts combine into priority: ``gated`` (default) or ``additive``
+        (``case.yaml`` ``priority``; method.md §Priority).
+    windows
+        The window rule (``case.yaml`` ``windows``): ``rule`` (``relative`` or ``absolute``),
+        ``share``, ``floor``, ``threshold`` (method.md §Windows of opportunity).
     guidance
         ``guidance.yaml``: ``recommendations``, ``pitfalls``, ``open_questions``.
     data_hash
@@ -72,12 +79,16 @@ class Case:
     guidance: Mapping[str, Any]
     data_hash: str
     _tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    priority_rule: str = "gated"
+    windows: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_WINDOWS)))
 
     audiences = _TableView()
     interests = _TableView()
     audience_interests = _TableView()
     goals = _TableView()
     goal_interests = _TableView()
+    goal_audiences = _TableView()
     moments = _TableView()
     moment_interests = _TableView()
     formats = _TableView()
@@ -96,6 +107,14 @@ class Case:
         """Map of id to display name for a kind."""
         t = self._tables[TABLE_OF_KIND[kind]]
         return dict(zip(t["id"], t["name"] if "name" in t else t["id"], strict=True))
+
+    def labels(self, kind: str) -> dict[str, str]:
+        """Map of id to short label (the optional ``label`` column), else the name."""
+        t = self._tables[TABLE_OF_KIND[kind]]
+        names = self.names(kind)
+        if "label" not in t:
+            return names
+        return {i: (lab or names[i]) for i, lab in zip(t["id"], t["label"], strict=True)}
 
     def check(self, kind: str, value: object) -> str:
         """Return ``value`` if it is an id of ``kind``, else raise with the choices."""
@@ -227,6 +246,8 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         guidance=MappingProxyType(guidance),
         data_hash=_content_hash(settings, guidance, tables),
         _tables=MappingProxyType(tables),
+        priority_rule=settings["priority"],
+        windows=MappingProxyType(settings["windows"]),
     )
     _LOADED[(path, digest)] = case
     while len(_LOADED) > _LOADED_MAX:

@@ -18,7 +18,11 @@ import yaml
 from ..errors import Problem, close_match
 from .schema import (
     DEFAULT_HORIZON_DAYS,
+    DEFAULT_PRIORITY_RULE,
     DEFAULT_WEIGHTS,
+    DEFAULT_WINDOWS,
+    PRIORITY_RULES,
+    WINDOW_RULES,
     Table,
 )
 
@@ -131,23 +135,106 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         mark = getattr(e, "problem_mark", None)
         problems.append(
             Problem(path.name, f"not valid YAML: {getattr(e, 'problem', None) or e}",
-                    row=mark.line + 1 if mark else None, allowed="YAML, as in the template case")
+                    row=mark.line + 1 if mark else None,
+                    allowed="YAML, as in the template case: put text that contains ':', '#', "
+                            "quotes or starts with '-', '[', '{', '&', '*' or '!' in double "
+                            'quotes, e.g. title: "Belarus: the next year", and write a " '
+                            'inside it as \\"; indent with spaces, not tabs')
         )
         return None
+
+
+def _fraction(key: str, v: object, problems: list[Problem], low: float = 0.0,
+              high: float = 1.0, above: bool = False) -> float | None:
+    """A number of case.yaml in [low, high] (or (low, high] with ``above``), else a problem."""
+    span = f"{'above' if above else 'from'} {low:g} {'and at most' if above else 'to'} {high:g}"
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        fix = None
+        if isinstance(v, str) and v.replace(",", ".", 1).replace(".", "", 1).isdigit():
+            fix = v.replace(",", ".", 1)  # 0,7 typed for 0.7
+        problems.append(Problem("case.yaml", f"'{key}' is not a number", column=key,
+                                value=str(v), allowed=f"a number {span}", suggestion=fix))
+        return None
+    x = float(v)
+    if (x <= low if above else x < low) or x > high:
+        fix = f"{x / 100:.2f}" if high == 1.0 and 1 < x <= 100 else None  # a percentage
+        problems.append(Problem("case.yaml", f"'{key}' is out of range", column=key,
+                                value=f"{v:g}", allowed=f"a number {span}", suggestion=fix))
+        return None
+    return x
+
+
+def _weights(raw: Any, problems: list[Problem]) -> dict[str, float] | None:
+    """The priority weights, each from 0 to 1, rescaled to add up to 1."""
+    if not isinstance(raw, dict):
+        problems.append(Problem("case.yaml", "bad weights", column="weights", value=str(raw),
+                                allowed="fit, influence and timing, each a number from 0 to 1"))
+        return None
+    weights = {}
+    for key, v in raw.items():
+        if key not in DEFAULT_WEIGHTS:
+            problems.append(Problem("case.yaml", f"unknown weight '{key}'", column="weights",
+                                    allowed="fit, influence, timing",
+                                    suggestion=close_match(str(key), DEFAULT_WEIGHTS)))
+            continue
+        x = _fraction(f"weights.{key}", v, problems)
+        if x is not None:
+            weights[key] = x
+    full = {k: weights.get(k, 0.0 if raw else DEFAULT_WEIGHTS[k]) for k in DEFAULT_WEIGHTS}
+    total = sum(full.values())
+    if total <= 0:
+        if len(weights) == len(raw):
+            problems.append(Problem("case.yaml", "the weights add up to 0", column="weights",
+                                    allowed="at least one weight above 0"))
+        return None
+    return {k: v / total for k, v in full.items()}
+
+
+def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
+    """The window rule of case.yaml (method.md §Windows of opportunity)."""
+    out: dict[str, Any] = dict(DEFAULT_WINDOWS)
+    if not isinstance(raw, dict):
+        problems.append(Problem("case.yaml", "bad windows", column="windows", value=str(raw),
+                                allowed="rule (relative or absolute), share, floor, threshold"))
+        return out
+    for key, v in raw.items():
+        if key not in DEFAULT_WINDOWS:
+            problems.append(Problem("case.yaml", f"unknown key 'windows.{key}'",
+                                    column="windows", allowed="rule, share, floor, threshold",
+                                    suggestion=close_match(str(key), DEFAULT_WINDOWS)))
+        elif key == "rule":
+            if v not in WINDOW_RULES:
+                problems.append(Problem("case.yaml", "unknown window rule", column="windows.rule",
+                                        value=str(v), allowed=" or ".join(WINDOW_RULES),
+                                        suggestion=close_match(str(v), WINDOW_RULES)))
+            else:
+                out["rule"] = v
+        else:
+            x = _fraction(f"windows.{key}", v, problems, above=key != "floor")
+            if x is not None:
+                out[key] = x
+    return out
+
+
+KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows")
 
 
 _FILE: Any = object()  # read the file (the default), rather than keys a workbook holds
 
 
 def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict[str, Any]:
-    """The settings of ``case.yaml`` (title, description, horizon, weights), with defaults.
+    """The settings of ``case.yaml``, with defaults.
 
-    ``raw``: the keys and values already read elsewhere (a workbook's ``case`` sheet), checked
-    the same way instead of reading ``case.yaml``.
+    Title, description, horizon, weights, priority rule and windows; every bad value is a
+    problem naming the key, the value and the range. ``raw``: the keys and values already read
+    elsewhere (a workbook's ``case`` sheet), checked the same way instead of reading
+    ``case.yaml``.
     """
     settings: dict[str, Any] = {"title": path.name, "description": "",
                                 "horizon_days": DEFAULT_HORIZON_DAYS,
-                                "weights": dict(DEFAULT_WEIGHTS)}
+                                "weights": dict(DEFAULT_WEIGHTS),
+                                "priority": DEFAULT_PRIORITY_RULE,
+                                "windows": dict(DEFAULT_WINDOWS)}
     f = path / "case.yaml"
     if raw is _FILE and not f.is_file():
         problems.append(Problem("case.yaml", "the file is missing",
@@ -161,7 +248,7 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
         return settings
     if not isinstance(raw, dict):
         problems.append(Problem("case.yaml", "expected keys and values", value=str(raw)[:40],
-                                allowed="title, description, horizon_days, weights"))
+                                allowed=", ".join(KNOWN_KEYS)))
         return settings
     for key in ("title", "description"):
         v = raw.get(key)
@@ -170,41 +257,28 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
                                     column=key, allowed="a line of text"))
         else:
             settings[key] = v.strip()
-    known = {"title", "description", "horizon_days", "weights"}
     for key in raw:
-        if key not in known and close_match(key, known):
+        if key not in KNOWN_KEYS and close_match(str(key), KNOWN_KEYS):
             problems.append(Problem("case.yaml", f"unknown key '{key}'", column=str(key),
-                                    allowed=", ".join(sorted(known)),
-                                    suggestion=close_match(key, known)))
+                                    allowed=", ".join(sorted(KNOWN_KEYS)),
+                                    suggestion=close_match(str(key), KNOWN_KEYS)))
     h = raw.get("horizon_days", DEFAULT_HORIZON_DAYS)
     if isinstance(h, bool) or not isinstance(h, int) or h < 1:
         problems.append(Problem("case.yaml", "bad horizon", column="horizon_days", value=str(h),
                                 allowed="a whole number of days, 1 or more"))
     else:
         settings["horizon_days"] = h
-    w = raw.get("weights", DEFAULT_WEIGHTS)
-    if not isinstance(w, dict):
-        problems.append(Problem("case.yaml", "bad weights", column="weights", value=str(w),
-                                allowed="fit, influence and timing, each a number 0 or more"))
-        return settings
-    weights = {}
-    for key, v in w.items():
-        if key not in DEFAULT_WEIGHTS:
-            problems.append(Problem("case.yaml", f"unknown weight '{key}'", column="weights",
-                                    allowed="fit, influence, timing",
-                                    suggestion=close_match(key, DEFAULT_WEIGHTS)))
-        elif isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-            problems.append(Problem("case.yaml", f"bad weight '{key}'", column="weights",
-                                    value=str(v), allowed="a number, 0 or more"))
-        else:
-            weights[key] = float(v)
-    full = {k: weights.get(k, 0.0 if w else DEFAULT_WEIGHTS[k]) for k in DEFAULT_WEIGHTS}
-    total = sum(full.values())
-    if total <= 0:
-        problems.append(Problem("case.yaml", "the weights add up to 0", column="weights",
-                                allowed="at least one weight above 0"))
+    rule = raw.get("priority", DEFAULT_PRIORITY_RULE)
+    if rule not in PRIORITY_RULES:
+        problems.append(Problem("case.yaml", "unknown priority rule", column="priority",
+                                value=str(rule), allowed=" or ".join(PRIORITY_RULES),
+                                suggestion=close_match(str(rule), PRIORITY_RULES)))
     else:
-        settings["weights"] = {k: v / total for k, v in full.items()}
+        settings["priority"] = rule
+    settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
+    weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)
+    if weights is not None:
+        settings["weights"] = weights
     return settings
 
 

@@ -53,6 +53,8 @@ def _opt_text(name: str) -> Col:
 
 SOURCE = _opt_text("source")
 DESCRIPTION = _opt_text("description")
+#: A short name for axes and legends; the full ``name`` stays in hover text and tables.
+LABEL = _opt_text("label")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -61,15 +63,15 @@ TABLES: dict[str, Table] = {
             "audiences",
             (
                 Col("id", "id"),
-                Col("name", "text"),
+                Col("name", "text"), LABEL,
                 Col("group", "text"),
                 Col("influence", "score"),
                 DESCRIPTION,
                 SOURCE,
             ),
         ),
-        Table("interests", (Col("id", "id"), Col("name", "text"), Col("theme", "text"), DESCRIPTION,
-                            SOURCE)),
+        Table("interests", (Col("id", "id"), Col("name", "text"), LABEL, Col("theme", "text"),
+                            DESCRIPTION, SOURCE)),
         Table(
             "audience_interests",
             (
@@ -82,7 +84,8 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "goals",
-            (Col("id", "id"), Col("name", "text"), Col("family", "text"), DESCRIPTION, SOURCE),
+            (Col("id", "id"), Col("name", "text"), LABEL, Col("family", "text"), DESCRIPTION,
+             SOURCE),
         ),
         Table(
             "goal_interests",
@@ -95,10 +98,22 @@ TABLES: dict[str, Table] = {
             key=("goal", "interest"),
         ),
         Table(
+            "goal_audiences",
+            (
+                Col("goal", "ref", ref="goals"),
+                Col("audience", "ref", ref="audiences"),
+                Col("influence", "score"),
+                _opt_text("note"),
+                SOURCE,
+            ),
+            optional_file=True,
+            key=("goal", "audience"),
+        ),
+        Table(
             "moments",
             (
                 Col("id", "id"),
-                Col("name", "text"),
+                Col("name", "text"), LABEL,
                 Col("kind", "enum", values=("crisis", "event", "anniversary")),
                 Col("start", "date"),
                 Col("end", "date", required=False, blank_ok=True),
@@ -123,7 +138,7 @@ TABLES: dict[str, Table] = {
             "formats",
             (
                 Col("id", "id"),
-                Col("name", "text"),
+                Col("name", "text"), LABEL,
                 Col("kind", "text"),
                 Col("effort", "enum", values=("low", "medium", "high")),
                 Col("moment", "ref", required=False, blank_ok=True, ref="moments"),
@@ -143,7 +158,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "allies",
-            (Col("id", "id"), Col("name", "text"), Col("kind", "text"), DESCRIPTION, SOURCE),
+            (Col("id", "id"), Col("name", "text"), LABEL, Col("kind", "text"), DESCRIPTION, SOURCE),
         ),
         Table(
             "ally_audiences",
@@ -208,3 +223,11 @@ TABLE_OF_KIND = {v: k for k, v in KIND_OF_TABLE.items()}
 
 DEFAULT_WEIGHTS = {"fit": 0.4, "influence": 0.3, "timing": 0.3}
 DEFAULT_HORIZON_DAYS = 365
+#: How fit, influence and timing combine into priority (docs/method.md §Priority).
+PRIORITY_RULES = ("gated", "additive")
+DEFAULT_PRIORITY_RULE = "gated"
+#: Windows of opportunity (docs/method.md §Windows of opportunity): ``relative`` keeps the days
+#: within ``share`` of the audience's own peak attention, never below ``floor``; ``absolute``
+#: keeps the days at or above ``threshold``.
+WINDOW_RULES = ("relative", "absolute")
+DEFAULT_WINDOWS = {"rule": "relative", "share": 0.8, "floor": 0.05, "threshold": 0.5}

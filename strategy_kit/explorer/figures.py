@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from ..model.matrices import PRIORITY_PARTS, priority_weights
 from ..plots.style import PALETTE, PART_COLOURS, PART_LABELS, TEMPLATE
-from .state import THRESHOLD, ExplorerState
+from .state import ExplorerState
 
 #: Moments labelled on the timeline (the strongest peaks); the others show on hover.
 LABELLED_MOMENTS = 4
@@ -148,16 +148,17 @@ class _Figures:
             self._update_priority(s.priority())
         if self._due("contributions", (s._version, s.audience, s.goal)):
             self._update_contributions(s.contributions())
-        if self._due("timeline", (s._version, h, s.compare, s.audience)):
+        if self._due("timeline", (s._version, h, s.compare, s.audience, s.rule)):
             self._update_timeline(s.timing(), s.windows(), s.moments())
-        if self._due("table", (s._version, s.audience, s.goal, h, w, s.sigma)):
+        if self._due("table", (s._version, s.audience, s.goal, h, w, s.sigma, s.rule)):
             self._update_table(s.recommendations())
 
     def _update_priority(self, pr: pd.DataFrame) -> None:
         s = self.state
         df = pr[pr["audience"].isin(set(s.compare) | {s.audience})]
         df = df.sort_values(["priority", "audience"], ascending=[False, True])
-        labels = _labels(list(df["audience_name"]), list(df["audience"]))
+        short = s.base.labels("audience")  # the case's labels, else the names
+        labels = _labels([short[a] for a in df["audience"]], list(df["audience"]))
         labels = [f"<b>{lb}</b>" if a == s.audience else lb
                   for lb, a in zip(labels, df["audience"], strict=True)]
         wn = priority_weights(s.base, s.weights)
@@ -190,7 +191,8 @@ class _Figures:
     def _update_contributions(self, c: pd.DataFrame) -> None:
         s = self.state
         df = c.sort_values(["contribution", "weight"], ascending=False, kind="stable")
-        labels = _labels(list(df["interest_name"]), list(df["interest"]))
+        short = s.base.labels("interest")
+        labels = _labels([short[i] for i in df["interest"]], list(df["interest"]))
         name = s.base.names("audience")[s.audience]
         fit, was = float(df["contribution"].sum()), float(df["case_contribution"].sum())
         top = max(df["contribution"].to_numpy().max(initial=0),
@@ -231,7 +233,8 @@ class _Figures:
         shapes = [dict(type="rect", xref="x", yref="paper", x0=w0, x1=w1 + pd.Timedelta(days=1),
                        y0=0, y1=1, fillcolor="#009E73", opacity=0.15, line_width=0,
                        layer="below") for w0, w1 in zip(wins["start"], wins["end"], strict=True)]
-        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=THRESHOLD, y1=THRESHOLD,
+        level = s.level()
+        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=level, y1=level,
                            line=dict(color=_MUTED, dash="dash", width=1)))
         name = s.base.names("audience")[s.audience]
         with self.timeline.batch_update():
@@ -251,7 +254,8 @@ class _Figures:
             self.timeline.layout.xaxis.range = [x[0], x[-1]]
             self.timeline.layout.title.text = _title(
                 "When they are listening",
-                f"thick line: {_t(name, 60)}; shaded: its windows (timing ≥ {THRESHOLD})")
+                f"thick line: {_t(name, 60)}; shaded: its windows (timing ≥ {level:.2f}, "
+                f"{s.rule.short})")
 
     def redraw(self, fig: go.FigureWidget) -> None:
         """Draw a figure again once it is on the page, unchanged to the eye.

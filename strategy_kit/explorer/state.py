@@ -28,7 +28,8 @@ from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_wei
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
 from ..model.robustness import score_robustness
 from ..model.scoring import score_contributions, score_priority
-from ..model.timing import attention_drivers, find_windows, score_timing
+from ..model.timing import attention_drivers, score_timing
+from ..model.windows import WindowRule, find_windows, window_rule
 from ..params import parse_days, parse_start
 from ..ratings.aggregate import participant_case
 from ..ratings.load import case_ratings, load_case
@@ -37,6 +38,7 @@ from .lab import CASE_ENV
 
 __all__ = ["ExplorerState"]
 
+#: The fixed window threshold of earlier versions; the windows now follow ``state.rule``.
 THRESHOLD = 0.5
 #: Fewer draws than the reports' 1,000: the explorer must answer within ~100 ms; the
 #: probabilities it shows move by about ±3 points.
@@ -79,14 +81,17 @@ class ExplorerState:
         The robustness noise σ (0 to 2).
     draws
         Robustness draws per recomputation.
+    threshold
+        The window rule, as in ``find_windows`` (``0.5``, ``"80%"``); None: the case's.
     """
 
     def __init__(self, case: str | Path | Case | None = None, goal: str | None = None,
                  audience: str | None = None, compare: Sequence[str] | None = None,
                  start: object = None, days: int | str | None = None, sigma: float = 0.25,
-                 draws: int = DRAWS) -> None:
+                 draws: int = DRAWS, threshold: object = None) -> None:
         self.base = _load(case)
         self._group, self.view = self.base, "group"  # issue 15: the group's or one rater's
+        self.rule: WindowRule = window_rule(self.base, threshold)
         self.draws = check_count(draws, "draws", 1, 100_000)
         self._memo: dict[Hashable, Any] = {}
         self._overrides: dict[tuple[str, str], float] = {}
@@ -111,9 +116,14 @@ class ExplorerState:
     def update(self, *, goal: str | None = None, audience: str | None = None,
                compare: Sequence[str] | None = None, start: object = None,
                days: int | str | None = None, weights: Mapping[str, float] | None = None,
-               sigma: float | None = None) -> None:
-        """Change some choices; each is checked, and nothing changes if one is bad."""
+               sigma: float | None = None, threshold: object = None) -> None:
+        """Change some choices; each is checked, and nothing changes if one is bad.
+
+        ``threshold`` sets the window rule (``0.5``, ``"80%"``, a ``WindowRule``).
+        """
         new: dict[str, Any] = {}
+        if threshold is not None:
+            new["rule"] = window_rule(self.base, threshold)
         if goal is not None:
             new["goal"] = self.base.check("goal", goal)
         if audience is not None:
@@ -333,8 +343,13 @@ class ExplorerState:
     def windows(self) -> pd.DataFrame:
         """``find_windows`` of the focus audience."""
         s, d = self._horizon()
-        return self._cached(("windows", self._version, self.audience, s, d), lambda: find_windows(
-            self.case, self.audience, start=s, days=d, threshold=THRESHOLD))
+        return self._cached(("windows", self._version, self.audience, s, d, self.rule),
+                            lambda: find_windows(self.case, self.audience, start=s, days=d,
+                                                 threshold=self.rule))
+
+    def level(self) -> float:
+        """The timing a day of the focus audience needs to be in a window (the rule's)."""
+        return self.rule.level(float(self.timing()[self.audience].max()))
 
     def moments(self) -> pd.DataFrame:
         """Each peak of each moment's pressure on the focus audience, with the timing there."""
@@ -363,7 +378,8 @@ class ExplorerState:
         """What to do for the focus audience: ``section, recommendation, score, when``."""
         s, d = self._horizon()
         a, g = self.audience, self.goal
-        key = ("recs", self._version, a, g, s, d, tuple(self.weights.values()), self.sigma)
+        key = ("recs", self._version, a, g, s, d, tuple(self.weights.values()), self.sigma,
+               self.rule)
         return self._cached(key, lambda: self._recommendations(a, g, s, d))
 
     def _recommendations(self, a: str, g: str, s: str, d: int) -> pd.DataFrame:
@@ -380,7 +396,7 @@ class ExplorerState:
                          + ", ".join(w["moment_names"]), float(w["peak"]),
                          self._prepare(w["prepare_by"])))
         if win.empty:
-            rows.append(("When", f"no window with timing ≥ {THRESHOLD} in this horizon: build "
+            rows.append(("When", f"no window ({self.rule.describe()}) in this horizon: build "
                          "the relationship now, and watch for crises", float("nan"), ""))
         f = recommend_formats(self.case, a, g, start=s, days=d)
         for _, r in f[f["fit"] > 0].head(3).iterrows():

@@ -141,6 +141,11 @@ class Explorer:
                                          continuous_update=False, readout_format=".2f",
                                          layout=wide(), style=st) for k in PRIORITY_PARTS}
         self.shares = W.HTML()
+        self.window_share = W.FloatSlider(
+            value=s.rule.share, min=0.3, max=1.0, step=0.05, description="Windows: % of peak",
+            continuous_update=False, readout_format=".0%", layout=wide(), style=st,
+            tooltip="A window is a run of days within this share of the audience's own peak "
+                    f"attention (never below {s.rule.floor:.2f})")
         names = base.names("interest")
         themes = dict(zip(base.interests["id"], base.interests["theme"], strict=True))
         self.interests = {i: W.FloatSlider(min=0, max=1, step=0.01, readout_format=".2f",
@@ -194,6 +199,7 @@ class Explorer:
             self._watch(sl, lambda v, i=i: s.set_interest_weight(i, v))
         self._watch(self.all_interests, lambda _: self._sync_interests())
         self._watch(self.sigma, lambda v: s.update(sigma=v))
+        self._watch(self.window_share, lambda v: s.update(threshold=f"{v * 100:.0f}%"))
         self.reset.on_click(lambda _: self._run(self._on_reset))
         self.export.on_click(lambda _: self._run(self._on_export))
 
@@ -206,7 +212,7 @@ class Explorer:
             self.goal, self.audience,
             head("Audiences to compare"),
             W.VBox(list(self.compare.values())),
-            head("Planning"), self.start, self.days,
+            head("Planning"), self.start, self.days, self.window_share,
             head("Priority weights"), *self.weights.values(), self.shares,
             self.interest_title, self.all_interests, self.interest_box,
             head("Robustness"), self.sigma,

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ..params import DateLike
-from .matrices import check_count, check_threshold, day_numbers, horizon, matrices
+from .matrices import check_count, day_numbers, horizon, matrices
 from .scoring import score_priority
-from .timing import windows_of
+from .timing import timing_matrix
+from .windows import window_rule, windows_of
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -33,8 +34,10 @@ class Coverage:
         audiences, by priority then date; ``actions`` is a tuple of the action ids that
         cover the window, ``covered`` whether there is at least one.
     actions
-        ``action, audience, start, end, in_window``: the goal's actions that overlap the
-        horizon; ``in_window`` is False for an action outside all of its audience's windows.
+        ``action, audience, start, end, in_window, attention, of_peak``: the goal's actions
+        that overlap the horizon; ``in_window`` is False for an action outside all of its
+        audience's windows; ``attention`` is the audience's highest timing for the goal
+        during the action's days in the horizon, ``of_peak`` that as a share of its peak.
     """
 
     windows: pd.DataFrame
@@ -48,7 +51,7 @@ def _overlaps(a_start: np.ndarray, a_end: np.ndarray, w_start: np.ndarray,
 
 
 def plan_coverage(case: Case, goal: str, start: DateLike = None, days: int | str | None = None,
-                  top: int = 3, threshold: float = 0.5) -> Coverage:
+                  top: int = 3, threshold: object = None) -> Coverage:
     """Which windows of the goal's top audiences have a planned action, and which don't.
 
     An action covers a window when it is for the same audience and goal and its days meet
@@ -66,7 +69,7 @@ def plan_coverage(case: Case, goal: str, start: DateLike = None, days: int | str
     top
         How many of the goal's highest-priority audiences to check (1 or more).
     threshold
-        The timing a day needs to belong to a window, above 0 and at most 1.
+        The window rule: None for the case's, or as in ``find_windows``.
 
     Returns
     -------
@@ -75,7 +78,7 @@ def plan_coverage(case: Case, goal: str, start: DateLike = None, days: int | str
         is nothing to list, for instance a case without ``actions.csv``.
     """
     top = check_count(top, "top", 1, 1_000_000)
-    thr = check_threshold(threshold)
+    rule = window_rule(case, threshold)
     pr = score_priority(case, goal=goal, start=start, days=days)
     h = horizon(case, start, days)
     mx = matrices(case)
@@ -87,9 +90,19 @@ def plan_coverage(case: Case, goal: str, start: DateLike = None, days: int | str
     acts, a_start, a_end = acts[keep], a_start[keep], a_end[keep]
     a_aud = acts["audience"].to_numpy(object)
     a_ids = acts["id"].to_numpy(object)
+    g = mx.goals.get_loc(goal)
 
     def windows(aud: str) -> pd.DataFrame:
-        return windows_of(case, mx.audiences.get_loc(aud), h, thr)
+        return windows_of(case, mx.audiences.get_loc(aud), h, rule, g)
+
+    # method.md §Plan coverage: the attention during each action, not only the windows
+    timing = timing_matrix(case, h, g)
+    rows_a = mx.audiences.get_indexer(a_aud) if len(a_aud) else np.array([], dtype=int)
+    attention = np.array([timing[r, max(s0, h.first) - h.first: min(e0, h.last) - h.first + 1]
+                          .max() for r, s0, e0 in zip(rows_a, a_start, a_end, strict=True)],
+                         dtype=float)
+    peak = timing.max(axis=1)[rows_a] if len(rows_a) else np.array([], dtype=float)
+    of_peak = np.divide(attention, peak, out=np.zeros_like(attention), where=peak > 0)
 
     in_window = np.zeros(len(acts), dtype=bool)
     for aud in pd.unique(a_aud):  # one audience at a time: a handful of windows each
@@ -117,5 +130,7 @@ def plan_coverage(case: Case, goal: str, start: DateLike = None, days: int | str
         "start": acts["start"].to_numpy(),
         "end": np.asarray(a_end, dtype="datetime64[D]").astype("datetime64[us]"),
         "in_window": in_window,
+        "attention": attention,
+        "of_peak": of_peak,
     })
     return Coverage(windows=win.reset_index(drop=True), actions=actions)

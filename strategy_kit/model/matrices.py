@@ -39,6 +39,7 @@ class Matrices:
     audience_names: np.ndarray
     groups: np.ndarray
     influence: np.ndarray  # (A,)
+    goal_influence: np.ndarray  # (A, G): influence(a, g), goal_audiences.csv over influence(a)
     interests: pd.Index
     interest_names: np.ndarray
     themes: np.ndarray
@@ -60,6 +61,7 @@ class Matrices:
     lead: np.ndarray  # (M,)
     moment_relevance: np.ndarray  # (M, I): rel(m, i)
     relevance: np.ndarray  # (A, M): r(a, m)
+    goal_relevance: np.ndarray  # (G, A, M): r(a, g, m), weighted by the goal's contributions
     frames: pd.Index
     frame_relevance: np.ndarray  # (F, I): rel(f, i)
     frame_table: pd.DataFrame = field(repr=False)
@@ -87,6 +89,20 @@ def _readonly(*arrays: np.ndarray) -> None:
         a.flags.writeable = False
 
 
+def _goal_relevance(share: np.ndarray, strength: np.ndarray, rel_m: np.ndarray,
+                    relevance: np.ndarray) -> np.ndarray:
+    """r(a, g, m) = Σᵢ c(a,g,i)·rel(m,i) / Σᵢ c(a,g,i), c = w(a,i)·s(g,i)/Σⱼ w(a,j): (G, A, M).
+
+    The interests count by their contribution to the fit (method.md §Timing for a goal);
+    where the goal serves none of the audience's interests (fit 0), r(a, m) stands in.
+    """
+    fit = share @ strength.T  # (A, G): Σᵢ c(a, g, i), the fit before clipping
+    num = np.einsum("ai,gi,mi->gam", share, strength, rel_m, optimize=True)  # Σᵢ c·rel
+    out = np.where((fit.T > 0)[:, :, None],
+                   num / np.where(fit.T > 0, fit.T, 1.0)[:, :, None], relevance[None, :, :])
+    return np.clip(out, 0.0, 1.0)
+
+
 def _build(case: Case) -> Matrices:
     aud, intr, goals = case.audiences, case.interests, case.goals
     moments, frames = case.moments, case.frames
@@ -102,6 +118,12 @@ def _build(case: Case) -> Matrices:
     hooks[G.get_indexer(gi["goal"]), N.get_indexer(gi["interest"])] = gi["hook"].to_numpy(object)
     rel_m = _dense(case.moment_interests, "moment", "interest", "relevance", M, N)
     rel_f = _dense(case.frame_interests, "frame", "interest", "relevance", F, N)
+    influence = np.clip(aud["influence"].to_numpy(float), 0.0, 1.0)
+    ga = case.goal_audiences
+    goal_influence = np.repeat(influence[:, None], len(G), axis=1)
+    goal_influence[A.get_indexer(ga["audience"]), G.get_indexer(ga["goal"])] = np.clip(
+        ga["influence"].to_numpy(float), 0.0, 1.0)
+    relevance = np.clip(share @ rel_m.T, 0.0, 1.0)  # method.md §Relevance
     start = day_numbers(moments["start"])
     end = np.where(moments["end"].isna(), start,
                    day_numbers(moments["end"].fillna(moments["start"])))
@@ -109,7 +131,8 @@ def _build(case: Case) -> Matrices:
         audiences=A,
         audience_names=aud["name"].to_numpy(object),
         groups=aud["group"].to_numpy(object),
-        influence=np.clip(aud["influence"].to_numpy(float), 0.0, 1.0),
+        influence=influence,
+        goal_influence=goal_influence,
         interests=N,
         interest_names=intr["name"].to_numpy(object),
         themes=intr["theme"].to_numpy(object),
@@ -130,12 +153,14 @@ def _build(case: Case) -> Matrices:
         half_life=moments["half_life_days"].to_numpy(float),
         lead=moments["lead_days"].to_numpy(float),
         moment_relevance=rel_m,
-        relevance=np.clip(share @ rel_m.T, 0.0, 1.0),  # method.md §Relevance
+        relevance=relevance,
+        goal_relevance=_goal_relevance(share, s, rel_m, relevance),
         frames=F,
         frame_relevance=rel_f,
         frame_table=frames,
     )
-    _readonly(mx.influence, w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,
+    _readonly(mx.influence, goal_influence, mx.goal_relevance)
+    _readonly(w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,
               mx.intensity, mx.half_life, mx.lead, rel_m, mx.relevance, rel_f)
     return mx
 

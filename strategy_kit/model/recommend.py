@@ -15,7 +15,8 @@ import pandas as pd
 from ..params import DateLike
 from .matrices import check_count, horizon, matrices, to_dates
 from .scoring import score_contributions, score_priority
-from .timing import occurrences, peak_timing, windows_of
+from .timing import occurrences, timing_matrix
+from .windows import window_rule, windows_of
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -29,8 +30,6 @@ EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 TONE_TILT = {"positive": 1.0, "neutral": 0.85, "negative": 0.7}
 #: Above this share of the recommended frames' score from negative frames, a warning.
 NEGATIVE_WARNING_SHARE = 0.5
-#: The timing a day needs to count as a window when an untied format is scheduled.
-WINDOW_THRESHOLD = 0.5
 
 _NAT = np.datetime64("NaT", "us")
 
@@ -39,17 +38,16 @@ def _str(values: list[str] | np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
-def _anchor_day(case: Case, a: int, start: DateLike, days: int | str | None) -> int:
+def _anchor_day(case: Case, a: int, g: int, start: DateLike, days: int | str | None) -> int:
     """The day an untied format is timed for (method.md §Formats).
 
-    The start of the audience's strongest window, or its peak-timing day when no day
-    reaches the window threshold.
+    The start of the audience's strongest window for the goal (the case's window rule), or
+    the goal's peak-timing day when there is no window.
     """
     h = horizon(case, start, days)
-    peak, peak_day = peak_timing(case, h)
-    w = windows_of(case, a, h, WINDOW_THRESHOLD)
+    w = windows_of(case, a, h, window_rule(case), g)
     if len(w) == 0:
-        return int(peak_day[a])
+        return h.first + int(timing_matrix(case, h, g)[a].argmax())
     best = w.iloc[int(w["peak"].to_numpy().argmax())]
     return int(np.datetime64(best["start"], "D").astype(np.int64))
 
@@ -100,7 +98,7 @@ def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = No
     for n, m in enumerate(moment):  # a loop over one audience's formats
         if not m:
             if anchor is None:
-                anchor = _anchor_day(case, a, h.start, h.days)
+                anchor = _anchor_day(case, a, mx.goals.get_loc(goal), h.start, h.days)
             prepare[n] = to_dates(anchor - math.ceil(lead[n]))
             continue
         j = mx.moments.get_loc(m)

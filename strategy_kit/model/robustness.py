@@ -19,8 +19,8 @@ from ..ratings.aggregate import participant_case
 from ..ratings.load import case_ratings
 from .matrices import Matrices, check_count, horizon, matrices, priority_weights
 from .rater_draws import rater_draws
-from .scoring import score_priority
-from .timing import breakpoints, kernels
+from .scoring import check_rule, priority_matrix, score_priority
+from .timing import breakpoints, candidate_days, kernels
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -68,28 +68,6 @@ class Robustness:
     participants: pd.DataFrame | None = None
 
 
-def _candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Of the breakpoint ``days``, those on which some audience's timing can peak.
-
-    Timing grows with every kernel value, so a day whose kernels are all ≤ another day's
-    can never be the strict peak: only the days on the Pareto front are kept. Exact.
-    """
-    active = k[k.any(axis=1)][:, days]
-    if active.shape[0] == 0:
-        return days[:1]
-    cols, first = np.unique(active.T, axis=0, return_index=True)
-    n = len(cols)
-    if n * n * active.shape[0] > 50_000_000:  # too many to compare; still exact
-        return np.sort(days[first])
-    keep = np.ones(n, dtype=bool)
-    for lo in range(0, n, 256):
-        c = cols[lo:lo + 256]
-        ge = (cols[None, :, :] >= c[:, None, :]).all(axis=2)
-        gt = (cols[None, :, :] > c[:, None, :]).any(axis=2)
-        keep[lo:lo + 256] = ~(ge & gt).any(axis=1)
-    return np.sort(days[first[keep]])
-
-
 def _noise(seed: int, first: int, n: int, size: int) -> np.ndarray:
     """Standard normal noise (n, size) for draws first … first + n − 1.
 
@@ -108,11 +86,11 @@ def _scatter(n: int, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray,
 
 
 def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.ndarray,
-                     sigma: float) -> np.ndarray:
+                     sigma: float, rule: str = "gated") -> np.ndarray:
     """Priorities (n, A) of the draws whose standard normal noise is ``z`` (n, …)."""
     wr, wc = np.nonzero(mx.weight)
     rr, rc = np.nonzero(mx.moment_relevance)
-    base = [mx.weight[wr, wc], mx.strength[g], mx.influence, mx.intensity,
+    base = [mx.weight[wr, wc], mx.strength[g], mx.goal_influence[:, g], mx.intensity,
             mx.moment_relevance[rr, rc], w]
     cuts = np.cumsum([len(b) for b in base])[:-1]
     # method.md §Robustness: x' = clip(x·exp(σZ), 0, 1)
@@ -124,12 +102,12 @@ def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.n
     pw = noisy[5]  # (n, 3)
     pw_total = pw.sum(axis=1, keepdims=True)
     pw = np.where(pw_total > 0, pw / np.where(pw_total > 0, pw_total, 1), w)
-    return draw_priorities(mx, k, weight, noisy[1], noisy[2], noisy[3], rel, pw)
+    return draw_priorities(mx, k, weight, noisy[1], noisy[2], noisy[3], rel, pw, rule)
 
 
 def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: np.ndarray,
                     influence: np.ndarray, intensity: np.ndarray, rel: np.ndarray,
-                    pw: np.ndarray) -> np.ndarray:
+                    pw: np.ndarray, rule: str = "gated") -> np.ndarray:
     """Priorities (n, A) of n drawn versions of the judgements behind one goal's ranking.
 
     ``weight`` (n, A, I), ``strength`` (n, I), ``influence`` (n, A), ``intensity`` (n, M),
@@ -141,7 +119,12 @@ def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: n
     safe = np.where(total > 0, total, 1.0)
     # method.md §Fit and §Relevance, draw by draw
     fit = (weight @ strength[:, :, None])[:, :, 0] / safe
-    pressure = intensity[:, None, :] * (weight @ rel.transpose(0, 2, 1)) / safe[..., None]
+    # method.md §Timing for a goal: interests count by their contribution to the fit
+    served = weight * strength[:, None, :]  # (n, A, I)
+    s_total = served.sum(axis=2)
+    use = np.where((s_total > 0)[..., None], served, weight)
+    use_total = np.where(s_total > 0, s_total, safe)
+    pressure = intensity[:, None, :] * (use @ rel.transpose(0, 2, 1)) / use_total[..., None]
     # method.md §Timing at the candidate days only (exact for the peak)
     np.clip(pressure, 0.0, 1.0, out=pressure)
     quiet = np.ones((n, len(mx.audiences), k.shape[1]))
@@ -155,14 +138,13 @@ def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: n
         quiet[:, :, lo:hi] *= f
     peak = 1.0 - quiet.min(axis=2)
     # method.md §Priority
-    prio = pw[:, 0, None] * fit + pw[:, 1, None] * influence + pw[:, 2, None] * peak
-    return np.clip(prio, 0.0, 1.0)
+    return priority_matrix(fit, influence, peak, pw[:, None, :], rule)
 
 
 def score_robustness(case: Case, goal: str, start: DateLike = None,
                      days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
                      seed: int = 0, weights: Mapping[str, float] | None = None,
-                     source: str | None = None) -> Robustness:
+                     source: str | None = None, rule: str | None = None) -> Robustness:
     """Perturb every weight many times and report how each audience's rank moves.
 
     Each weight x becomes clip(x·exp(σ·Z), 0, 1), Z standard normal, independently for the
@@ -189,6 +171,8 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         ``"raters"``: each draw resamples the participants of a case with ratings
         (method.md §Many raters; leave-one-rater-out below five raters); ``"noise"``: the
         noise model. Default: ``raters`` when the case has ratings, else ``noise``.
+    rule
+        The priority rule, as in ``score_priority`` (None: the case's).
 
     Returns
     -------
@@ -197,7 +181,8 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         0.2 and 0.8, or when a top-three audience keeps its exact rank in fewer than half
         of the draws.
     """
-    base = score_priority(case, goal=goal, start=start, days=days, weights=weights)
+    rule = check_rule(case, rule)
+    base = score_priority(case, goal=goal, start=start, days=days, weights=weights, rule=rule)
     if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.number) \
             or not 0 <= float(sigma) <= 2:
         raise BadParameterError("sigma", sigma, "a number from 0 to 2")
@@ -209,25 +194,30 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
     mx = matrices(case)
     g = mx.goals.get_loc(goal)
     k = kernels(case, h)
-    k = k[:, _candidate_days(k, breakpoints(mx, h))]
+    k = k[:, candidate_days(k, breakpoints(mx, h))]
     n_a = len(mx.audiences)
     n_i, n_m = len(mx.interests), len(mx.moments)
-    per_draw = n_a * (n_i + n_m + k.shape[1]) + n_m * n_i
+    per_draw = n_a * (2 * n_i + n_m + k.shape[1]) + n_m * n_i
     chunk = max(1, min(draws, _CHUNK_ELEMENTS // per_draw))
     size = (np.count_nonzero(mx.weight) + n_i + n_a + n_m
             + np.count_nonzero(mx.moment_relevance) + 3)
     rd = rater_draws(case, mx, goal, draws, seed) if source == "raters" else None
+    ga = case.goal_audiences
+    fixed = np.asarray(mx.audiences.isin(ga.loc[ga["goal"] == goal, "audience"]))[None, :]
     draws = draws if rd is None else len(rd.influence)
     ranks = np.empty((draws, n_a), dtype=np.int64)
     for lo in range(0, draws, chunk):
         n = min(chunk, draws - lo)
         if rd is None:
-            prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma))
+            prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma),
+                                    rule)
         else:
             part = slice(lo, lo + n)
-            prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part],
-                                   rd.influence[part], np.broadcast_to(mx.intensity, (n, n_m)),
-                                   rd.rel[part], np.broadcast_to(w, (n, 3)))
+            # a goal's own influence (goal_audiences.csv) stands for that goal in every draw
+            influence = np.where(fixed, mx.goal_influence[:, g], rd.influence[part])
+            prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part], influence,
+                                   np.broadcast_to(mx.intensity, (n, n_m)), rd.rel[part],
+                                   np.broadcast_to(w, (n, 3)), rule)
         # rank 1 = highest; ties (rare under noise) go to the audience listed first
         order = np.argsort(-prio, axis=1, kind="stable")
         r = np.empty_like(order)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..params import DateLike
 from .matrices import horizon, matrices, priority_weights, to_dates
-from .timing import peak_timing
+from .timing import goal_peaks
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -22,7 +22,8 @@ __all__ = ["score_contributions", "score_fit", "score_priority"]
 
 PRIORITY_COLUMNS = ["audience", "audience_name", "group", "goal", "goal_name", "fit",
                     "influence", "timing", "peak_date", "fit_part", "influence_part",
-                    "timing_part", "priority", "rank"]
+                    "timing_part", "priority", "rank", "opportunity", "rule"]
+RULES = ("gated", "additive")
 
 
 def _goal_rows(case: Case, goal: str | None) -> np.ndarray:
@@ -100,21 +101,56 @@ def score_contributions(case: Case, audience: str, goal: str) -> pd.DataFrame:
     })
 
 
+def check_rule(case: Case, rule: str | None) -> str:
+    """The priority rule: ``rule``, or the case's (``case.yaml`` ``priority``)."""
+    from ..errors import UnknownChoiceError
+
+    rule = getattr(case, "priority_rule", "gated") if rule is None else rule
+    if rule not in RULES:
+        raise UnknownChoiceError("priority rule", rule, RULES)
+    return rule
+
+
 def priority_matrix(fit: np.ndarray, influence: np.ndarray, timing: np.ndarray,
-                    w: np.ndarray) -> np.ndarray:
-    """Weighted mean of fit (…, A, G), influence (…, A) and peak timing (…, A)."""
-    p = w[..., 0, None, None] * fit + (w[..., 1, None] * influence
-                                       + w[..., 2, None] * timing)[..., None]
+                    w: np.ndarray, rule: str = "gated") -> np.ndarray:
+    """Priority from fit, influence and timing (method.md §Priority).
+
+    The three are of the same shape, or broadcastable; ``w`` holds the weights (fit,
+    influence, timing) on its last axis.
+
+    additive: w_f·fit + w_i·influence + w_t·timing.
+    gated:    fit^w_f · opportunity^(w_i + w_t), opportunity = (w_i·influence + w_t·timing)
+              / (w_i + w_t): a weighted geometric mean of fit and opportunity, 0 when fit is 0.
+    """
+    wf, wi, wt = (w[..., j] for j in range(3))
+    if rule == "additive":
+        p = wf * fit + wi * influence + wt * timing
+    else:
+        rest = wi + wt
+        safe = np.where(rest > 0, rest, 1.0)
+        opportunity = np.where(rest > 0, (wi * influence + wt * timing) / safe, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.power(np.clip(fit, 0.0, 1.0), wf) * np.power(opportunity, rest)
     return np.clip(p, 0.0, 1.0)
 
 
 def score_priority(case: Case, goal: str | None = None, start: DateLike = None,
                    days: int | str | None = None,
-                   weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+                   weights: Mapping[str, float] | None = None,
+                   rule: str | None = None) -> pd.DataFrame:
     """Rank the audiences for each goal by fit, influence and peak timing.
 
-    priority(a, g) = w_fit·fit(a, g) + w_influence·influence(a) + w_timing·maxₜ timing(a, t),
-    the weights summing to 1 (method.md §Priority).
+    The case's rule (``case.yaml`` ``priority``, method.md §Priority) combines them:
+
+    - ``gated`` (default): priority = fit^w_fit · opportunity^(w_influence + w_timing), with
+      opportunity = (w_influence·influence + w_timing·timing) / (w_influence + w_timing).
+      An audience the goal gives no reason to care (fit 0) gets priority 0 and cannot
+      outrank one with a reason.
+    - ``additive``: priority = w_fit·fit + w_influence·influence + w_timing·timing.
+
+    influence(a, g) is the goal's override (``goal_audiences.csv``) or the audience's
+    influence; timing is the highest of the goal's timing over the horizon (method.md
+    §Timing for a goal). The weights sum to 1.
 
     Parameters
     ----------
@@ -128,29 +164,41 @@ def score_priority(case: Case, goal: str | None = None, start: DateLike = None,
     weights
         Overrides of the case's weights, a mapping with keys among ``fit``, ``influence``,
         ``timing`` (numbers ≥ 0; keys left out keep the case's value); rescaled to sum to 1.
+    rule
+        ``gated`` or ``additive``; None for the case's.
 
     Returns
     -------
     DataFrame
         ``audience, audience_name, group, goal, goal_name, fit, influence, timing,
-        peak_date, fit_part, influence_part, timing_part, priority, rank``. ``*_part`` is
-        weight × value and the parts add up to ``priority``; ``rank`` 1 is the highest
-        within each goal (ties share the better rank). Sorted by goal, then rank.
+        peak_date, fit_part, influence_part, timing_part, priority, rank, opportunity,
+        rule``. The parts add up to ``priority``: with ``additive`` each is weight × value;
+        with ``gated`` the priority is split in proportion to weight × value (all 0 when the
+        priority is). ``opportunity`` is the gated rule's second factor. ``rank`` 1 is the
+        highest within each goal (ties share the better rank). Sorted by goal, then rank.
     """
+    rule = check_rule(case, rule)
     g = _goal_rows(case, goal)
     h = horizon(case, start, days)
     w = priority_weights(case, weights)
     mx = matrices(case)
-    peak, peak_day = peak_timing(case, h)
+    peaks, peak_days = goal_peaks(case, h)
     n_a, n_g = len(mx.audiences), len(g)
     fit = mx.fit[:, g]  # (A, G')
-    parts = {
-        "fit_part": w[0] * fit,
-        "influence_part": np.broadcast_to((w[1] * mx.influence)[:, None], fit.shape),
-        "timing_part": np.broadcast_to((w[2] * peak)[:, None], fit.shape),
-    }
-    priority = np.clip(parts["fit_part"] + parts["influence_part"] + parts["timing_part"],
-                       0.0, 1.0)
+    influence = mx.goal_influence[:, g]
+    timing = peaks[:, g]
+    priority = priority_matrix(fit, influence, timing, w, rule)
+    raw = {"fit_part": w[0] * fit, "influence_part": w[1] * influence,
+           "timing_part": w[2] * timing}
+    if rule == "additive":
+        parts = raw
+    else:
+        total = sum(raw.values())
+        scale = np.divide(priority, total, out=np.zeros_like(priority), where=total > 0)
+        parts = {k: v * scale for k, v in raw.items()}
+    rest = w[1] + w[2]
+    opportunity = (w[1] * influence + w[2] * timing) / rest if rest > 0 \
+        else np.ones_like(fit)
     # ranks on rounded values, so that ties in exact arithmetic stay ties
     rank = (pd.DataFrame(np.round(priority, 12))
             .rank(axis=0, method="min", ascending=False).to_numpy(np.int64))
@@ -163,12 +211,14 @@ def score_priority(case: Case, goal: str | None = None, start: DateLike = None,
         "goal": _text(mx.goals.to_numpy(object)[g_idx]),
         "goal_name": _text(mx.goal_names[g_idx]),
         "fit": fit.T.ravel(),
-        "influence": mx.influence[a_idx],
-        "timing": peak[a_idx],
-        "peak_date": to_dates(peak_day[a_idx]),
+        "influence": influence.T.ravel(),
+        "timing": timing.T.ravel(),
+        "peak_date": to_dates(peak_days[:, g].T.ravel()),
         **{k: v.T.ravel() for k, v in parts.items()},
         "priority": priority.T.ravel(),
         "rank": rank.T.ravel(),
+        "opportunity": opportunity.T.ravel(),
+        "rule": _text(np.full(n_a * n_g, rule, dtype=object)),
     })
     order = np.lexsort((a_idx, out["rank"].to_numpy(), np.repeat(np.arange(n_g), n_a)))
     return out.iloc[order].reset_index(drop=True)

@@ -1,6 +1,7 @@
 """When an audience is listening: attention kernels, timing curves, drivers and windows.
 
-Implements method.md §Attention kernel, §Timing and §Windows of opportunity.
+Implements method.md §Attention kernel and §Timing (the audience's, and a goal's). Windows of
+opportunity are in ``windows``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from .matrices import (
     Horizon,
     Matrices,
     check_audiences,
-    check_threshold,
     horizon,
     matrices,
     memo,
@@ -27,7 +27,15 @@ from .matrices import (
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["attention_drivers", "find_windows", "score_timing"]
+__all__ = ["attention_drivers", "score_timing"]
+
+
+def __getattr__(name: str) -> object:
+    # find_windows moved to ``windows``; importing it from here keeps working
+    if name == "find_windows":
+        from .windows import find_windows
+        return find_windows
+    raise AttributeError(name)
 
 #: Attention below this is back at baseline: the decay tail is cut there, after
 #: log2(1000) ≈ 10 half-lives (method.md §Attention kernel).
@@ -126,20 +134,33 @@ def kernels(case: Case, h: Horizon) -> np.ndarray:
     return memo(case, ("kernels", h.first, h.days), build)
 
 
-def timing_matrix(case: Case, h: Horizon) -> np.ndarray:
-    """timing(a, t) for every audience and day, shape (A, D) (method.md §Timing)."""
+def _noisy_or(p: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """1 − Πₘ (1 − p[..., m]·k[m, t]): pressures (…, M) and kernels (M, D) → timing (…, D)."""
+    quiet = np.ones((*p.shape[:-1], k.shape[1]))
+    for m in np.flatnonzero(k.any(axis=1)):  # a loop over moments only
+        days = np.flatnonzero(k[m])
+        lo, hi = days[0], days[-1] + 1
+        quiet[..., lo:hi] *= 1.0 - p[..., m, None] * k[m, lo:hi]
+    return np.clip(1.0 - quiet, 0.0, 1.0)
+
+
+def pressures(mx: Matrices, goal: int | None = None) -> np.ndarray:
+    """intensity_m · r(a, m), or · r(a, g, m) for a goal's timing: shape (A, M)."""
+    rel = mx.relevance if goal is None else mx.goal_relevance[goal]
+    return mx.intensity[None, :] * rel
+
+
+def timing_matrix(case: Case, h: Horizon, goal: int | None = None) -> np.ndarray:
+    """timing(a, t), or a goal's timing(a, g, t), for every audience and day: (A, D).
+
+    method.md §Timing and §Timing for a goal.
+    """
     def build() -> np.ndarray:
-        mx, k = matrices(case), kernels(case, h)
-        p = mx.intensity[None, :] * mx.relevance  # (A, M): the pressure at full attention
-        quiet = np.ones((len(mx.audiences), h.days))  # Πₘ (1 − pressure)
-        for m in np.flatnonzero(k.any(axis=1)):  # a loop over moments only
-            days = np.flatnonzero(k[m])
-            lo, hi = days[0], days[-1] + 1
-            quiet[:, lo:hi] *= 1.0 - p[:, m, None] * k[m, None, lo:hi]
-        out = np.clip(1.0 - quiet, 0.0, 1.0)
+        mx = matrices(case)
+        out = _noisy_or(pressures(mx, goal), kernels(case, h))
         out.flags.writeable = False
         return out
-    return memo(case, ("timing", h.first, h.days), build)
+    return memo(case, ("timing", h.first, h.days, goal), build)
 
 
 def peak_timing(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
@@ -149,20 +170,124 @@ def peak_timing(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
     return t[np.arange(len(at)), at], h.first + at
 
 
-def _pressure(mx: Matrices, k: np.ndarray, a: int) -> np.ndarray:
-    """intensity_m · r(a, m) · k_m(t), shape (M, D)."""
-    return (mx.intensity * mx.relevance[a])[:, None] * k
+def candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Of the breakpoint ``days``, those on which some audience's timing can peak.
+
+    Timing grows with every kernel value, so a day whose kernels are all ≤ another day's
+    can never be the strict peak: only the days on the Pareto front are kept. Exact.
+    """
+    active = k[k.any(axis=1)][:, days]
+    if active.shape[0] == 0:
+        return days[:1]
+    cols, first = np.unique(active.T, axis=0, return_index=True)
+    n = len(cols)
+    if n * n * active.shape[0] > 50_000_000:  # too many to compare; still exact
+        return np.sort(days[first])
+    keep = np.ones(n, dtype=bool)
+    for lo in range(0, n, 256):
+        c = cols[lo:lo + 256]
+        ge = (cols[None, :, :] >= c[:, None, :]).all(axis=2)
+        gt = (cols[None, :, :] > c[:, None, :]).any(axis=2)
+        keep[lo:lo + 256] = ~(ge & gt).any(axis=1)
+    return np.sort(days[first[keep]])
+
+
+#: Pairs (audience, goal) per block in goal_peaks, and (pair, day) entries per exact batch.
+_PAIR_BLOCK = 8192
+_EXACT_BATCH = 4_000_000
+
+
+def _exact_peaks(p: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Peak timing and its first column, per row of pressures ``p`` (n, M), kernels (M, C).
+
+    Exact, but computed only on the (row, day) entries that can hold the peak. With
+    x = p·k(t) ≤ u = p_max < 1, −log(1 − x) = x + x²/2 + x³/3 + … ≤ x + x²/(2(1 − x))
+    ≤ x·(1 + u/(2(1 − u))), so S(t) = Σₘ p·k(t) (one matrix product) bounds
+    −log Πₘ(1 − p·k(t)) from above: a day whose bound is below the row's exact value on its
+    best day by S cannot be the peak.
+    """
+    n = p.shape[0]
+    peak, at = np.zeros(n), np.zeros(n, dtype=np.int64)
+    kt = np.ascontiguousarray(k.T)  # (C, M): a day's kernels side by side, for gathers
+    s1 = p.astype(np.float32) @ k.astype(np.float32)  # (n, C); bounds only, with a margin
+    guess = s1.argmax(axis=1)
+    quiet = np.prod(1.0 - p * kt[guess], axis=1)  # exact on each row's best day by S
+    u = p.max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        floor = -np.log(quiet)  # −log Π(1 − p·k) there: the peak is at least this
+        factor = 1.0 + u / (2.0 * (1.0 - u))  # inf when a moment is certain: every day stays
+        need = np.where(np.isfinite(factor), (floor - 1e-6) / (factor * (1 + 1e-4)), 0.0)
+    keep = s1 >= np.maximum(need, 1e-12).astype(np.float32)[:, None]
+    alive = quiet < 1.0
+    peak[alive], at[alive] = 1.0 - quiet[alive], guess[alive]
+    keep[np.arange(n), guess] = False  # known already
+    flat = np.flatnonzero(keep)  # by row, then day
+    if len(flat) == 0:
+        return np.clip(peak, 0.0, 1.0), at
+    rows, cols = np.divmod(flat, keep.shape[1])
+    t = np.empty(len(rows))
+    step = max(1, _EXACT_BATCH // max(1, p.shape[1]))
+    for lo in range(0, len(rows), step):
+        r, cc = rows[lo:lo + step], cols[lo:lo + step]
+        t[lo:lo + step] = 1.0 - np.prod(1.0 - p[r] * kt[cc], axis=1)
+    # a day beats the guess when it is higher, or as high and earlier (the first peak day)
+    better = (t > peak[rows]) | ((t == peak[rows]) & (cols < at[rows]))
+    rows, cols, t = rows[better], cols[better], t[better]
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        row_max = np.maximum.reduceat(t, starts)
+        hit = t >= np.repeat(row_max, np.diff(np.r_[starts, len(rows)]))
+        first = np.unique(rows[hit], return_index=True)[1]
+        peak[rows[hit][first]] = t[hit][first]
+        at[rows[hit][first]] = cols[hit][first]
+    return np.clip(peak, 0.0, 1.0), at
+
+
+def goal_peaks(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
+    """Each audience's highest timing for each goal, and a day it is reached: (A, G) each.
+
+    Computed on the days that can hold a peak only (method.md §Robustness: exact for the
+    value), and there only where bounds allow a peak (``_exact_peaks``); the day is the first
+    of those that reaches it, the horizon's first day when the peak is 0.
+    """
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        mx, k = matrices(case), kernels(case, h)
+        days = candidate_days(k, breakpoints(mx, h))
+        kd = k[:, days]
+        live = np.flatnonzero(kd.any(axis=1))
+        n_a, n_g = len(mx.audiences), len(mx.goals)
+        peak = np.zeros(n_a * n_g)
+        at = np.zeros(n_a * n_g, dtype=np.int64)
+        if len(live):
+            p = (mx.intensity[live][None, None, :]
+                 * mx.goal_relevance[:, :, live].transpose(1, 0, 2)).reshape(n_a * n_g, -1)
+            for lo in range(0, len(p), _PAIR_BLOCK):
+                peak[lo:lo + _PAIR_BLOCK], at[lo:lo + _PAIR_BLOCK] = _exact_peaks(
+                    p[lo:lo + _PAIR_BLOCK], kd[live])
+        peak = peak.reshape(n_a, n_g)
+        day = np.where(peak > 0, h.first + days[at].reshape(n_a, n_g), h.first)
+        for a in (peak, day):
+            a.flags.writeable = False
+        return peak, day
+    return memo(case, ("goal_peaks", h.first, h.days), build)
+
+
+def pressure_of(mx: Matrices, k: np.ndarray, a: int, goal: int | None = None) -> np.ndarray:
+    """intensity_m · r(a, m) · k_m(t) (or the goal's r(a, g, m)), shape (M, D)."""
+    return pressures(mx, goal)[a][:, None] * k
 
 
 # -- public functions -------------------------------------------------------------------------
 
 
 def score_timing(case: Case, start: DateLike = None, days: int | str | None = None,
-                 audiences: str | list[str] | None = None) -> pd.DataFrame:
+                 audiences: str | list[str] | None = None,
+                 goal: str | None = None) -> pd.DataFrame:
     """Each audience's timing on each day of the horizon.
 
     timing(a, t) = 1 − Πₘ (1 − intensity_m · r(a, m) · k_m(t)), in [0, 1]
-    (method.md §Timing).
+    (method.md §Timing); with a goal, r(a, g, m) counts only the interests through which the
+    goal reaches the audience (method.md §Timing for a goal).
 
     Parameters
     ----------
@@ -172,6 +297,9 @@ def score_timing(case: Case, start: DateLike = None, days: int | str | None = No
         The horizon: ISO start date (default today) and length (default the case's).
     audiences
         One audience id or a list; None for all.
+    goal
+        A goal id for the goal's timing; None (default) for the audience's attention to
+        everything it cares about.
 
     Returns
     -------
@@ -181,8 +309,9 @@ def score_timing(case: Case, start: DateLike = None, days: int | str | None = No
     ids = check_audiences(case, audiences)
     h = horizon(case, start, days)
     mx = matrices(case)
+    g = None if goal is None else mx.goals.get_loc(case.check("goal", goal))
     rows = mx.audiences.get_indexer(ids)
-    t = timing_matrix(case, h)[rows]
+    t = timing_matrix(case, h, g)[rows]
     return pd.DataFrame({
         "date": np.tile(to_dates(h.grid), len(ids)),
         "audience": pd.array(np.repeat(np.asarray(ids, dtype=object), h.days), dtype="str"),
@@ -191,10 +320,11 @@ def score_timing(case: Case, start: DateLike = None, days: int | str | None = No
 
 
 def attention_drivers(case: Case, audience: str, start: DateLike = None,
-                      days: int | str | None = None) -> pd.DataFrame:
+                      days: int | str | None = None, goal: str | None = None) -> pd.DataFrame:
     """The moments behind an audience's timing: each moment's pressure on each day.
 
-    pressure(a, m, t) = intensity_m · r(a, m) · k_m(t) (method.md §Timing).
+    pressure(a, m, t) = intensity_m · r(a, m) · k_m(t) (method.md §Timing); with a goal,
+    r(a, g, m) instead (method.md §Timing for a goal).
 
     Parameters
     ----------
@@ -204,6 +334,8 @@ def attention_drivers(case: Case, audience: str, start: DateLike = None,
         An audience id.
     start, days
         The horizon: ISO start date (default today) and length (default the case's).
+    goal
+        A goal id for the goal's pressures; None for the audience's.
 
     Returns
     -------
@@ -214,7 +346,8 @@ def attention_drivers(case: Case, audience: str, start: DateLike = None,
     a = case.check("audience", audience)
     h = horizon(case, start, days)
     mx = matrices(case)
-    p = _pressure(mx, kernels(case, h), mx.audiences.get_loc(a))
+    g = None if goal is None else mx.goals.get_loc(case.check("goal", goal))
+    p = pressure_of(mx, kernels(case, h), mx.audiences.get_loc(a), g)
     m, d = np.nonzero(p)
     values = p[m, d]
     order = np.lexsort((-values, d))
@@ -228,72 +361,3 @@ def attention_drivers(case: Case, audience: str, start: DateLike = None,
     })
 
 
-WINDOW_COLUMNS = ["audience", "start", "end", "peak_date", "peak", "moments", "moment_names",
-                  "lead_days", "prepare_by"]
-
-
-def windows_of(case: Case, a: int, h: Horizon, threshold: float) -> pd.DataFrame:
-    """find_windows for the audience at row ``a``, parameters already checked."""
-    mx = matrices(case)
-    t = timing_matrix(case, h)[a]
-    on = np.concatenate(([0], (t >= threshold).astype(np.int8), [0]))
-    edges = np.diff(on)
-    lo, hi = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # runs [lo, hi)
-    rows = []
-    if len(lo):
-        p = _pressure(mx, kernels(case, h), a)
-        for s, e in zip(lo, hi, strict=True):
-            peak = s + int(t[s:e].argmax())
-            main = int(p[:, peak].argmax())
-            most = p[:, s:e].max(axis=1)
-            behind = np.flatnonzero(most >= DRIVER_SHARE * t[peak])
-            behind = [main] + [int(m) for m in behind[np.argsort(-most[behind], kind="stable")]
-                               if m != main]
-            lead = float(mx.lead[main])
-            rows.append((h.first + s, h.first + e - 1, h.first + peak, float(t[peak]),
-                         tuple(str(mx.moments[m]) for m in behind),
-                         tuple(str(mx.moment_names[m]) for m in behind), lead,
-                         h.first + s - math.ceil(lead)))
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
-    return pd.DataFrame({
-        "audience": pd.array([str(mx.audiences[a])] * len(rows), dtype="str"),
-        "start": to_dates(np.array(cols[0], dtype=np.int64)),
-        "end": to_dates(np.array(cols[1], dtype=np.int64)),
-        "peak_date": to_dates(np.array(cols[2], dtype=np.int64)),
-        "peak": np.array(cols[3], dtype=float),
-        "moments": pd.Series(list(cols[4]), dtype=object),
-        "moment_names": pd.Series(list(cols[5]), dtype=object),
-        "lead_days": np.array(cols[6], dtype=float),
-        "prepare_by": to_dates(np.array(cols[7], dtype=np.int64)),
-    })
-
-
-def find_windows(case: Case, audience: str, start: DateLike = None,
-                 days: int | str | None = None, threshold: float = 0.5) -> pd.DataFrame:
-    """Windows of opportunity: runs of days on which the audience's timing ≥ ``threshold``.
-
-    Outreach for a window should start ``lead_days`` before it, the lead of the main moment
-    behind it (method.md §Windows of opportunity).
-
-    Parameters
-    ----------
-    case
-        A loaded case.
-    audience
-        An audience id.
-    start, days
-        The horizon: ISO start date (default today) and length (default the case's).
-    threshold
-        The timing a day needs to belong to a window, above 0 and at most 1.
-
-    Returns
-    -------
-    DataFrame
-        ``audience, start, end`` (inclusive), ``peak_date, peak`` (highest timing),
-        ``moments, moment_names`` (tuples, main moment first), ``lead_days`` (the main
-        moment's) and ``prepare_by`` (start − lead_days), one row per window, by date.
-    """
-    a = case.check("audience", audience)
-    thr = check_threshold(threshold)
-    h = horizon(case, start, days)
-    return windows_of(case, matrices(case).audiences.get_loc(a), h, thr)

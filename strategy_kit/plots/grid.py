@@ -18,12 +18,12 @@ from ..errors import BadParameterError
 from .style import (
     MUTED,
     PALETTE,
+    _col,
     _customdata,
     _empty,
     _facet_titles_left,
     _finish,
     _goals,
-    _join,
     _labels,
     _require,
     _short,
@@ -78,10 +78,11 @@ def plot_influence_fit(priority_df: pd.DataFrame, goal: str | None = None,
     for k, (_, rows) in enumerate(panels):
         r, c = k // ncols + 1, k % ncols + 1
         marker_px = 10 + 30 * rows[size].astype(float).clip(0, 1)
-        texts = pd.Series(_labels(rows["audience_name"], rows["audience"], 24), rows.index)
+        texts = pd.Series(_labels(rows["audience_name"], rows["audience"], 24,
+                                  labels=_col(rows, "audience_label")), rows.index)
         positions = _label_positions(
             rows["fit"].astype(float), rows["influence"].astype(float),
-            rows["audience_name"].map(lambda n: min(len(_join(n)), 24)), marker_px / 2,
+            texts.map(lambda t: min(max(map(len, str(t).split("<br>"))), 24)), marker_px / 2,
             (900 / ncols / 1.08, (panel_px - 60) / 1.1))
         for group, g_rows in rows.groupby("group", sort=False):
             fig.add_trace(go.Scatter(

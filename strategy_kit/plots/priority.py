@@ -25,6 +25,7 @@ from .style import (
     SEQUENTIAL,
     WARN,
     _clip_lines,
+    _col,
     _customdata,
     _day,
     _empty,
@@ -70,6 +71,7 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
     _require(priority_df, "priority_df",
              cols + [p for k in PART_COLOURS for p in (k, f"{k}_part")])
     panels = _goals(priority_df, goal)
+    gated = "rule" in priority_df.columns and set(priority_df["rule"]) == {"gated"}
     sizes = [len(rows) for _, rows in panels]
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, row_heights=sizes,
                         vertical_spacing=min(0.3 / len(panels), 60 / _height(sum(sizes))),
@@ -78,7 +80,8 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
     _facet_titles_left(fig)
     for row, (_, rows) in enumerate(panels, start=1):
         rows = rows.sort_values(["priority", "audience"], ascending=[False, True])
-        labels = _labels(rows["audience_name"], rows["audience"])
+        labels = _labels(rows["audience_name"], rows["audience"],
+                         labels=_col(rows, "audience_label"))
         full = [_text(n) for n in rows["audience_name"]]
         for part, colour in PART_COLOURS.items():
             value, weighted = rows[part].astype(float), rows[f"{part}_part"].astype(float)
@@ -89,8 +92,9 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
                 customdata=_customdata(full, value, [weight] * len(rows), rows["priority"],
                                        rows["rank"]),
                 hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{part} %{{customdata[1]:.2f}}"
-                               " × weight %{customdata[2]:.2f} = %{x:.2f}<br>"
-                               "priority %{customdata[3]:.2f} (rank %{customdata[4]})"
+                               + (" · its share of the priority: %{x:.2f}<br>" if gated else
+                                  " × weight %{customdata[2]:.2f} = %{x:.2f}<br>")
+                               + "priority %{customdata[3]:.2f} (rank %{customdata[4]})"
                                f"<extra>{part}</extra>"),
             ), row=row, col=1)
         fig.add_trace(go.Scatter(
@@ -101,7 +105,9 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
         fig.update_yaxes(autorange="reversed", row=row, col=1)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(range=[0, 1.08], title_text=None)
-    fig.update_xaxes(title_text="priority = fit part + influence part + timing part",
+    fig.update_xaxes(title_text=("priority = fit^w × opportunity^(1−w), split by weight × "
+                                 "value; 0 without a reason to care (fit 0)") if gated
+                     else "priority = fit part + influence part + timing part",
                      row=len(panels), col=1)
     return _finish(fig, title, _height(sum(sizes), extra=150 + 50 * len(panels)))
 
@@ -133,7 +139,7 @@ def plot_contributions(contributions_df: pd.DataFrame,
     live = df[df["contribution"] > 0]
     total_weight = (float((live["weight"] * live["strength"] / live["contribution"]).median())
                     if len(live) else float(df["weight"].sum()))
-    labels = _labels(df["interest_name"], df["interest"])
+    labels = _labels(df["interest_name"], df["interest"], labels=_col(df, "interest_label"))
     fit = float(df["contribution"].sum())
     fig = go.Figure()
     # Interests that add nothing share one grey, unlisted trace: the legend names live themes.
@@ -189,17 +195,22 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
     if priority_df.empty:
         return _empty(title)
     _require(priority_df, "priority_df", ["audience", "audience_name", "goal", "goal_name", value])
-    df = priority_df[["audience", "audience_name", "goal", "goal_name", value]]
+    extra = [c for c in ("audience_label", "goal_label") if c in priority_df.columns]
+    df = priority_df[["audience", "audience_name", "goal", "goal_name", value, *extra]]
     table = df.pivot_table(index="audience", columns="goal", values=value, aggfunc="mean",
                            sort=False)
     order = table.mean(axis=1).sort_values(ascending=value == "rank", kind="stable").index
     table = table.loc[order]
     a_names = df.drop_duplicates("audience").set_index("audience")["audience_name"]
     g_names = df.drop_duplicates("goal").set_index("goal")["goal_name"]
-    y = _labels(a_names.loc[table.index], table.index)
+    a_labels = (df.drop_duplicates("audience").set_index("audience")["audience_label"]
+                .loc[table.index].tolist() if "audience_label" in df else None)
+    y = _labels(a_names.loc[table.index], table.index, labels=a_labels)
     # Column labels wrapped to the column's width (of a plot about 800 px wide), 4 lines at most.
     chars = max(10, int(800 / len(table.columns) / 7))
-    x = [_wrap(_clip_lines(_join(n), chars, 4), chars) for n in g_names.loc[table.columns]]
+    g_short = (df.drop_duplicates("goal").set_index("goal")["goal_label"]
+               .where(lambda v: v != "", g_names) if "goal_label" in df else g_names)
+    x = [_wrap(_clip_lines(_join(n), chars, 4), chars) for n in g_short.loc[table.columns]]
     if len(set(x)) < len(x):
         x = [f"{lab} ({_text(g)})" for lab, g in zip(x, table.columns, strict=True)]
     full = np.array([[f"{_text(a_names[a])} · {_text(g_names[g])}" for g in table.columns]
@@ -250,7 +261,8 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
              .reindex(index=s["audience"], columns=ranks).fillna(0.0))
     fragile = s["fragile"].astype(bool).tolist()
     labels = [f"<span style='color:{WARN}'>⚠ {lab}</span>" if f else lab for lab, f in
-              zip(_labels(s["audience_name"], s["audience"]), fragile, strict=True)]
+              zip(_labels(s["audience_name"], s["audience"], labels=_col(s, "audience_label")),
+                  fragile, strict=True)]
     z = table.to_numpy(dtype=float)
     info = [f"{_text(r.audience_name)}{' (fragile)' if f else ''}<br>base rank {r.base_rank:.0f}, "
             f"median {r.median_rank:.1f}, 90% within {r.rank_p05:.0f}–{r.rank_p95:.0f}"

@@ -118,10 +118,29 @@ def _day(v: object) -> str:
     return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
 
 
-def _labels(names: Iterable[object], ids: Iterable[object], limit: int = NAME_LIMIT) -> list[str]:
-    """Short, escaped, unique axis labels: a clash of truncated names gets the id added."""
+def _label(name: object, limit: int = NAME_LIMIT) -> str:
+    """An escaped label on at most two lines, wrapped rather than cut.
+
+    The lines are ``limit`` characters wide, wider (up to 1.5 × ``limit``) when the name needs
+    it to fit on two; only a longer name is shortened (with "…"): give it a short ``label``.
+    """
+    raw = _join(name)
+    if len(raw) <= limit:
+        return _text(raw)
+    width = min(limit * 3 // 2, max(limit, -(-len(raw) // 2) + 4))
+    return _wrap(_clip_lines(raw, width, 2), width)
+
+
+def _labels(names: Iterable[object], ids: Iterable[object], limit: int = NAME_LIMIT,
+            labels: Iterable[object] | None = None) -> list[str]:
+    """Escaped, unique axis labels; a clash gets the id added.
+
+    The case's short ``label`` where given, else the name wrapped on two lines.
+    """
     names, ids = list(names), list(ids)
-    short = [_short(n if _join(n) else i, limit) for n, i in zip(names, ids, strict=True)]
+    if labels is not None:
+        names = [lab if _join(lab) else n for lab, n in zip(labels, names, strict=True)]
+    short = [_label(n if _join(n) else i, limit) for n, i in zip(names, ids, strict=True)]
     seen = pd.Series(short).duplicated(keep=False).tolist()
     return [f"{s} ({_text(i)})" if dup else s for s, i, dup in zip(short, ids, seen, strict=True)]
 
@@ -180,7 +199,8 @@ def _axis_order(key: str) -> int:
 
 def _label_peaks(fig: go.Figure, dates: pd.Series, ys: Iterable[float],
                  names: Iterable[object], unit_px: float, weights: Iterable[float] | None = None,
-                 limit: int = 10, width_px: float = 1000) -> None:
+                 limit: int = 10, width_px: float = 1000,
+                 span_days: float | None = None) -> None:
     """Name the ``limit`` heaviest peaks with arrows, in bands that keep labels apart.
 
     A label is about 6.6 px a character on a plot ``width_px`` wide. Labels whose extents
@@ -195,8 +215,9 @@ def _label_peaks(fig: go.Figure, dates: pd.Series, ys: Iterable[float],
         return
     at = pd.to_datetime(pd.Series([list(dates)[i] for i in keep]))
     days = (at - at.min()).dt.days.to_numpy(dtype=float)
-    per_day = width_px / max(float(days.max()), 30.0)
-    half = [(6.6 * min(len(_join(names[i])), 26) + 10) / 2 / per_day for i in keep]
+    # the x axis spans the whole period (span_days), not only the labelled peaks
+    per_day = width_px / max(float(span_days or days.max()), 30.0)
+    half = [(6.6 * min(len(_join(names[i])), 30) + 10) / 2 / per_day for i in keep]
     clusters: list[list[int]] = []
     for k in range(len(keep)):
         if clusters and days[k] - half[k] < max(days[j] + half[j] for j in clusters[-1]):
@@ -210,7 +231,7 @@ def _label_peaks(fig: go.Figure, dates: pd.Series, ys: Iterable[float],
             level = next((j for j, end in enumerate(ends) if end <= days[k] - half[k]), len(ends))
             ends[level:level + 1] = [days[k] + half[k]]
             i = keep[k]
-            fig.add_annotation(x=at[k], y=ys[i], text=_short(names[i], 26), ax=0, ayref="y",
+            fig.add_annotation(x=at[k], y=ys[i], text=_short(names[i], 30), ax=0, ayref="y",
                                ay=base + (18 + 17 * level) * unit_px, arrowcolor="#9e9e9e",
                                arrowwidth=1, showarrow=True, font=dict(size=11, color="#5a2a00"),
                                bgcolor="rgba(255,255,255,0.8)")
@@ -225,8 +246,15 @@ def _goals(df: pd.DataFrame, goal: str | None) -> list[tuple[str, pd.DataFrame]]
     out = []
     for g, rows in df.groupby("goal", sort=False):
         label = rows["goal_name"].iloc[0] if "goal_name" in rows else g
+        if "goal_label" in rows and _join(rows["goal_label"].iloc[0]):
+            label = rows["goal_label"].iloc[0]
         out.append((_join(label) or str(g), rows))
     return out
+
+
+def _col(df: pd.DataFrame, name: str) -> list[object] | None:
+    """A column of labels when the frame has it (``audience_label``, …), else None."""
+    return df[name].tolist() if name in df.columns else None
 
 
 def _names(ids: Iterable[object], names: Mapping[str, str] | None) -> list[object]:

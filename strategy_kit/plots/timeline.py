@@ -46,7 +46,9 @@ __all__ = ["plot_timeline", "plot_calendar", "plot_coverage", "plot_measured_att
 def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = None,
                   windows_df: pd.DataFrame | None = None, audience: str | None = None,
                   threshold: float = 0.5, names: Mapping[str, str] | None = None,
-                  title: str | None = "When they are listening") -> go.Figure:
+                  title: str | None = "When they are listening",
+                  labels: Mapping[str, str] | None = None,
+                  threshold_text: str | None = None) -> go.Figure:
     """The attention (timing) curve over dates, with windows shaded and moments marked.
 
     Parameters
@@ -65,6 +67,11 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
         Optional display names of audience ids.
     title
         The figure's title.
+    labels
+        Optional short labels of audience ids (the case's ``label``), for the legend.
+    threshold_text
+        The threshold line's caption, shown in the legend (default: "threshold 0.50" on the
+        line).
 
     Returns
     -------
@@ -81,7 +88,9 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
         df = df[df["audience"] == audience]
     fig = go.Figure()
     audiences = list(dict.fromkeys(df["audience"]))
-    for aud, label in zip(audiences, _labels(_names(audiences, names), audiences), strict=True):
+    short = _names(audiences, labels) if labels else None
+    for aud, label in zip(audiences, _labels(_names(audiences, names), audiences, labels=short),
+                          strict=True):
         rows = df[df["audience"] == aud].sort_values("date")
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows["timing"].to_numpy(), mode="lines", name=label,
@@ -98,9 +107,14 @@ def plot_timeline(timing_df: pd.DataFrame, drivers_df: pd.DataFrame | None = Non
     # Plain shapes and annotations: add_hline/add_vrect are slow (they copy the layout).
     fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=threshold, y1=threshold,
                   line=dict(color=MUTED, dash="dash", width=1))
-    fig.add_annotation(xref="paper", x=1, y=threshold, xanchor="right", yanchor="top",
-                       text=f"threshold {threshold:.2f}", font=dict(color=MUTED),
-                       showarrow=False)
+    if threshold_text:  # named in the legend, where it cannot meet a moment's label
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_text(threshold_text),
+                                 line=dict(color=MUTED, dash="dash", width=1),
+                                 hoverinfo="skip"))
+    else:
+        fig.add_annotation(xref="paper", x=1, y=threshold, xanchor="right", yanchor="top",
+                           text=_text(f"threshold {threshold:.2f}"), font=dict(color=MUTED),
+                           showarrow=False)
     fig.update_yaxes(range=[0, 1.22], title_text="timing (share of attention, 0–1)",
                      tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
     # Room on the right for the labels of moments at the end of the horizon.
@@ -158,13 +172,21 @@ def _add_moments(fig: go.Figure, drivers: pd.DataFrame, timing: pd.DataFrame) ->
         hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{x|%Y-%m-%d}: "
                        "pressure %{customdata[2]:.2f}<extra></extra>"),
     ))
-    _label_peaks(fig, pk["date"], y, pk["moment_name"], unit_px=1.25 / 300,
-                 weights=pk["pressure"])
+    peak_names = (pk["moment_label"].where(pk["moment_label"] != "", pk["moment_name"])
+                  if "moment_label" in pk else pk["moment_name"])
+    # The fading tail of a moment already past peaks on the first day: marked, not labelled
+    # (its label would sit on the axis title).
+    first = pd.to_datetime(timing["date"]).min()
+    named = (pd.to_datetime(pk["date"]) != first).to_numpy()
+    _label_peaks(fig, pk["date"][named], [v for v, n in zip(y, named, strict=True) if n],
+                 list(peak_names[named]), unit_px=1.25 / 300, weights=pk["pressure"][named],
+                 width_px=900, span_days=(pd.to_datetime(timing["date"]).max() - first).days)
 
 
 def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
                   names: Mapping[str, str] | None = None,
-                  title: str | None = "Attention calendar") -> go.Figure:
+                  title: str | None = "Attention calendar",
+                  labels: Mapping[str, str] | None = None) -> go.Figure:
     """A calendar strip: audiences as rows, weeks (or days) as columns, coloured by timing.
 
     Parameters
@@ -177,6 +199,9 @@ def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
         Optional display names of audience ids.
     title
         The figure's title.
+    labels
+        Optional short labels of audience ids (the case's ``label``) for the axis; the
+        names stay in the hover text.
 
     Returns
     -------
@@ -194,11 +219,12 @@ def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
     audiences = list(dict.fromkeys(df["audience"]))
     table = df.pivot_table(index="audience", columns="date", values="timing", aggfunc="max")
     table = table.loc[audiences]
-    labels = _labels(_names(audiences, names), audiences)
+    ticks = _labels(_names(audiences, names), audiences,
+                    labels=_names(audiences, labels) if labels else None)
     full = np.array([[_text(n)] * table.shape[1] for n in _names(audiences, names)], dtype=object)
     period = "week of " if freq == "W" else ""
     fig = go.Figure(go.Heatmap(
-        z=table.to_numpy(dtype=float), x=list(table.columns), y=labels, customdata=full,
+        z=table.to_numpy(dtype=float), x=list(table.columns), y=ticks, customdata=full,
         colorscale=SEQUENTIAL, zmin=0, zmax=1, xgap=1, ygap=2,
         colorbar=dict(title=dict(text="timing"), thickness=14),
         hovertemplate=(f"<b>%{{customdata}}</b><br>{period}%{{x|%Y-%m-%d}}: "
@@ -206,12 +232,13 @@ def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
     ))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, ticks="outside")
-    return _finish(fig, title, _height(len(labels), extra=170, minimum=260))
+    return _finish(fig, title, _height(len(ticks), extra=170, minimum=260))
 
 
 def plot_coverage(windows: pd.DataFrame, actions: pd.DataFrame,
                   names: Mapping[str, str] | None = None,
-                  title: str | None = "Plan coverage: actions against windows") -> go.Figure:
+                  title: str | None = "Plan coverage: actions against windows",
+                  labels: Mapping[str, str] | None = None) -> go.Figure:
     """A Gantt-like chart: windows and planned actions per audience, gaps highlighted.
 
     Parameters
@@ -224,6 +251,9 @@ def plot_coverage(windows: pd.DataFrame, actions: pd.DataFrame,
         Optional display names of audience ids.
     title
         The figure's title.
+    labels
+        Optional short labels of audience ids (the case's ``label``) for the axis; the
+        names stay in the hover text.
 
     Returns
     -------
@@ -238,7 +268,9 @@ def plot_coverage(windows: pd.DataFrame, actions: pd.DataFrame,
     if not actions.empty:
         _require(actions, "actions", ["action", "audience", "start", "end", "in_window"])
     ids = list(dict.fromkeys([*windows.get("audience", []), *actions.get("audience", [])]))
-    labels = dict(zip(ids, _labels(_names(ids, names), ids), strict=True))
+    ticks = dict(zip(ids, _labels(_names(ids, names), ids,
+                                  labels=_names(ids, labels) if labels else None),
+                     strict=True))
     fig = go.Figure()
     day_ms = 86_400_000
 
@@ -249,7 +281,7 @@ def plot_coverage(windows: pd.DataFrame, actions: pd.DataFrame,
         fig.add_trace(go.Bar(
             base=start.dt.strftime("%Y-%m-%d").tolist(),
             x=((end - start).dt.days + 1).to_numpy() * day_ms,
-            y=[labels[a] for a in df["audience"]], orientation="h", name=name, width=width,
+            y=[ticks[a] for a in df["audience"]], orientation="h", name=name, width=width,
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white"),
                         line=dict(width=0)),
             text=[text] * len(df) if text else None, textposition="inside", textangle=0,
@@ -289,7 +321,7 @@ def plot_coverage(windows: pd.DataFrame, actions: pd.DataFrame,
     fig.update_layout(barmode="overlay", uniformtext=dict(minsize=10, mode="hide"))
     fig.update_xaxes(type="date", title_text=None)
     fig.update_yaxes(autorange="reversed", categoryorder="array",
-                     categoryarray=list(labels.values()), showgrid=False)
+                     categoryarray=list(ticks.values()), showgrid=False)
     return _finish(fig, title, _height(len(ids), extra=190, minimum=300) + 10 * len(ids))
 
 
@@ -403,4 +435,5 @@ def _add_spikes(fig: go.Figure, spikes: pd.DataFrame, series: pd.DataFrame,
         hovertemplate=("<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d}: %{y:" + fmt + "}"
                        "%{customdata[1]}<extra>spike</extra>"),
     ))
-    _label_peaks(fig, sp["_at"], y, names, unit_px=unit_px)
+    _label_peaks(fig, sp["_at"], y, names, unit_px=unit_px, width_px=900,
+                 span_days=(series["date"].max() - series["date"].min()).days)

@@ -11,6 +11,8 @@ from .. import plots
 from ..case import Case
 from ..config import TOC_MARK
 from ..model.coverage import Coverage, plan_coverage
+from ..model.matrices import horizon, matrices
+from ..model.preparation import plan_preparation
 from ..model.recommend import (
     Messages,
     recommend_allies,
@@ -19,10 +21,12 @@ from ..model.recommend import (
 )
 from ..model.robustness import Robustness, score_robustness
 from ..model.scoring import score_contributions, score_priority
-from ..model.timing import attention_drivers, find_windows, score_timing
+from ..model.timing import attention_drivers, score_timing
+from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
-from .display import cell_text, esc, show_figure, show_html, show_list, show_table, show_text
-from .sections import THRESHOLD, as_case, long_date, plan_coverage_section
+from .advice import explain_priority, late_formats, no_reason_note, top_moves
+from .display import esc, show_figure, show_html, show_list, show_table, show_text
+from .sections import as_case, labelled, long_date, plan_coverage_section
 
 __all__ = [
     "AudienceStudy",
@@ -62,6 +66,9 @@ class AudienceStudy:
     messages: Messages
     robustness: Robustness
     coverage: Coverage
+    rule: WindowRule
+    preparation: pd.DataFrame
+    best: pd.DataFrame
 
     @property
     def row(self) -> pd.Series:
@@ -82,29 +89,44 @@ class AudienceStudy:
     def parameters(self) -> dict[str, object]:
         """The parameters the study was computed with, for the provenance table."""
         return {"case": self.case.name, "audience": self.audience, "goal": self.goal,
-                "start": self.start.date().isoformat(), "days": self.days}
+                "start": self.start.date().isoformat(), "days": self.days,
+                "windows": self.rule.short}
+
+    @property
+    def level(self) -> float:
+        """The timing a day needs to be in a window, for this audience and goal."""
+        t = self.timing["timing"].to_numpy()
+        return self.rule.level(float(t.max()) if len(t) else 0.0)
 
 
 def study_audience(case: str | Path | Case, audience: str, goal: str, start: object = "",
-                   days: object = 0) -> AudienceStudy:
-    """Compute every part of an audience report (checks the parameters first)."""
+                   days: object = 0, threshold: object = "") -> AudienceStudy:
+    """Compute every part of an audience report (checks the parameters first).
+
+    ``threshold`` is the window rule (``--threshold``): empty for the case's.
+    """
     c = as_case(case)
     c.check("audience", audience)
     c.check("goal", goal)
     t0 = parse_start(start)  # type: ignore[arg-type]
     n = parse_days(days, c.horizon_days)  # type: ignore[arg-type]
+    rule = window_rule(c, threshold if threshold not in ("", None) else None)
+    prep = plan_preparation(c, audience, goal, start=t0, days=n, threshold=rule)
+    mx, h = matrices(c), horizon(c, t0, n)
     return AudienceStudy(
         case=c, audience=audience, goal=goal, start=t0, days=n,
         priority=score_priority(c, goal=goal, start=t0, days=n),
         contributions=score_contributions(c, audience, goal),
-        timing=score_timing(c, start=t0, days=n, audiences=[audience]),
-        drivers=attention_drivers(c, audience, start=t0, days=n),
-        windows=find_windows(c, audience, start=t0, days=n, threshold=THRESHOLD),
+        timing=score_timing(c, start=t0, days=n, audiences=[audience], goal=goal),
+        drivers=attention_drivers(c, audience, start=t0, days=n, goal=goal),
+        windows=windows_of(c, mx.audiences.get_loc(audience), h, rule, mx.goals.get_loc(goal)),
         formats=recommend_formats(c, audience, goal, start=t0, days=n),
         allies=recommend_allies(c, audience),
         messages=recommend_messages(c, audience, goal),
         robustness=score_robustness(c, goal, start=t0, days=n),
-        coverage=plan_coverage(c, goal, start=t0, days=n, threshold=THRESHOLD),
+        coverage=plan_coverage(c, goal, start=t0, days=n, threshold=rule),
+        rule=rule, preparation=prep,
+        best=best_moments(c, audience, start=t0, days=n, goal=goal),
     )
 
 
@@ -119,62 +141,36 @@ def show_title(s: AudienceStudy) -> None:
     )
 
 
-def _moves(s: AudienceStudy) -> list[str]:
-    moves: list[str] = []
-    if not s.windows.empty:
-        w = s.windows.sort_values("peak", ascending=False).iloc[0]
-        late = w["prepare_by"] < s.start
-        prepare = (f"Start preparing now (it should have started on {long_date(w['prepare_by'])})"
-                   if late else f"Prepare from {long_date(w['prepare_by'])}")
-        moves.append(
-            f"{prepare} for the window {long_date(w['start'])} – "
-            f"{long_date(w['end'])} (peak attention {w['peak']:.2f}, driven by "
-            f"{cell_text(w['moment_names']) or 'several moments'})."
-        )
-    else:
-        moves.append(f"No window of opportunity above {THRESHOLD:.1f} in this horizon: build "
-                     "the relationship now, and watch for crises that raise attention.")
-    usable = s.formats[s.formats["fit"] > 0]
-    if not usable.empty:
-        f = usable.iloc[0]
-        moves.append(f"Use the format “{f['name']}” (fit {f['fit']:.2f}, effort {f['effort']}).")
-    if not s.allies.empty:
-        a = s.allies.iloc[0]
-        moves.append(f"Work with {a['name']} (reach {a['reach']:.2f}).")
-    if not s.messages.hooks.empty:
-        h = s.messages.hooks.iloc[0]
-        moves.append(f"Lead with their interest in {h['interest_name']}: {h['hook']}")
-    return moves[:3] if len(moves) > 3 else moves
-
-
 def show_summary(s: AudienceStudy) -> None:
-    """The priority score with its three parts, the rank, and the top three moves."""
+    """How the priority is made, the top three moves, and the priority of every audience."""
+    show_html(f'<p class="sk-lead">{esc(explain_priority(s))}</p>')
+    note = no_reason_note(s)
+    if note:
+        show_html(f'<p class="sk-warning">{esc(note)}</p>')
+    show_html("<p><b>Top three moves</b></p>")
+    show_list(top_moves(s), ordered=True)
     r = s.row
-    w = s.case.weights
-    n = len(s.priority)
-    show_html(
-        f'<p class="sk-lead">Priority <b>{r["priority"]:.2f}</b>, rank <b>{int(r["rank"])}</b> '
-        f"of {n} audiences for this goal = {w['fit']:.2f} × fit {r['fit']:.2f} + "
-        f"{w['influence']:.2f} × influence {r['influence']:.2f} + {w['timing']:.2f} × "
-        f"timing {r['timing']:.2f} (peak attention on {long_date(r['peak_date'])}).</p>"
-        "<p><b>Top three moves</b></p>"
-    )
-    show_list(_moves(s), ordered=True)
-    if r["priority"] > 0 and r["fit_part"] < r["priority"] / 3:
-        show_text([f"Note: this priority comes mostly from influence and timing, which do not "
-                   f"depend on the goal; this goal itself serves little of what "
-                   f"{s.audience_name} care about (fit {r['fit']:.2f}). Lower the influence "
-                   "weight (case.yaml) to rank by fit."], css="sk-note")
-    show_figure(plots.plot_priority(s.priority, title="Priority of every audience for this goal"))
+    if r["rule"] == "additive" and r["fit"] > 0 and r["fit_part"] < r["priority"] / 3:
+        show_text([f"Note: this priority comes mostly from influence and timing; this goal "
+                   f"itself serves little of what {s.audience_name} care about (fit "
+                   f"{r['fit']:.2f}). The gated rule (priority: gated in case.yaml) ranks by "
+                   "reason to care first."], css="sk-note")
+    show_figure(plots.plot_priority(labelled(s.priority, s.case),
+                                    title="Priority of every audience for this goal"))
 
 
 def show_why(s: AudienceStudy) -> None:
     """Why they would care: fit and each interest's contribution."""
     fit = float(s.contributions["contribution"].sum())
+    if fit <= 0:
+        show_text([f"Fit 0: this goal serves none of the interests of {s.audience_name}, so "
+                   "they have no reason of their own to care about it (see the summary)."],
+                  css="sk-warning")
+        return
     show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this goal "
                "serves. Each bar is one interest's contribution; together they add up to the "
                "fit."])
-    show_figure(plots.plot_contributions(s.contributions))
+    show_figure(plots.plot_contributions(labelled(s.contributions, s.case)))
     cols = ["interest_name", "weight", "strength", "contribution", "hook"]
     show_table(s.contributions[s.contributions["contribution"] > 0][cols].rename(
         columns={"interest_name": "interest"}))
@@ -182,14 +178,28 @@ def show_why(s: AudienceStudy) -> None:
 
 def show_when(s: AudienceStudy) -> None:
     """When they are listening: the attention timeline and the windows of opportunity."""
-    show_figure(plots.plot_timeline(s.timing, s.drivers, s.windows, audience=s.audience,
-                                    threshold=THRESHOLD))
-    cols = ["start", "end", "peak_date", "peak", "moment_names", "prepare_by"]
-    show_table(s.windows[cols].rename(columns={"moment_names": "moments behind it",
-                                               "peak_date": "peak day",
-                                               "prepare_by": "start preparing by"}),
+    show_figure(plots.plot_timeline(s.timing, labelled(s.drivers, s.case), s.windows,
+                                    audience=s.audience, threshold=s.level,
+                                    names=s.case.names("audience"),
+                                    labels=s.case.labels("audience"),
+                                    threshold_text=f"window from {s.level:.2f}",
+                                    title="When they listen, on what this goal speaks to"))
+    show_text([f"Timing for this goal counts each moment by how much it speaks to the "
+               f"interests through which the goal reaches {s.audience_name}. Windows: "
+               f"{s.rule.describe()} (here timing ≥ {s.level:.2f})."], css="sk-note")
+    p = s.preparation
+    table = p[["start", "end", "peak_date", "peak", "moment_names", "prepare_on"]].assign(
+        prepare_on=[("now (late)" if late else long_date(d))
+                    for d, late in zip(p["prepare_on"], p["late"], strict=True)])
+    show_table(table.rename(columns={"moment_names": "moments behind it",
+                                     "peak_date": "peak day",
+                                     "prepare_on": "start preparing"}),
                caption="Windows of opportunity",
-               empty=f"No window with timing of at least {THRESHOLD} in this horizon.")
+               empty="No window in this horizon.")
+    if p.empty and not s.best.empty:
+        show_table(s.best.rename(columns={"moment_name": "moment", "pressure": "attention"})
+                   [["moment", "date", "attention"]],
+                   caption="The strongest moments, though below the window floor")
 
 
 def show_how(s: AudienceStudy) -> None:
@@ -199,9 +209,7 @@ def show_how(s: AudienceStudy) -> None:
     show_table(f[cols].rename(columns={"moment_name": "tied to", "moment_date": "date",
                                        "prepare_by": "start preparing by"}),
                empty="No format in the case reaches this audience.")
-    # "Late" only where there is a date to be late for: a tied moment, or a window.
-    dated = (f["moment"].astype(str) != "") | (not s.windows.empty)
-    late = f[(f["fit"] > 0) & dated & (f["prepare_by"] < s.start)]
+    late = late_formats(s)
     if not late.empty:
         show_text([f"Already late: preparation for {len(late)} format(s) should have started "
                    f"before {long_date(s.start)}: " + ", ".join(late["name"]) + "."], css="sk-note")
@@ -273,4 +281,4 @@ def show_robustness(s: AudienceStudy) -> None:
                f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
                f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
                f"(5th–95th percentile): {verdict}."])
-    show_figure(plots.plot_rank_stability(summ, s.robustness.distribution))
+    show_figure(plots.plot_rank_stability(labelled(summ, s.case), s.robustness.distribution))

@@ -24,8 +24,9 @@ __all__ = ["batch_main"]
 def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = None,
                goals: str | Sequence[str] | None = None, workers: int | None = None,
                out_dir: str | Path | None = None, plan: str | Path | None = None,
-               start: str | None = None, days: int | None = None, *, pdf: bool = False,
-               paper: str = "A4", briefs: bool = False) -> int:
+               start: str | None = None, days: int | None = None,
+               threshold: str | None = None, *, pdf: bool = False, paper: str = "A4",
+               briefs: bool = False) -> int:
     """``strategy-kit batch``: check, render, summarize; return the exit code.
 
     0 every report done, 1 any failed, 2 bad input (nothing run), 130/143 stopped by
@@ -44,9 +45,10 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
             if ids_of(audiences) or ids_of(goals):
                 raise BadParameterError("--plan", plan, "a plan file, or --audiences/--goals, "
                                         "not both")
-            jobs = load_plan(plan, case=case, start=start, days=days, out_dir=out_dir)
+            jobs = load_plan(plan, case=case, start=start, days=days, out_dir=out_dir,
+                             threshold=threshold)
         else:
-            jobs = plan_jobs(case, audiences, goals, start, days, out_dir)
+            jobs = plan_jobs(case, audiences, goals, start, days, out_dir, threshold)
         if pdf:
             from .pdf import find_browser
 

@@ -35,7 +35,8 @@ def ids_of(value: str | Iterable[str] | None) -> list[str]:
 
 def plan_jobs(case: object = None, audiences: str | Iterable[str] | None = None,
               goals: str | Iterable[str] | None = None, start: object = None,
-              days: object = None, out_dir: str | Path | None = None) -> list[ReportJob]:
+              days: object = None, out_dir: str | Path | None = None,
+              threshold: object = None) -> list[ReportJob]:
     """Describe the audience × goal reports of one case, checking every id before any run.
 
     Parameters
@@ -44,7 +45,7 @@ def plan_jobs(case: object = None, audiences: str | Iterable[str] | None = None,
         A case folder, a name under ``data/`` or a loaded ``Case`` (default ``belarus``).
     audiences, goals
         Ids (a list, or one string ``"a,b"``); empty means every one of the case.
-    start, days, out_dir
+    start, days, out_dir, threshold
         As for ``strategy-kit report``; ``start`` is fixed once for the whole batch.
 
     Raises
@@ -63,9 +64,9 @@ def plan_jobs(case: object = None, audiences: str | Iterable[str] | None = None,
         c.check("audience", a)
     for g in gs:
         c.check("goal", g)
-    first = audience_job(c, auds[0], gs[0], start, days, out_dir)  # fixes "today" once
+    first = audience_job(c, auds[0], gs[0], start, days, out_dir, threshold)  # one "today"
     start, days = first.parameters["start"], first.parameters["days"]
-    return [audience_job(c, a, g, start, days, out_dir) for g in gs for a in auds]
+    return [audience_job(c, a, g, start, days, out_dir, threshold) for g in gs for a in auds]
 
 
 class PlanError(StrategyKitError, ValueError):
@@ -107,13 +108,13 @@ def _read_yaml(path: Path) -> Any:
 
 
 def load_plan(path: str | Path, case: object = None, start: object = None, days: object = None,
-              out_dir: str | Path | None = None) -> list[ReportJob]:
+              out_dir: str | Path | None = None, threshold: object = None) -> list[ReportJob]:
     """Read a YAML plan of runs (docs/batch.md, "Plan files"), checking every run first.
 
     A plan is a list of runs, or one mapping; a run names ``case``, ``audience``/``audiences``,
     ``goal``/``goals``, ``start`` and ``days`` (a missing id list means all of them). A mapping
     with ``runs:`` gives defaults to its runs. ``case``, ``start`` and ``days`` given here are
-    defaults for everything.
+    defaults for everything; ``threshold`` (the window rule) applies to every run.
 
     Raises
     ------
@@ -181,7 +182,7 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
         for g in ids["goal"]:
             for a in ids["audience"]:
                 try:
-                    job = audience_job(c, a, g, when, s["days"], out_dir)
+                    job = audience_job(c, a, g, when, s["days"], out_dir, threshold)
                 except BadParameterError as e:
                     problems.append(Problem(f, f"bad {e.name}", row=line, column=e.name,
                                             value=str(e.value), allowed=e.allowed))

@@ -11,15 +11,17 @@ from .. import plots
 from ..case import Case
 from ..config import TOC_MARK
 from ..model.coverage import Coverage, plan_coverage
+from ..model.preparation import plan_preparation
 from ..model.recommend import (
     recommend_portfolio_allies,
 )
 from ..model.robustness import Robustness, score_robustness
 from ..model.scoring import score_priority
 from ..model.timing import score_timing
+from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
 from .display import esc, show_figure, show_html, show_table, show_text
-from .sections import THRESHOLD, as_case, long_date, plan_coverage_section
+from .sections import as_case, labelled, long_date, plan_coverage_section
 
 __all__ = [
     "PortfolioStudy",
@@ -28,6 +30,7 @@ __all__ = [
     "show_heatmap",
     "show_influence_fit",
     "show_portfolio_coverage",
+    "show_portfolio_summary",
     "show_portfolio_title",
     "show_rank_stability",
     "study_portfolio",
@@ -50,6 +53,8 @@ class PortfolioStudy:
     allies: pd.DataFrame
     robustness: dict[str, Robustness]
     coverage: Coverage
+    rule: WindowRule
+    leads: pd.DataFrame
 
     @property
     def goals(self) -> list[str]:
@@ -60,12 +65,16 @@ class PortfolioStudy:
     def parameters(self) -> dict[str, object]:
         """The parameters the study was computed with, for the provenance table."""
         return {"case": self.case.name, "goal": self.goal,
-                "start": self.start.date().isoformat(), "days": self.days}
+                "start": self.start.date().isoformat(), "days": self.days,
+                "windows": self.rule.short}
 
 
 def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = "",
-                    days: object = 0) -> PortfolioStudy:
-    """Compute every part of the overview, for one goal or ``all``."""
+                    days: object = 0, threshold: object = "") -> PortfolioStudy:
+    """Compute every part of the overview, for one goal or ``all``.
+
+    ``threshold`` is the window rule (``--threshold``): empty for the case's.
+    """
     c = as_case(case)
     goal = goal or "all"
     if goal != "all":
@@ -73,6 +82,7 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
     t0 = parse_start(start)  # type: ignore[arg-type]
     n = parse_days(days, c.horizon_days)  # type: ignore[arg-type]
     goals = list(c.ids("goal")) if goal == "all" else [goal]
+    rule = window_rule(c, threshold if threshold not in ("", None) else None)
     allies = pd.concat([recommend_portfolio_allies(c, g, start=t0, days=n).assign(goal=g)
                         for g in goals])
     allies = (allies.groupby(["ally", "name", "kind"], as_index=False)
@@ -84,13 +94,38 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
         timing=score_timing(c, start=t0, days=n),
         allies=allies,
         robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
-        coverage=_coverage_of(c, goals, t0, n),
+        coverage=_coverage_of(c, goals, t0, n, rule),
+        rule=rule,
+        leads=_leads(c, goals, t0, n, rule),
     )
 
 
-def _coverage_of(case: Case, goals: list[str], start: pd.Timestamp, days: int) -> Coverage:
+def _leads(case: Case, goals: list[str], start: pd.Timestamp, days: int,
+           rule: WindowRule) -> pd.DataFrame:
+    """Per goal: the first audience, its strongest window and when to start preparing."""
+    pr = score_priority(case, start=start, days=days)
+    rows = []
+    for g in goals:
+        top = pr[(pr["goal"] == g)].iloc[0]
+        prep = plan_preparation(case, str(top["audience"]), g, start=start, days=days,
+                                threshold=rule)
+        if prep.empty:
+            window, when = "none in this horizon", "build the relationship now"
+        else:
+            w = prep.sort_values("peak", ascending=False).iloc[0]
+            window = (f"{long_date(w['start'])} – {long_date(w['end'])} "
+                      f"({w['moment_names'][0]})")
+            when = "now (late)" if w["late"] else long_date(w["prepare_by"])
+        rows.append({"goal": case.names("goal")[g], "first audience": top["audience_name"],
+                     "priority": top["priority"], "fit": top["fit"],
+                     "best window": window, "start preparing": when})
+    return pd.DataFrame(rows)
+
+
+def _coverage_of(case: Case, goals: list[str], start: pd.Timestamp, days: int,
+                 rule: WindowRule) -> Coverage:
     """Plan coverage over several goals: a window or action counts once, covered if any."""
-    parts = [plan_coverage(case, g, start=start, days=days, threshold=THRESHOLD) for g in goals]
+    parts = [plan_coverage(case, g, start=start, days=days, threshold=rule) for g in goals]
     windows = pd.concat([p.windows for p in parts], ignore_index=True)
     actions = pd.concat([p.actions for p in parts], ignore_index=True)
     if not windows.empty:
@@ -115,11 +150,19 @@ def show_portfolio_title(s: PortfolioStudy) -> None:
     )
 
 
+def show_portfolio_summary(s: PortfolioStudy) -> None:
+    """The lead: for each goal, whom to address first, their best window, when to start."""
+    show_html('<p class="sk-lead">For each goal, the audience to address first (the highest '
+              "priority), its strongest window of opportunity and the day to start preparing "
+              "for it.</p>")
+    show_table(s.leads)
+
+
 def show_heatmap(s: PortfolioStudy) -> None:
     """Audience × goal priority heatmap, and the ranked table for a single goal."""
-    show_figure(plots.plot_heatmap(s.priority, value="priority"))
+    show_figure(plots.plot_heatmap(labelled(s.priority, s.case), value="priority"))
     if s.goal != "all":
-        show_figure(plots.plot_priority(s.priority))
+        show_figure(plots.plot_priority(labelled(s.priority, s.case)))
 
 
 def _best_goal_rows(s: PortfolioStudy) -> pd.DataFrame:
@@ -132,7 +175,9 @@ def show_influence_fit(s: PortfolioStudy) -> None:
     rows = _best_goal_rows(s)
     title = ("Influence–fit grid, each audience on its best goal" if s.goal == "all"
              else "Influence–fit grid")
-    show_figure(plots.plot_influence_fit(rows.assign(goal="best goal"), title=title))
+    show_figure(plots.plot_influence_fit(labelled(rows, s.case).assign(goal="best goal",
+                                                                       goal_label=""),
+                                         title=title))
     cols = ["audience_name", "group", "goal_name", "fit", "influence", "timing", "priority"]
     show_table(rows[cols].rename(columns={"audience_name": "audience", "goal_name": "best goal"})
                if s.goal == "all" else rows[cols].drop(columns="goal_name")
@@ -141,7 +186,8 @@ def show_influence_fit(s: PortfolioStudy) -> None:
 
 def show_calendar(s: PortfolioStudy) -> None:
     """When each audience is listening: a calendar strip, week by week."""
-    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience")))
+    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience"),
+                                    labels=s.case.labels("audience")))
 
 
 def show_ally_leverage(s: PortfolioStudy) -> None:
@@ -159,17 +205,22 @@ def show_rank_stability(s: PortfolioStudy) -> None:
     """How stable each goal's ranking is under perturbed weights."""
     if len(s.robustness) == 1:
         (r,) = s.robustness.values()
-        show_figure(plots.plot_rank_stability(r.summary, r.distribution))
+        show_figure(plots.plot_rank_stability(labelled(r.summary, s.case), r.distribution))
         return
     top3 = pd.concat([r.summary.assign(goal=g) for g, r in s.robustness.items()])
     names = s.case.names("goal")
-    grid = top3.assign(goal_name=top3["goal"].map(names))
+    grid = labelled(top3.assign(goal_name=top3["goal"].map(names)), s.case)
     show_figure(plots.plot_heatmap(grid, value="p_top3",
                                    title="Chance of staying in the top three, per goal"))
     fragile = top3[top3["fragile"]]
     audiences = s.case.names("audience")
-    listed = "; ".join(f"{audiences[a]} for {names[g]}"
-                       for a, g in zip(fragile["audience"], fragile["goal"], strict=True))
     show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "
-               f"weights moves them in or out of the top three" +
-               (f": {listed}." if listed else ".")], css="sk-note")
+               "weights moves them in or out of the top three, or reorders it."],
+              css="sk-note")
+    if not fragile.empty:
+        show_table(pd.DataFrame({
+            "goal": [names[g] for g in fragile["goal"]],
+            "audience": [audiences[a] for a in fragile["audience"]],
+            "rank": fragile["base_rank"].to_numpy(),
+            "in the top three": [f"{p:.0%} of draws" for p in fragile["p_top3"]],
+        }).sort_values(["goal", "rank"]), caption="Fragile rankings")

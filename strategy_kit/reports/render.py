@@ -60,8 +60,19 @@ def _common(case: str | Path | Case, start: object, days: object) -> tuple[Case,
     return c, parse_start(start).date().isoformat(), parse_days(days, c.horizon_days)  # type: ignore[arg-type]
 
 
+def _threshold(c: Case, threshold: object) -> dict[str, str]:
+    """The window-rule parameter of a report (``--threshold``), checked; none for the case's."""
+    if threshold is None or str(threshold).strip() == "":
+        return {}
+    from ..model.windows import window_rule
+
+    window_rule(c, str(threshold))  # raises BadParameterError on a bad value
+    return {"threshold": str(threshold).strip()}
+
+
 def audience_job(case: str | Path | Case, audience: str, goal: str, start: object = None,
-                 days: object = None, out_dir: str | Path | None = None) -> ReportJob:
+                 days: object = None, out_dir: str | Path | None = None,
+                 threshold: object = None) -> ReportJob:
     """Check every parameter (before any kernel starts) and describe an audience report."""
     c, start_iso, n = _common(case, start, days)
     c.check("audience", audience)
@@ -71,14 +82,15 @@ def audience_job(case: str | Path | Case, audience: str, goal: str, start: objec
     return ReportJob(
         notebook=AUDIENCE_NOTEBOOK,
         parameters={"case": str(c.path), "audience": audience, "goal": goal,
-                    "start": start_iso, "days": n},
+                    "start": start_iso, "days": n, **_threshold(c, threshold)},
         out=out, title=f"{a} — {g}", case_title=c.title, data_hash=c.data_hash,
         labels={"audience": audience, "goal": goal},
     )
 
 
 def overview_job(case: str | Path | Case, goal: str | None = None, start: object = None,
-                 days: object = None, out_dir: str | Path | None = None) -> ReportJob:
+                 days: object = None, out_dir: str | Path | None = None,
+                 threshold: object = None) -> ReportJob:
     """Check every parameter and describe a portfolio overview (one goal, or ``all``)."""
     c, start_iso, n = _common(case, start, days)
     goal = goal or "all"
@@ -88,7 +100,8 @@ def overview_job(case: str | Path | Case, goal: str | None = None, start: object
     g = "all goals" if goal == "all" else c.names("goal")[goal]
     return ReportJob(
         notebook=OVERVIEW_NOTEBOOK,
-        parameters={"case": str(c.path), "goal": goal, "start": start_iso, "days": n},
+        parameters={"case": str(c.path), "goal": goal, "start": start_iso, "days": n,
+                    **_threshold(c, threshold)},
         out=out, title=f"Portfolio overview — {g}", case_title=c.title, data_hash=c.data_hash,
         labels={"goal": goal},
     )
@@ -280,7 +293,7 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
 
 def render_report(kind: str, case: str | Path, *, audience: str | None = None,
                   goal: str | None = None, start: object = None, days: object = None,
-                  out_dir: str | Path | None = None) -> Path:
+                  out_dir: str | Path | None = None, threshold: object = None) -> Path:
     """Check, run and export one report as fast as one process can (``strategy-kit report``).
 
     ``kind`` is ``audience`` or ``overview``. The cheap checks run first (``precheck``: no
@@ -315,9 +328,9 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     preparing.start()
     try:
         if kind == "audience":
-            job = audience_job(path, str(audience), str(goal), start, days, out_dir)
+            job = audience_job(path, str(audience), str(goal), start, days, out_dir, threshold)
         else:
-            job = overview_job(path, goal, start, days, out_dir)
+            job = overview_job(path, goal, start, days, out_dir, threshold)
         import papermill  # noqa: F401  (imported here, while the kernel starts)
 
         _exporter()

@@ -26,20 +26,36 @@ from .display import esc, show_figure, show_html, show_list, show_table, show_te
 __all__ = [
     "THRESHOLD",
     "as_case",
+    "labelled",
     "long_date",
     "plan_coverage_section",
     "show_method",
     "show_open_questions",
     "show_provenance",
+    "show_workshop_advice",
 ]
 
 
+#: The fixed window threshold of earlier versions; windows now follow the case's rule.
 THRESHOLD = 0.5
 
 
 def as_case(case: str | Path | Case) -> Case:
     """The case itself, or the case of that name or folder, loaded."""
     return case if isinstance(case, Case) else load_case(case)
+
+
+def labelled(df: pd.DataFrame, case: Case) -> pd.DataFrame:
+    """``df`` with a ``<kind>_label`` column beside each id column.
+
+    For audience, goal, interest and moment: the case's short labels, for axes and legends;
+    the names stay for hover text and tables.
+    """
+    out = df
+    for kind in ("audience", "goal", "interest", "moment"):
+        if kind in out.columns:
+            out = out.assign(**{f"{kind}_label": out[kind].map(case.labels(kind)).fillna("")})
+    return out
 
 
 def long_date(v: object) -> str:
@@ -53,35 +69,54 @@ def plan_coverage_section(case: Case, cov: Coverage) -> None:
         show_text(["The case has no actions.csv: add planned actions to see which windows "
                    "are covered."], css="sk-note")
         return
-    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience")))
+    show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience"),
+                                    labels=case.labels("audience")))
     gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows
     outside = cov.actions[~cov.actions["in_window"]] if not cov.actions.empty else cov.actions
     show_text([f"{len(gaps)} of {len(cov.windows)} window(s) of the top audiences have no "
                f"planned action (gaps); {len(outside)} of {len(cov.actions)} action(s) fall "
                "outside every window of their audience."])
+    if not outside.empty and "attention" in outside:
+        names = case.names("audience")
+        show_table(pd.DataFrame({
+            "action": outside["action"],
+            "audience": [names[a] for a in outside["audience"]],
+            "start": outside["start"],
+            "attention during it": outside["attention"],
+            "share of their peak": [f"{v:.0%}" for v in outside["of_peak"]],
+        }), caption="Actions outside every window: the audience's attention during each")
+
+
+def show_workshop_advice(s: Any) -> None:
+    """What the workshop advised: its recommendations and pitfalls (guidance.yaml)."""
+    g = s.case.guidance
+    if not (g["recommendations"] or g["pitfalls"]):
+        show_text(["The case records no recommendations or pitfalls (guidance.yaml)."],
+                  css="sk-note")
+        return
+    if g["recommendations"]:
+        show_html("<p><b>Recommendations</b></p>")
+        show_list(g["recommendations"])
+    if g["pitfalls"]:
+        show_html("<p><b>Pitfalls to avoid</b></p>")
+        show_list(g["pitfalls"])
 
 
 def show_open_questions(s: Any) -> None:
-    """The workshop's open questions, recommendations and pitfalls (guidance.yaml)."""
+    """The questions the workshop left open (guidance.yaml)."""
     g = s.case.guidance
-    if not any(g.values()):
-        show_text(["The case has no guidance.yaml."], css="sk-note")
+    if not g["open_questions"]:
+        show_text(["The case records no open questions (guidance.yaml)."], css="sk-note")
         return
     for q in g["open_questions"]:
         show_html(f"<p><b>{esc(q['question'])}</b></p>")
         if q["options"]:
             show_list(q["options"])
-    if g["recommendations"]:
-        show_html("<p><b>Recommendations of the workshop</b></p>")
-        show_list(g["recommendations"])
-    if g["pitfalls"]:
-        show_html("<p><b>Pitfalls</b></p>")
-        show_list(g["pitfalls"])
 
 
 def show_method(s: Any) -> None:
-    """The method, quoted from docs/method.md (the project's own documentation)."""
-    from IPython.display import Markdown, display
+    """The method, quoted from docs/method.md, folded: the reader opens it when needed."""
+    import mistune
 
     path = config.METHOD_DOC
     if not path.is_file():
@@ -92,7 +127,9 @@ def show_method(s: Any) -> None:
         lines = lines[1:]  # its title: the report's section heading says "Method" already
     # Demote headings so that the method does not compete with the report's sections.
     text = "\n".join("##" + ln if ln.startswith("#") else ln for ln in lines)
-    display(Markdown(text))
+    body = mistune.html(text)  # the project's own documentation, not case text
+    show_html('<details class="sk-method"><summary>How every number in this report is '
+              f"computed (docs/method.md)</summary>{body}</details>")
 
 
 def show_provenance(s: Any) -> None:

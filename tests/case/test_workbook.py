@@ -137,7 +137,7 @@ BAD = [
                  "'2025-02-30'); allowed: a date that exists, written YYYY-MM-DD", id="bad date"),
     pytest.param({"moments!D2": "10.12.2024"}, "moments!D2, column 'start': bad value (got "
                  "'10.12.2024'); allowed: a date that exists, written YYYY-MM-DD; did you mean "
-                 "'2024-12-10'?", id="day-first date"),
+                 "'2024-12-10' (day first) or '2024-10-12'?", id="day-first date"),
     pytest.param({"moments!D2": dt.datetime(2024, 12, 10, 18, 30)}, "moments!D2, column "
                  "'start': bad value (got '2024-12-10 18:30:00'); allowed: a date that exists, "
                  "written YYYY-MM-DD; did you mean '2024-12-10'?", id="date with a time"),
@@ -157,7 +157,7 @@ BAD = [
     pytest.param({"actions!I2": "rights-ngos;unionz"}, "actions!I2, column 'allies': no ally "
                  "'unionz' in sheet 'allies' (got 'unionz'); allowed: an id from sheet 'allies'; "
                  "did you mean 'unions'?", id="dangling reference in a list"),
-    pytest.param({"audiences!D1": "influense"}, "audiences!A1:F1: missing column 'influence'; "
+    pytest.param({"audiences!D1": "influense"}, "audiences!A1:G1: missing column 'influence'; "
                  "allowed: columns id, name, group, influence; did you mean 'influense'?",
                  id="missing column"),
     pytest.param({"audience_interests!A4": None, "audience_interests!B4": None,
@@ -318,8 +318,10 @@ def test_case_sheet_keeps_keys_it_does_not_know(template_copy: Path, tmp_path: P
     import yaml
 
     p = template_copy / "case.yaml"
-    p.write_text(p.read_text() + "windows:\n  threshold: 0.6\n  min_days: 3\n"
-                 "labels: [one, two]\nnested: {a: {b: 1}}\n")
+    text = p.read_text().replace("  rule: relative\n  share: 0.8\n  floor: 0.05\n",
+                                 "  rule: absolute\n  threshold: 0.6\n")
+    assert "threshold: 0.6" in text
+    p.write_text(text + "labels: [one, two]\nnested: {a: {b: 1}}\n")
     book = convert_case(template_copy, tmp_path / "keys.xlsx")
     rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(book)["case"].iter_rows()}
     assert rows["windows.threshold"] == 0.6 and rows["labels"] == "[one, two]"
@@ -332,7 +334,8 @@ def test_csv_gets_the_same_likely_fix(edit) -> None:
     with pytest.raises(CaseError) as info:
         load_case(path)
     assert ("moments.csv, row 2, column 'start': bad value (got '10.12.2024'); allowed: a date "
-            "that exists, written YYYY-MM-DD; did you mean '2024-12-10'?") in [
+            "that exists, written YYYY-MM-DD; did you mean '2024-12-10' (day first) or "
+            "'2024-10-12'?") in [
         str(p) for p in info.value.problems]
 
 
@@ -355,8 +358,9 @@ def test_written_ods_has_the_same_rules(tmp_path: Path) -> None:
                 assert rule.startswith(f"of:cell-content-is-in-list([${col.ref}.$A$2:.$A$")
             elif col.kind == "score":
                 assert rule.endswith("cell-content-is-between(0,1)"), (table.name, col.name)
+    influence = [c.name for c in TABLES["audiences"].columns].index("influence")
     cells = [c for c in root.iter(f"{ns}table-cell")
-             if c.get(f"{ns}content-validation-name") == "val-audiences-3"]
+             if c.get(f"{ns}content-validation-name") == f"val-audiences-{influence}"]
     assert len(cells) > 10  # the influence cells, and the empty rows under them
 
 

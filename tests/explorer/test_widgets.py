@@ -290,3 +290,23 @@ def test_launch_lab_checks_the_case_first() -> None:
 
     with pytest.raises(CaseNotFoundError):
         skw.launch_lab("no-such-case", port=1)
+
+
+def test_the_window_rule_is_settable_in_the_explorer(explorer: Explorer) -> None:
+    explorer.widget  # noqa: B018  (builds it)
+    s = explorer.state
+    explorer.audience.value = "lawmakers"
+    assert s.rule.rule == "relative" and s.rule.share == pytest.approx(0.8)  # the case's
+    wide = s.windows()
+    explorer.window_share.value = 0.5  # days within half of the peak: longer windows
+    assert s.rule.rule == "relative" and s.rule.share == pytest.approx(0.5)
+    longer = s.windows()
+    assert (longer["end"] - longer["start"]).sum() > (wide["end"] - wide["start"]).sum()
+    line = [sh for sh in explorer._figures.timeline.layout.shapes if sh.type == "line"][0]
+    assert line.y0 == pytest.approx(s.level())
+    assert s.level() == pytest.approx(max(0.05, 0.5 * s.timing()["lawmakers"].max()))
+    s.update(threshold=0.3)  # the absolute rule, as before
+    assert s.rule.rule == "absolute" and s.level() == 0.3
+    with pytest.raises(BadParameterError, match="threshold"):
+        s.update(threshold="150%")
+    assert s.rule.threshold == 0.3  # a bad value changes nothing

@@ -20,19 +20,28 @@ def test_coverage_by_hand(tiny: Case) -> None:
     c = plan_coverage(tiny, "release", START, 365)
     assert isinstance(c, Coverage)
     assert list(c.windows.columns) == ["audience", "start", "end", "peak", "actions", "covered"]
-    assert list(c.actions.columns) == ["action", "audience", "start", "end", "in_window"]
-    # mps (rank 1): 1–7 March, prepared from 22 February: prep-mps (20–25 Feb) covers it;
-    # press (rank 2) never reaches 0.5; diaspora (rank 3): the vigil on 10 September
+    assert list(c.actions.columns) == ["action", "audience", "start", "end", "in_window",
+                                      "attention", "of_peak"]
+    # windows by the case's rule (80 % of each audience's peak of the goal's timing):
+    # mps (rank 1): 1–8 March (0.8·6/7·2^(−3/10) = 0.557 ≥ 0.8·0.686), prepared from
+    # 22 February: prep-mps (20–25 Feb) covers it; press (rank 2): the summit on 20 December
+    # (0.5, and 0.5·2^(−1/5) = 0.435 ≥ 0.4 on the 21st); diaspora (rank 3, fit 0: its own
+    # timing): the vigil's 6–11 September and the verdict's 19 December (0.4 = 80 % of 0.5)
     w = c.windows
-    assert list(w["audience"]) == ["mps", "diaspora"]
-    assert list(w["start"]) == [T("2025-03-01"), T("2025-09-10")]
-    assert list(w["actions"]) == [("prep-mps",), ()]
-    assert list(w["covered"]) == [True, False]
+    assert list(w["audience"]) == ["mps", "press", "diaspora", "diaspora"]
+    assert list(w["start"]) == [T("2025-03-01"), T("2025-12-20"), T("2025-09-06"),
+                                T("2025-12-19")]
+    assert list(w["end"])[:2] == [T("2025-03-08"), T("2025-12-21")]
+    assert list(w["actions"]) == [("prep-mps",), (), (), ()]
+    assert list(w["covered"]) == [True, False, False, False]
     # the sanctions action is not part of this goal's plan
     a = c.actions.set_index("action")
     assert list(a.index) == ["prep-mps", "late-rally"]
     assert a.at["prep-mps", "in_window"] and not a.at["late-rally", "in_window"]
     assert a.at["late-rally", "end"] == T("2025-06-01")  # no end: one day
+    # attention during the action: nothing speaks to the diaspora on 1 June; the briefing is
+    # before the crackdown (a crisis: no ramp), so the MPs' attention is 0 during it too
+    assert a.at["late-rally", "attention"] == 0 and a.at["prep-mps", "of_peak"] == 0
 
 
 def test_top_and_threshold(tiny: Case) -> None:

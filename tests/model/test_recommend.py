@@ -56,10 +56,11 @@ def test_allies_by_hand(tiny: Case) -> None:
     assert list(a["ally"]) == ["ngo"] and a["reach"].iloc[0] == 0.8
     p = recommend_portfolio_allies(tiny, "release", START, 365)
     assert list(p.columns) == ["ally", "name", "kind", "leverage", "audiences"]
-    # Σ reach · priority / Σ priority, priorities 0.77, 0.3325, 0.3
-    total = 0.77 + 0.3325 + 0.3
+    # Σ reach · priority / Σ priority, priorities (additive, test_scoring) mps, press, diaspora
+    mps, press = 0.59 + 0.3 * 0.8 * 6 / 7, 0.37
+    total = mps + press + 0.3
     assert list(p["ally"]) == ["ngo", "union"]
-    assert p["leverage"].tolist() == pytest.approx([(0.8 * 0.77 + 0.2 * 0.3325) / total,
+    assert p["leverage"].tolist() == pytest.approx([(0.8 * mps + 0.2 * press) / total,
                                                     0.3 / total])
     assert p["audiences"].iloc[0] == ("mps", "press")
 

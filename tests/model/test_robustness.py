@@ -18,9 +18,10 @@ from strategy_kit.case import Case, load_case
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
 from strategy_kit.model import robustness
 from strategy_kit.model.matrices import horizon, matrices
-from strategy_kit.model.robustness import Robustness, _candidate_days, score_robustness
+from strategy_kit.model.robustness import Robustness, score_robustness
 from strategy_kit.model.scoring import score_priority
 from strategy_kit.model.timing import breakpoints, kernels
+from strategy_kit.model.timing import candidate_days as _candidate_days
 
 
 def test_columns_and_bounds(tiny: Case) -> None:

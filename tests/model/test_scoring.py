@@ -47,26 +47,78 @@ def test_contributions_by_hand(tiny: Case) -> None:
 
 
 def test_priority_by_hand(tiny: Case) -> None:
+    """The additive rule (tiny's case.yaml says priority: additive), goal-aware timing."""
     p = score_priority(tiny, start=START, days=365)
     assert list(p.columns) == ["audience", "audience_name", "group", "goal", "goal_name", "fit",
                                "influence", "timing", "peak_date", "fit_part",
-                               "influence_part", "timing_part", "priority", "rank"]
+                               "influence_part", "timing_part", "priority", "rank",
+                               "opportunity", "rule"]
+    assert set(p["rule"]) == {"additive"}
     r = p[p["goal"] == "release"].set_index("audience")
-    # 0.4·0.875 + 0.3·0.8 + 0.3·0.6 (the crackdown: 0.8 · r = 0.6/0.8 · k = 1)
-    assert r.loc["mps", "priority"] == pytest.approx(0.77)
-    assert r.loc["mps", "timing"] == pytest.approx(0.6)
+    # release reaches the MPs through security (0.75·1) and rights (0.25·0.5): fit 0.875; the
+    # crackdown speaks to security only, so r(mps, release, crackdown) = 0.75/0.875 = 6/7 and
+    # timing = 0.8·6/7. Priority 0.4·0.875 + 0.3·0.8 + 0.3·0.8·6/7
+    assert r.loc["mps", "timing"] == pytest.approx(0.8 * 6 / 7)
+    assert r.loc["mps", "priority"] == pytest.approx(0.35 + 0.24 + 0.3 * 0.8 * 6 / 7)
     assert r.loc["mps", "peak_date"] == pd.Timestamp("2025-03-01")
-    # 0.4·0.25 + 0.3·0.4 + 0.3·0.375 (the vigil: 0.5 · 0.75)
-    assert r.loc["press", "priority"] == pytest.approx(0.3325)
+    # release reaches the press only through rights: the summit (rights 1.0, intensity 0.5)
+    # counts fully, the vigil only by its rights relevance 0.5: timing 0.5 on 20 Dec
+    assert r.loc["press", "timing"] == pytest.approx(0.5)
+    assert r.loc["press", "peak_date"] == pd.Timestamp("2025-12-20")
+    assert r.loc["press", "priority"] == pytest.approx(0.4 * 0.25 + 0.3 * 0.4 + 0.3 * 0.5)
+    # fit 0: the audience's own timing stands in (the vigil: 0.5 · 1)
     assert r.loc["diaspora", "priority"] == pytest.approx(0.3)  # 0 + 0.15 + 0.3·0.5
     assert list(r.index) == ["mps", "press", "diaspora"]
     assert list(r["rank"]) == [1, 2, 3]
     s = p[p["goal"] == "sanctions"]
-    assert list(s["audience"]) == ["diaspora", "mps", "press"]  # 0.62, 0.42, 0.3925
-    assert s["priority"].tolist() == pytest.approx([0.62, 0.42, 0.3925])
+    # sanctions reach the press through stories only: the vigil counts fully (0.5 · 1), so
+    # the press (0.16 + 0.12 + 0.15) now passes the MPs (0 + 0.24 + 0.18)
+    assert list(s["audience"]) == ["diaspora", "press", "mps"]
+    assert s["priority"].tolist() == pytest.approx([0.62, 0.43, 0.42])
     parts = p[["fit_part", "influence_part", "timing_part"]].sum(axis=1)
     assert np.allclose(parts, p["priority"])
     assert list(p["goal"]) == ["release"] * 3 + ["sanctions"] * 3
+
+
+def test_gated_priority_by_hand(tiny: Case) -> None:
+    """priority = fit^0.4 · opportunity^0.6, opportunity = (0.3·influence + 0.3·timing)/0.6."""
+    p = score_priority(tiny, start=START, days=365, rule="gated")
+    r = p[p["goal"] == "release"].set_index("audience")
+    opp = (0.8 + 0.8 * 6 / 7) / 2
+    assert r.loc["mps", "opportunity"] == pytest.approx(opp)
+    assert r.loc["mps", "priority"] == pytest.approx(0.875 ** 0.4 * opp ** 0.6)
+    assert r.loc["press", "priority"] == pytest.approx(0.25 ** 0.4 * 0.45 ** 0.6)
+    # no reason to care: priority 0, below every audience with one, whatever its influence
+    assert r.loc["diaspora", "priority"] == 0 and r.loc["diaspora", "rank"] == 3
+    s = p[p["goal"] == "sanctions"].set_index("audience")
+    assert s.loc["mps", "priority"] == 0 and s.loc["mps", "rank"] == 3
+    assert s.loc["diaspora", "priority"] == pytest.approx(0.8 ** 0.4 * 0.5 ** 0.6)
+    # the parts split the priority in proportion to weight × value
+    mps = r.loc["mps"]
+    total = 0.4 * 0.875 + 0.3 * 0.8 + 0.3 * 0.8 * 6 / 7
+    assert mps["fit_part"] == pytest.approx(mps["priority"] * 0.35 / total)
+    parts = p[["fit_part", "influence_part", "timing_part"]].sum(axis=1)
+    assert np.allclose(parts, p["priority"])
+
+
+def test_gated_is_monotone_and_gates() -> None:
+    from strategy_kit.model.scoring import priority_matrix
+
+    w = np.array([0.4, 0.3, 0.3])
+    grid = np.linspace(0, 1, 11)
+    for part in range(3):
+        x = [np.full(11, 0.5) for _ in range(3)]
+        x[part] = grid
+        p = priority_matrix(x[0], x[1], x[2], w, "gated")
+        assert np.all(np.diff(p) >= 0)  # never lowered by a larger part
+    # fit 0 with full influence and timing stays below a tiny fit with none
+    assert priority_matrix(np.array(0.0), np.array(1.0), np.array(1.0), w, "gated") \
+        < priority_matrix(np.array(0.01), np.array(0.01), np.array(0.0), w, "gated")
+
+
+def test_unknown_rule(tiny: Case) -> None:
+    with pytest.raises(UnknownChoiceError, match="geometric"):
+        score_priority(tiny, start=START, days=365, rule="geometric")
 
 
 def test_priority_weights_override(tiny: Case) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -108,9 +110,16 @@ def test_drivers_sorted_and_positive(tiny: Case) -> None:
 
 
 def test_windows_by_hand(tiny: Case) -> None:
-    w = find_windows(tiny, "mps", START, 365)
+    # the relative rule (the default): days within 80 % of the peak 0.6: 0.6·2^(−3/10) =
+    # 0.487 ≥ 0.48 on 8 March, 0.455 on the 9th
+    rel = find_windows(tiny, "mps", START, 365)
+    assert list(rel["end"]) == [pd.Timestamp("2025-03-08")]
+    assert not rel["late"].iloc[0]
+    assert find_windows(tiny, "mps", START, 365, threshold="80%").equals(rel)
+    # the absolute rule, as before: timing ≥ 0.5
+    w = find_windows(tiny, "mps", START, 365, threshold=0.5)
     assert list(w.columns) == ["audience", "start", "end", "peak_date", "peak", "moments",
-                               "moment_names", "lead_days", "prepare_by"]
+                               "moment_names", "lead_days", "prepare_by", "late"]
     assert len(w) == 1
     r = w.iloc[0]
     # 0.6 · 2^(−2/10) = 0.52 ≥ 0.5 on 7 March; 0.6 · 2^(−3/10) = 0.49 on the 8th
@@ -151,7 +160,7 @@ def test_bad_date(tiny: Case, call) -> None:
         call(tiny, "press", "2025-02-30")
 
 
-@pytest.mark.parametrize("threshold", [0, 1.5, "high", None])
+@pytest.mark.parametrize("threshold", [0, 1.5, "high", "0%", "150%"])
 def test_bad_threshold(tiny: Case, threshold: object) -> None:
     with pytest.raises(BadParameterError, match="bad threshold"):
         find_windows(tiny, "mps", START, threshold=threshold)  # type: ignore[arg-type]
@@ -175,3 +184,54 @@ def test_timing_bounded_and_monotone_in_intensity(tiny: Case, intensity: list[fl
     after = score_timing(with_tables(tiny, moments=mo), start, 400)["timing"].to_numpy()
     assert (after >= before - 1e-12).all()
     assert np.all(after <= 1)
+
+
+@pytest.mark.parametrize("case_name", ["belarus", str(Path(__file__).parents[1] / "cases"
+                                                       / "georgia")])
+@pytest.mark.parametrize("start", ["2026-01-01", "2026-12-01"])
+def test_goal_peaks_equal_the_full_curves(case_name: str, start: str) -> None:
+    """The bounded shortcut of goal_peaks gives exactly the peak of every goal's curve."""
+    from strategy_kit import load_case
+    from strategy_kit.model.matrices import horizon
+    from strategy_kit.model.timing import goal_peaks, timing_matrix
+
+    case = load_case(case_name)
+    h = horizon(case, start, None)
+    peak, day = goal_peaks(case, h)
+    for g in range(peak.shape[1]):
+        full = timing_matrix(case, h, g)
+        assert peak[:, g] == pytest.approx(full.max(axis=1), abs=1e-12)
+        at = full[np.arange(full.shape[0]), day[:, g] - h.first]
+        assert at == pytest.approx(peak[:, g], abs=1e-12)
+
+
+def test_goal_timing_by_hand(tiny: Case) -> None:
+    # release reaches the MPs through security (0.75) and rights (0.125): the crackdown
+    # (security 1.0) counts 0.75/0.875 = 6/7 of its intensity 0.8 on 1 March
+    t = score_timing(tiny, START, 365, audiences="mps", goal="release").set_index("date")
+    assert t.loc[pd.Timestamp("2025-03-01"), "timing"] == pytest.approx(0.8 * 6 / 7)
+    # the audience's own timing weighs security 0.6/0.8: 0.8 · 0.75
+    own = score_timing(tiny, START, 365, audiences="mps").set_index("date")
+    assert own.loc[pd.Timestamp("2025-03-01"), "timing"] == pytest.approx(0.6)
+    # the summit (rights 1.0, intensity 0.5) on 20 December: release reaches the press only
+    # through rights, so it counts fully (0.5); for the press as a whole, rights is half (0.25)
+    pr = score_timing(tiny, START, 365, audiences="press", goal="release").set_index("date")
+    assert pr.loc[pd.Timestamp("2025-12-20"), "timing"] == pytest.approx(
+        1 - (1 - 0.5) * (1 - 0))  # the verdict of 19 Dec speaks to stories only: 0 here
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bounded_peaks_match_dense_on_random_pressures(seed: int) -> None:
+    from strategy_kit.model.timing import _exact_peaks
+
+    rng = np.random.default_rng(seed)
+    n, m, c = 400, 12, 60
+    p = rng.random((n, m)) * (rng.random((n, m)) < 0.4)
+    p[:5, 0] = 1.0  # a certain moment: no bound, every day is checked
+    p[5:10] = 0.0  # no pressure at all: peak 0
+    k = rng.random((m, c)) * (rng.random((m, c)) < 0.5)
+    dense = 1 - np.prod(1 - p[:, :, None] * k[None, :, :], axis=1)
+    peak, at = _exact_peaks(p, k)
+    assert peak == pytest.approx(dense.max(axis=1), abs=1e-12)
+    live = dense.max(axis=1) > 0
+    assert (at[live] == dense.argmax(axis=1)[live]).all()

@@ -424,3 +424,22 @@ def test_measured_attention_draws_fits_beside_the_data_in_the_series_unit():
     assert fig.data[0].name == "measured search interest (0–100)"
     assert fig.layout.yaxis.title.text == "search interest (0–100)"
     assert fig.layout.yaxis.tickformat == "~s"
+
+
+def test_long_names_wrap_on_two_lines_and_labels_win() -> None:
+    """Without a label a long name wraps rather than being cut; a label replaces it."""
+    from strategy_kit.plots.style import _labels
+
+    long = "Governments of other key countries (Germany, USA) and the EU"
+    (wrapped,) = _labels([long], ["key"])
+    assert "<br>" in wrapped and "…" not in wrapped
+    assert wrapped.replace("<br>", " ") == long
+    (label,) = _labels([long], ["key"], labels=["Key governments and EU"])
+    assert label == "Key governments and EU"
+    (fallback,) = _labels([long], ["key"], labels=[""])
+    assert fallback == wrapped
+    df = priority_frame().assign(audience_label=lambda d: "Short " + d["audience"])
+    fig = plots.plot_priority(df, goal="release")
+    assert all(str(y).startswith("Short ") for y in fig.data[0].y)
+    hover = fig.data[0].customdata[:, 0]
+    assert not any(str(h).startswith("Short ") for h in hover)  # full names in hover text

@@ -9,9 +9,13 @@ from click.testing import CliRunner
 
 from strategy_kit import load_case
 from strategy_kit.cli import cli
+from strategy_kit.model.coverage import plan_coverage
+from strategy_kit.model.preparation import plan_preparation
 from strategy_kit.model.recommend import recommend_allies, recommend_formats
 from strategy_kit.model.scoring import score_priority
-from strategy_kit.model.timing import find_windows
+from strategy_kit.model.windows import find_windows
+from strategy_kit.reports.advice import explain_priority
+from strategy_kit.reports.audience import study_audience
 from strategy_kit.reports.brief import brief_context, render_brief, write_brief
 
 START = "2026-12-01"
@@ -20,27 +24,36 @@ START = "2026-12-01"
 def test_brief_says_what_the_model_says() -> None:
     c = load_case("belarus")
     ctx = brief_context(c, "media", "end-terror", START)
+    s = study_audience(c, "media", "end-terror", START)
     row = score_priority(c, goal="end-terror", start=START).set_index("audience").loc["media"]
-    assert ctx["why"].startswith(f"Rank {int(row['rank'])} of 10 for this goal, priority "
-                                 f"{row['priority']:.2f} (fit {row['fit_part']:.2f} + influence "
-                                 f"{row['influence_part']:.2f} + timing "
-                                 f"{row['timing_part']:.2f})")
+    assert ctx["why"].startswith(f"Priority {row['priority']:.2f}, rank {int(row['rank'])} of "
+                                 "10 audiences for this goal = fit ")
+    assert explain_priority(s) in ctx["why"], "the report's own sentence"
     assert "Fresh stories, faces and events" in ctx["why"]
     formats = recommend_formats(c, "media", "end-terror", start=START)
     assert [f["name"] for f in ctx["formats"]] == formats[formats["fit"] > 0]["name"].head(
         2).tolist()
     assert [a["name"] for a in ctx["allies"]] == recommend_allies(c, "media")["name"].head(
         2).tolist()
-    w = find_windows(c, "media", start=START).iloc[0]
-    assert ctx["window"]["when"] == f"{w['start']:%-d %b %Y} – {w['end']:%-d %b %Y}"
-    assert ctx["window"]["prepare"] == f"{w['prepare_by']:%-d %b %Y}"
+    # the next window and its preparation day are the calendar's (one rule: model.preparation)
+    prep = plan_preparation(c, "media", "end-terror", start=START).sort_values("start").iloc[0]
+    assert ctx["window"]["when"] == f"{prep['start']:%-d %b %Y} – {prep['end']:%-d %b %Y}"
+    w = find_windows(c, "media", start=START, goal="end-terror").iloc[0]
+    assert (w["start"], w["end"]) == (prep["start"], prep["end"])
+    want = f"{prep['prepare_by']:%-d %b %Y}"
+    assert want in ctx["window"]["prepare"]
+    assert ("late" in ctx["window"]["prepare"]) == bool(prep["late"])
     assert ctx["frame"]["name"] and len(ctx["hooks"]) == 2
 
 
 def test_open_items_name_uncovered_windows() -> None:
     ctx = brief_context("belarus", "key-governments", "end-terror", START)
-    assert any(i.startswith("No action is planned for the window 11 Feb 2027 – 26 Feb 2027")
-               for i in ctx["open_items"])
+    cov = plan_coverage(load_case("belarus"), "end-terror", start=START, top=10)
+    gaps = cov.windows[(cov.windows["audience"] == "key-governments") & ~cov.windows["covered"]]
+    assert len(gaps) > 0
+    for w in gaps.itertuples():
+        assert any(i.startswith(f"No action is planned for the window {w.start:%-d %b %Y} – "
+                                f"{w.end:%-d %b %Y}") for i in ctx["open_items"])
 
 
 def test_brief_is_escaped_self_contained_and_beside_the_report(hostile_case: Path,
@@ -67,7 +80,8 @@ def test_brief_command_and_bad_input(tmp_path: Path) -> None:
 
 def test_render_brief_without_window_or_formats() -> None:
     ctx = brief_context("belarus", "media", "end-terror", START)
-    page = render_brief({**ctx, "window": None, "formats": [], "allies": [], "hooks": [],
-                         "frame": None, "open_items": []})
-    assert "No window of opportunity in this horizon" in page
+    note = "No window of opportunity in this horizon: build the relationship first"
+    page = render_brief({**ctx, "window": None, "window_note": note, "formats": [],
+                         "allies": [], "hooks": [], "frame": None, "open_items": []})
+    assert note in page
     assert "No format of the case fits" in page and "Every window of this audience" in page

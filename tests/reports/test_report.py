@@ -71,15 +71,33 @@ def test_html_is_offline_and_self_contained(rendered: dict[str, Path], which: st
         assert f'id="{target}"' in html
 
 
-def test_footer_has_provenance(rendered: dict[str, Path]) -> None:
+def test_provenance_once_in_the_appendix(rendered: dict[str, Path]) -> None:
     html = html_of(rendered["audience"])
     case = load_case("belarus")
+    appendix = html[html.index('id="Appendix"'):]
+    provenance = appendix[appendix.index('id="Provenance"'):]
+    assert case.data_hash in provenance
+    assert "Keeping Belarus on the international agenda" in provenance
+    assert "2027-01-01" in provenance and "end-terror" in provenance
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", provenance)
+    assert html.count(case.data_hash) == 1, "provenance appears once"
     footer = html[html.index('class="sk-footer"'):]
-    assert case.data_hash in footer
-    assert "Keeping Belarus on the international agenda" in footer
-    assert "2027-01-01" in footer and "end-terror" in footer
-    assert re.search(r"Generated</dt><dd>\d{4}-\d\d-\d\dT", footer)
-    assert "strategy-kit</dt>" in footer
+    assert 'href="#Provenance"' in footer
+
+
+@pytest.mark.parametrize("which", ["audience", "overview"])
+def test_the_lead_comes_first(rendered: dict[str, Path], which: str) -> None:
+    """Summary first; the workshop's advice under its own heading; the appendix last."""
+    html = html_of(rendered[which])
+    heads = re.findall(r'<h2 id="([^"]+)"', html)
+    heads = [h for h in heads if h != "Contents"]
+    assert heads[0] == "Summary"
+    assert heads[-1] == "Appendix"
+    assert "What-the-workshop-advised" in heads
+    assert heads.index("What-the-workshop-advised") < heads.index("Appendix")
+    after = html[html.index('id="Appendix"'):]
+    assert after.index('id="Method"') < after.index('id="Provenance"')
+    assert "<details" in after[:after.index('id="Provenance"')], "the method is folded"
 
 
 def test_method_section_quotes_docs_method(rendered: dict[str, Path]) -> None:

@@ -63,3 +63,40 @@ def test_injected_script_does_not_run(browser, rendered, tmp_path: Path) -> None
     assert "<script>window.__pwned = 1</script><b>Lawmakers</b>" in page.inner_text("body")
     assert requests == [] and errors == []
     page.close()
+
+
+@pytest.mark.parametrize("which", ["audience", "overview"])
+def test_no_axis_label_is_cut_and_the_lead_comes_first(browser, rendered, tmp_path: Path,
+                                                       which: str) -> None:
+    """Belarus has short labels: no tick label ends in '…'; summary first, appendix last."""
+    page, requests, errors = open_report(browser, rendered[which], tmp_path / f"{which}.png")
+    ticks = page.eval_on_selector_all(
+        ".js-plotly-plot g.xtick text, .js-plotly-plot g.ytick text",
+        "els => els.map(e => e.textContent)")
+    assert len(ticks) > 20
+    cut = [t for t in ticks if t.rstrip().endswith("…")]
+    assert cut == [], cut
+    heads = page.eval_on_selector_all("main h2[id], .jp-RenderedHTMLCommon h2[id]",
+                                      "els => els.map(e => e.id)")
+    heads = [h for h in dict.fromkeys(heads) if h != "Contents"]
+    assert heads[0] == "Summary" and heads[-1] == "Appendix"
+    order = page.eval_on_selector_all("h2[id], h3[id]", "els => els.map(e => e.id)")
+    tail = [h for h in order if h in ("Appendix", "Method", "Provenance")]
+    assert tail == ["Appendix", "Method", "Provenance"]
+    assert order.index("Provenance") > order.index("What-the-workshop-advised")
+    # no two labels of a figure overlap (moment and spike labels are annotations)
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(
+        fig => [...fig.querySelectorAll('g.annotation-text-g text')].map(t => {
+            const r = t.getBoundingClientRect();
+            return [r.left, r.top, r.right, r.bottom, t.textContent];
+        }))""")
+    for fig in boxes:
+        for i, a in enumerate(fig):
+            for b in fig[i + 1:]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, (a[4], b[4])
+    # the summary is on the first screen
+    top = page.evaluate("document.getElementById('Summary').getBoundingClientRect().top")
+    assert top < 900
+    assert requests == [] and errors == []
+    page.close()
