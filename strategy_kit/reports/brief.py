@@ -84,13 +84,16 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
     report's (``reports.audience.study_audience``, ``reports.advice``), so the brief never
     says something the report does not.
     """
-    from .advice import window_move
+    from .advice import top_moves, window_move
     from .audience import study_audience
 
     s = study_audience(case, audience, goal, start if start is not None else "",
                        days if days is not None else 0,
                        threshold if threshold is not None else "")
     c, t0, n, row = s.case, s.start, s.days, s.row
+    # An audience this goal gives no reason to care (fit 0) gets no window to prepare for and
+    # no gaps to fill: the brief says where to look instead, as the report's first moves do.
+    caring = bool(row["fit"] > 0)
     formats = s.formats[s.formats["fit"] > 0].head(2)
     frames = s.messages.frames
     return {
@@ -99,7 +102,8 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
         "why": _why(s),
         "scores": {k: f"{row[k]:.2f}" for k in ("priority", "fit", "influence", "timing")},
         "weights": {k: f"{v:.2f}" for k, v in c.weights.items()},
-        "window": _window(s), "windows": len(s.windows), "window_note": window_move(s),
+        "window": _window(s) if caring else None, "windows": len(s.windows),
+        "window_note": window_move(s) if caring else " ".join(top_moves(s)),
         "formats": [{"name": f["name"], "effort": f["effort"], "fit": f"{f['fit']:.2f}",
                      "prepare": _day(f["prepare_by"]), "moment": f["moment_name"]}
                     for _, f in formats.iterrows()],
@@ -111,7 +115,7 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
                                              "tone": frames.iloc[0]["tone"],
                                              "text": frames.iloc[0]["text"]}),
         "warning": s.messages.warning,
-        "open_items": _open_items(s),
+        "open_items": _open_items(s) if caring else [], "caring": caring,
         "parameters": (f"{c.name} · {audience} · {goal} · {t0.date().isoformat()} · {n} days"
                        f" · windows: {s.rule.short}"),
         "data_hash": c.data_hash, "version": __version__,

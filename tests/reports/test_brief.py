@@ -78,6 +78,16 @@ def test_brief_command_and_bad_input(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_no_reason_to_care_gets_no_window_and_no_gaps() -> None:
+    """Fit 0: the brief sends the reader elsewhere instead of asking for actions."""
+    ctx = brief_context("belarus", "key-governments", "support-people", START)
+    assert ctx["scores"]["fit"] == "0.00" and ctx["scores"]["priority"] == "0.00"
+    assert ctx["window"] is None and ctx["open_items"] == []
+    assert ctx["window_note"].startswith("Do not lead with this goal with ")
+    page = render_brief(ctx)
+    assert "serves none of their interests" in page and "No action is planned" not in page
+
+
 def test_render_brief_without_window_or_formats() -> None:
     ctx = brief_context("belarus", "media", "end-terror", START)
     note = "No window of opportunity in this horizon: build the relationship first"
