@@ -28,6 +28,7 @@ from .style import (
     _require,
     _short,
     _text,
+    _wrap,
 )
 
 __all__ = ["plot_influence_fit"]
@@ -87,7 +88,7 @@ def plot_influence_fit(priority_df: pd.DataFrame, goal: str | None = None,
         for group, g_rows in rows.groupby("group", sort=False):
             fig.add_trace(go.Scatter(
                 x=g_rows["fit"].to_numpy(), y=g_rows["influence"].to_numpy(),
-                mode="markers+text", name=_short(group, 30), legendgroup=_text(group),
+                mode="markers+text", name=_wrap(group, 32), legendgroup=_text(group),
                 showlegend=k == 0, text=texts[g_rows.index].tolist(),
                 textposition=[positions[i] for i in g_rows.index], cliponaxis=False,
                 textfont=dict(size=11, color="#333333"),

@@ -310,6 +310,14 @@ def test_influence_fit_grid_has_quadrants():
         plots.plot_influence_fit(df, size="fit")
 
 
+def test_influence_fit_legend_wraps_long_groups_instead_of_cutting_them():
+    group = "Governments and government-financed organisations"
+    df = priority_frame().assign(group=group)
+    fig = plots.plot_influence_fit(df, goal="release", size="priority")
+    (name,) = {tr.name for tr in fig.data if tr.showlegend}
+    assert "…" not in name and name.replace("<br>", " ") == group
+
+
 def test_heatmap_writes_the_values_in_the_cells():
     df = priority_frame()
     fig = plots.plot_heatmap(df, value="fit")
