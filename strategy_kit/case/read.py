@@ -15,14 +15,20 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..errors import Problem, close_match
+from ..errors import Problem, brief, close_match
 from .schema import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_WEIGHTS,
     Table,
 )
+from .yamlfile import YamlRefused, load_yaml
 
-__all__ = ["case_settings", "read_csv", "read_guidance"]
+__all__ = ["MAX_FIELD_CHARS", "case_settings", "read_csv", "read_guidance"]
+
+#: The longest cell read from a CSV table (docs/case-format.md). Python's csv module stops at
+#: 131,072 characters with a traceback; the kit reads any length and reports a longer cell.
+MAX_FIELD_CHARS = 1_000_000
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # the file's size bounds a cell
 
 
 # -- reading files ----------------------------------------------------------------------------
@@ -45,15 +51,27 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def _rows_too_wide(text: str) -> list[tuple[int, int, int]]:
-    """(row, values, columns) of each row with more values than the header has columns."""
-    reader = csv.reader(io.StringIO(text))
+def _scan(name: str, text: str) -> tuple[list[tuple[int, int, int]], list[Problem]]:
+    """(row, values, columns) of each row with more values than the header has columns, and
+    the problems of cells longer than ``MAX_FIELD_CHARS``."""
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
-    out = []
-    for row in reader:
+    wide, long = [], []
+    n = 1
+    for n, row in enumerate(reader, start=2):  # rows as a spreadsheet numbers them
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            out.append((reader.line_num, len(row), len(header)))
-    return out
+            wide.append((n, len(row), len(header)))
+        for i, cell in enumerate(row):
+            if len(cell) > MAX_FIELD_CHARS:
+                column = header[i].strip() if i < len(header) else f"value {i + 1}"
+                long.append(Problem(name, f"a cell of {len(cell):,} characters", row=n,
+                                    column=column, allowed=f"at most {MAX_FIELD_CHARS:,} "
+                                    "characters in a cell"))
+    for i, cell in enumerate(header):
+        if len(cell) > MAX_FIELD_CHARS:
+            long.insert(0, Problem(name, f"a header of {len(cell):,} characters", row=1,
+                                   column=f"column {i + 1}", allowed="a column name"))
+    return wide, long
 
 
 def read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
@@ -65,7 +83,13 @@ def read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame 
     text = _decode(path, problems)
     if text is None:
         return None
-    too_wide = _rows_too_wide(text)
+    # Line ends as Windows (CR LF), Unix (LF) or old Mac programs (CR alone) write them, even
+    # mixed in one file, as Python's universal newlines read them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    too_wide, too_long = _scan(path.name, text)
+    problems.extend(too_long)
+    if too_long:
+        return None
     for line, saw, n in too_wide:
         problems.append(Problem(
             path.name, f"this row has {saw} values but the header has {n} columns", row=line,
@@ -126,14 +150,17 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     if text is None:
         return None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
+    except YamlRefused as e:
+        problems.append(Problem(path.name, e.problem, row=e.line,
+                                allowed="plain YAML, as in the template case"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problems.append(
-            Problem(path.name, f"not valid YAML: {getattr(e, 'problem', None) or e}",
+            Problem(path.name, f"not valid YAML: {brief(getattr(e, 'problem', None) or e, 200)}",
                     row=mark.line + 1 if mark else None, allowed="YAML, as in the template case")
         )
-        return None
+    return None
 
 
 def case_settings(path: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -152,7 +179,7 @@ def case_settings(path: Path, problems: list[Problem]) -> dict[str, Any]:
     if raw is None:
         return settings
     if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "expected keys and values", value=str(raw)[:40],
+        problems.append(Problem("case.yaml", "expected keys and values", value=brief(raw),
                                 allowed="title, description, horizon_days, weights"))
         return settings
     for key in ("title", "description"):
@@ -165,29 +192,29 @@ def case_settings(path: Path, problems: list[Problem]) -> dict[str, Any]:
     known = {"title", "description", "horizon_days", "weights"}
     for key in raw:
         if key not in known and close_match(key, known):
-            problems.append(Problem("case.yaml", f"unknown key '{key}'", column=str(key),
+            problems.append(Problem("case.yaml", f"unknown key '{brief(key)}'", column=brief(key),
                                     allowed=", ".join(sorted(known)),
                                     suggestion=close_match(key, known)))
     h = raw.get("horizon_days", DEFAULT_HORIZON_DAYS)
     if isinstance(h, bool) or not isinstance(h, int) or h < 1:
-        problems.append(Problem("case.yaml", "bad horizon", column="horizon_days", value=str(h),
+        problems.append(Problem("case.yaml", "bad horizon", column="horizon_days", value=brief(h),
                                 allowed="a whole number of days, 1 or more"))
     else:
         settings["horizon_days"] = h
     w = raw.get("weights", DEFAULT_WEIGHTS)
     if not isinstance(w, dict):
-        problems.append(Problem("case.yaml", "bad weights", column="weights", value=str(w),
+        problems.append(Problem("case.yaml", "bad weights", column="weights", value=brief(w),
                                 allowed="fit, influence and timing, each a number 0 or more"))
         return settings
     weights = {}
     for key, v in w.items():
         if key not in DEFAULT_WEIGHTS:
-            problems.append(Problem("case.yaml", f"unknown weight '{key}'", column="weights",
+            problems.append(Problem("case.yaml", f"unknown weight '{brief(key)}'", column="weights",
                                     allowed="fit, influence, timing",
                                     suggestion=close_match(key, DEFAULT_WEIGHTS)))
         elif isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-            problems.append(Problem("case.yaml", f"bad weight '{key}'", column="weights",
-                                    value=str(v), allowed="a number, 0 or more"))
+            problems.append(Problem("case.yaml", f"bad weight '{brief(key)}'", column="weights",
+                                    value=brief(v), allowed="a number, 0 or more"))
         else:
             weights[key] = float(v)
     full = {k: weights.get(k, 0.0 if w else DEFAULT_WEIGHTS[k]) for k in DEFAULT_WEIGHTS}
@@ -223,7 +250,8 @@ def read_guidance(path: Path, problems: list[Problem]) -> dict[str, Any]:
     qs = []
     for n, q in enumerate(raw.get("open_questions") or [], start=1):
         ok = (isinstance(q, dict) and isinstance(q.get("question"), str)
-              and isinstance(q.get("options", []), list))
+              and isinstance(q.get("options", []), list)
+              and all(isinstance(o, str | int | float) for o in q.get("options", [])))
         if not ok:
             problems.append(Problem("guidance.yaml", f"open question {n} is malformed",
                                     column="open_questions",
