@@ -25,6 +25,7 @@ from icalendar import Alarm, Calendar, Event, vText
 from . import __version__
 from .case import Case, load_case
 from .errors import BadParameterError
+from .files.output import check_output_file
 from .model.matrices import horizon, matrices
 from .model.recommend import recommend_formats
 from .model.scoring import score_fit
@@ -344,7 +345,7 @@ def write_calendar(case: str | Path | Case, audience: str, out: str | Path,
     UnknownChoiceError
         An audience or goal the case does not have; nothing is written.
     """
-    path = _check_out(out)
+    path = check_output_file(_check_out(out))  # before any work: exit 2 naming the path
     c = _case(case)
     events, goal_id, goal_note = _events(c, audience, goal, start, days, threshold)
     cal = _calendar(c, events, audience, goal_id, goal_note, alarm)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -189,20 +191,33 @@ def new_case(name: str) -> None:
 
     from .case import load_case
     from .case.schema import ID_ALLOWED, ID_PATTERN
+    from .files.output import check_output_dir
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
     if not re.fullmatch(ID_PATTERN, target.name):
         raise BadParameterError("case name", target.name, ID_ALLOWED)
-    if target.exists():
+    if target.exists() or target.is_symlink():  # a dangling link too: never write through it
         raise BadParameterError("case name", name, "a folder that does not exist yet")
+    check_output_dir(target.parent, "the case's folder")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(config.TEMPLATE_CASE_DIR, tmp,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    tmp.rename(target)
+    # A private folder of our own beside the target (same disk: the rename is atomic); only
+    # what this command created is ever removed.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        shutil.copytree(config.TEMPLATE_CASE_DIR, tmp / target.name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (tmp / target.name).chmod(0o777 & ~_umask())  # a case folder is a normal folder
+        os.rename(tmp / target.name, target)  # refuses an existing non-empty target
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main() -> None:

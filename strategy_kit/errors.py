@@ -109,7 +109,8 @@ class UnknownChoiceError(StrategyKitError, ValueError):
         self.choices = tuple(choices)
         self.suggestion = close_match(value, self.choices)
         hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else "."
-        super().__init__(f"unknown {kind} '{brief(value)}'{hint} Choices: {_shorten(self.choices)}.")
+        super().__init__(f"unknown {kind} '{brief(value)}'{hint} "
+                         f"Choices: {_shorten(self.choices)}.")
 
 
 class BadParameterError(StrategyKitError, ValueError):

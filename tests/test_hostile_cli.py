@@ -39,3 +39,81 @@ def test_a_case_date_before_1900_is_a_problem(edit) -> None:
     result = run("validate", str(case))
     assert result.exit_code == 2
     assert "moments.csv, row 2, column 'start': bad value (got '1850-12-10')" in result.output
+
+
+# -- output locations -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if a kernel or a batch worker starts: the checks must come first."""
+    from strategy_kit.reports import batch, session
+
+    def started(*a: object, **k: object) -> None:
+        raise AssertionError("a kernel started before the output location was checked")
+
+    monkeypatch.setattr(session.KernelSession, "launch", started)
+    monkeypatch.setattr(batch, "run_batch", started)
+
+
+def _unwritable_folder(tmp_path: Path) -> Path:
+    import os
+
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    if Path("/sys/kernel").is_dir():  # root may write anywhere but to a read-only file system
+        return Path("/sys/kernel")
+    pytest.skip("no read-only folder for root here")
+
+
+REPORT = ["report", "--audience", "media", "--goal", "end-terror", "--start", "2027-01-01"]
+BATCH = ["batch", "--audiences", "media", "--goals", "end-terror", "--start", "2027-01-01"]
+
+
+@pytest.mark.parametrize("command", [REPORT, BATCH, ["overview", "--start", "2027-01-01"]])
+@pytest.mark.parametrize("where", ["under a file", "a file", "read-only"])
+def test_an_unwritable_out_is_exit_2_before_any_kernel(command: list[str], where: str,
+                                                       tmp_path: Path, no_kernel: None) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    out = {"under a file": a_file / "reports", "a file": a_file,
+           "read-only": _unwritable_folder(tmp_path)}[where]
+    result = run(*command, "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    why = {"under a file": f"{a_file} is a file, not a folder", "a file": "is a file",
+           "read-only": "permission denied"}[where]
+    assert why in result.output and str(out) in result.output
+    assert a_file.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("where", ["under a file", "read-only"])
+def test_calendar_checks_its_file_first(where: str, tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    folder = a_file if where == "under a file" else _unwritable_folder(tmp_path)
+    result = run("calendar", "--audience", "media", "--out", str(folder / "media.ics"))
+    assert result.exit_code == 2, result.output
+    assert "cannot write to --out" in result.output and "Traceback" not in result.output
+
+
+def test_new_case_never_writes_through_a_dangling_link(tmp_path: Path) -> None:
+    target = tmp_path / "campaign"
+    target.symlink_to(tmp_path / "elsewhere")
+    result = run("new-case", str(target))
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign"]
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_new_case_keeps_a_users_folder_named_like_its_old_temporary(tmp_path: Path) -> None:
+    mine = tmp_path / ".campaign.tmp"
+    mine.mkdir()
+    (mine / "notes.md").write_text("my notes\n")
+    result = run("new-case", str(tmp_path / "campaign"))
+    assert result.exit_code == 0, result.output
+    assert (mine / "notes.md").read_text() == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".campaign.tmp", "campaign"]

@@ -52,8 +52,11 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
 
 
 def _scan(name: str, text: str) -> tuple[list[tuple[int, int, int]], list[Problem]]:
-    """(row, values, columns) of each row with more values than the header has columns, and
-    the problems of cells longer than ``MAX_FIELD_CHARS``."""
+    """Rows too wide, and cells too long.
+
+    (row, values, columns) of each row with more values than the header has columns, and the
+    problems of cells longer than ``MAX_FIELD_CHARS``.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     wide, long = [], []

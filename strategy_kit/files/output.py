@@ -69,7 +69,7 @@ def check_output_dir(folder: str | Path, what: str = "--out") -> Path:
         with tempfile.TemporaryFile(dir=path, prefix=".sk-probe-"):
             pass
     except OSError as e:
-        reason = {13: "permission denied", 30: "the disk is read-only",
+        reason = {1: "permission denied", 13: "permission denied", 30: "the disk is read-only",
                   20: "a part of the path is a file", 28: "the disk is full"}
         raise OutputLocationError(path, reason.get(e.errno or 0, e.strerror or str(e)),
                                   what) from None

@@ -20,8 +20,10 @@ _ABSOLUTE = re.compile(r"(?<![\w.~:/-])/(?:[^\s'\"`<>|;,()\[\]{}]+)")
 
 
 def presentable(path: str | Path) -> str:
-    """A path as shared outputs show it: from its case folder on (``belarus/attention/x.csv``),
-    else only its name. Never a user's folder, home or the temporary folder."""
+    """A path as shared outputs show it: never a user's folder, home or temporary folder.
+
+    From its case folder on (``belarus/attention/x.csv``), else only its name.
+    """
     p = Path(path)
     for folder in (p, *p.parents):
         try:
@@ -45,7 +47,7 @@ def _escape(ch: str) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` with control characters escaped (ESC → ``\\x1b``), newlines and tabs kept.
+    r"""``text`` with control characters escaped (ESC → ``\\x1b``), newlines and tabs kept.
 
     A case's text (a name, a title, an error quoting a cell) printed raw could move the cursor,
     rewrite a line ("ok"), set the window title or write to the clipboard (OSC 52).

@@ -69,7 +69,7 @@ def _remove(path: Path, pid: int) -> None:
 
 
 def private_dir() -> Path:
-    """This process's private temporary folder (created, and stale ones swept, on first use)."""
+    """The process's private temporary folder (created, and stale ones swept, on first use)."""
     pid = os.getpid()
     path = _mine.get(pid)
     if path is None or not path.is_dir():

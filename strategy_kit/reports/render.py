@@ -205,8 +205,10 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
     is kept next to where the HTML would be, as ``<name>.failed.ipynb``, and ``RunError``
     names the failing cell.
     """
+    from ..files.private import private_dir
+
     log = job.out.with_suffix(".failed.ipynb")
-    with tempfile.TemporaryDirectory(prefix="sk-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sk-run-", dir=private_dir()) as tmp:
         executed = Path(tmp) / job.out.with_suffix(".ipynb").name
         try:
             nb = execute(job, executed, **engine_kwargs)
@@ -240,11 +242,13 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     """
     import threading
 
+    from ..files.output import check_output_dir
     from .engine import ENGINE_NAME, reuse_engine
     from .precheck import precheck_report
     from .session import KernelSession
 
     path = precheck_report(case, audience, goal, start, days)
+    check_output_dir(Path(out_dir or config.REPORTS_DIR) / path.name)  # before any kernel
     reuse_engine()  # registers the engine with papermill
     # One report, one kernel: nothing ran before it, so the kit need not be imported afresh.
     session = KernelSession(fresh=())
