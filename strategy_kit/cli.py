@@ -52,9 +52,14 @@ def cli() -> None:
 @_case_option
 def validate(case: str | None, case_opt: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
+    from .attention.read import attention_problems
     from .case import load_case
+    from .errors import CaseError
 
     c = load_case(_pick_case(case, case_opt))
+    problems = attention_problems(c.path / "attention")  # what the reports will read too
+    if problems:
+        raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
     click.echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))

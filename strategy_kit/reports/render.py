@@ -25,6 +25,7 @@ import nbformat
 from .. import __version__, config
 from ..config import TOC_MARK
 from ..errors import RunError
+from ..files.present import presentable
 from ..params import parse_days, parse_start
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, s
 def _footer(job: ReportJob) -> list[tuple[str, str]]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     # The case by its folder's name: a report is sent around, the sender's paths stay home.
-    shown = {**job.parameters, **({"case": Path(str(job.parameters["case"])).name}
+    shown = {**job.parameters, **({"case": presentable(str(job.parameters["case"]))}
                                   if "case" in job.parameters else {})}
     params = json.dumps(shown, ensure_ascii=False)
     return [("Case", job.case_title), ("Data hash", job.data_hash),
