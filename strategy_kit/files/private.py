@@ -11,6 +11,7 @@ power cut) are removed by the next run that starts.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import stat
@@ -66,6 +67,8 @@ def sweep_stale(base: Path | None = None) -> list[Path]:
 def _remove(path: Path, pid: int) -> None:
     if os.getpid() == pid:  # not in a forked child that inherited the handler
         shutil.rmtree(path, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the user's folder too, when no other run uses it
+            path.parent.rmdir()
 
 
 def private_dir() -> Path:
@@ -73,9 +76,16 @@ def private_dir() -> Path:
     pid = os.getpid()
     path = _mine.get(pid)
     if path is None or not path.is_dir():
-        base = _base()
-        sweep_stale(base)
-        path = Path(tempfile.mkdtemp(prefix=f"{_RUN_PREFIX}{pid}-", dir=base))
+        for attempt in range(3):  # another run may remove the empty user folder meanwhile
+            base = _base()
+            sweep_stale(base)
+            try:
+                path = Path(tempfile.mkdtemp(prefix=f"{_RUN_PREFIX}{pid}-", dir=base))
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+        assert path is not None
         _mine[pid] = path
         atexit.register(_remove, path, pid)
     return path
