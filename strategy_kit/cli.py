@@ -13,6 +13,7 @@ import click
 
 from . import __version__, config
 from .errors import BadParameterError, RunError, StrategyKitError
+from .files.present import terminal_safe
 
 CASE_HELP = "a case folder, or the name of a case under data/ (default: belarus)"
 
@@ -24,10 +25,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RunError as e:
-            click.secho(f"error: {e}", fg="red", err=True)
+            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
             ctx.exit(1)
         except StrategyKitError as e:
-            click.secho(f"error: {e}", fg="red", err=True)
+            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
             ctx.exit(2)
 
 
@@ -62,7 +63,8 @@ def validate(case: str | None, case_opt: str | None) -> None:
         raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
-    click.echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))
+    click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
+                             + ", ".join(f"{v} {k}" for k, v in n.items())))
 
 
 @cli.command(name="list")
@@ -77,8 +79,8 @@ def list_(case: str | None, case_opt: str | None) -> None:
         names = c.names(kind)
         click.echo(click.style(f"{title} ({len(names)})", bold=True))
         width = max(map(len, names), default=0)
-        for i, name in names.items():
-            click.echo(f"  {i:<{width}}  {name}")
+        for i, name in names.items():  # a name may hold anything: no terminal controls
+            click.echo(terminal_safe(f"  {i:<{width}}  {name}"))
 
 
 @cli.command()
@@ -109,37 +111,40 @@ def _out_option(f: Any) -> Any:
 
 
 @cli.command()
+@click.argument("case", required=False)
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", required=True, help="a goal id")
 @_case_option
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
-def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-           out_dir: str | None) -> None:
+def report(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
+           days: int | None, out_dir: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .reports.render import render_report
 
-    click.echo(render_report("audience", _pick_case(None, case_opt), audience=audience,
+    click.echo(render_report("audience", _pick_case(case, case_opt), audience=audience,
                              goal=goal, start=start, days=days, out_dir=out_dir))
 
 
 @cli.command()
+@click.argument("case", required=False)
 @_case_option
 @click.option("--goal", help="a goal id (default: all goals)")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @_out_option
-def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
-             out_dir: str | None) -> None:
+def overview(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
+             days: int | None, out_dir: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .reports.render import render_report
 
-    click.echo(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
+    click.echo(render_report("overview", _pick_case(case, case_opt), goal=goal, start=start,
                              days=days, out_dir=out_dir))
 
 
 @cli.command()
+@click.argument("case", required=False)
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", help="a goal id (default: the audience's best-fitting goal)")
 @_case_option
@@ -147,15 +152,16 @@ def overview(case_opt: str | None, goal: str | None, start: str | None, days: in
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
-def calendar(audience: str, goal: str | None, case_opt: str | None, start: str | None,
-             days: int | None, out: str) -> None:
+def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | None,
+             start: str | None, days: int | None, out: str) -> None:
     """Windows of opportunity and preparation reminders as an ICS calendar file."""
     from .calendar import write_calendar
 
-    click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days))
+    click.echo(write_calendar(_pick_case(case, case_opt), audience, out, goal, start, days))
 
 
 @cli.command()
+@click.argument("case", required=False)
 @_case_option
 @click.option("--audiences", metavar="A,B", help="audience ids, comma-separated (default: all)")
 @click.option("--goals", metavar="G,H", help="goal ids, comma-separated (default: all)")
@@ -166,13 +172,14 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.pass_context
-def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
-          workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
-          days: int | None) -> None:
+def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences: str | None,
+          goals: str | None, workers: int | None, out_dir: str | None, plan: str | None,
+          start: str | None, days: int | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
     from .reports.batch import batch_main
 
-    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days))
+    picked = _pick_case(case, case_opt) if case or case_opt else None  # a plan names its own
+    ctx.exit(batch_main(picked, audiences, goals, workers, out_dir, plan, start, days))
 
 
 @cli.command()

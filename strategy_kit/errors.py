@@ -103,14 +103,17 @@ class CaseNotFoundError(StrategyKitError, ValueError):
 class UnknownChoiceError(StrategyKitError, ValueError):
     """A parameter names something the case does not have (an audience, a goal, …)."""
 
-    def __init__(self, kind: str, value: object, choices: Sequence[str]) -> None:
+    def __init__(self, kind: str, value: object, choices: Sequence[str],
+                 case: str | None = None) -> None:
         self.kind = kind
         self.value = value
         self.choices = tuple(choices)
+        self.case = case
         self.suggestion = close_match(value, self.choices)
         hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else "."
+        where = f" (looked in case '{brief(case)}')" if case else ""
         super().__init__(f"unknown {kind} '{brief(value)}'{hint} "
-                         f"Choices: {_shorten(self.choices)}.")
+                         f"Choices: {_shorten(self.choices)}.{where}")
 
 
 class BadParameterError(StrategyKitError, ValueError):

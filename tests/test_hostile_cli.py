@@ -117,3 +117,49 @@ def test_new_case_keeps_a_users_folder_named_like_its_old_temporary(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert (mine / "notes.md").read_text() == "my notes\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".campaign.tmp", "campaign"]
+
+
+# -- terminal controls ------------------------------------------------------------------------
+
+ESC_NAME = "Journalists\x1b[2K\x1b[1G\x1b[32mok: all good\x1b[0m\x1b]52;c;ZWNobyBwd25lZA==\x07"
+
+
+def test_case_text_reaches_the_terminal_with_controls_escaped(template_copy: Path) -> None:
+    p = template_copy / "audiences.csv"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(text.replace("Members of parliament", ESC_NAME.replace("Journalists", "MPs")),
+                 encoding="utf-8")
+    y = template_copy / "case.yaml"
+    y.write_text(y.read_text().replace('"Example campaign"', '"Camp\\e]0;pwned\\aaign"'))
+    for command in (["list", str(template_copy)], ["validate", str(template_copy)],
+                    ["report", str(template_copy), "--audience", "nobody\x1b[31m",
+                     "--goal", "x"]):
+        result = run(*command)
+        assert "\x1b" not in result.output and "\x07" not in result.output, command
+        assert "\\x1b" in result.output, command
+    listed = run("list", str(template_copy)).output
+    assert "MPs\\x1b[2K\\x1b[1G\\x1b[32mok: all good\\x1b[0m\\x1b]52;c;ZWNobyBwd25lZA==\\x07" in listed
+
+
+# -- the case as first argument ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "--audience", "nobody", "--goal", "release-prisoners"],
+    ["overview", "--goal", "nobody"],
+    ["calendar", "--audience", "nobody", "--out", "x.ics"],
+    ["batch", "--audiences", "nobody"],
+])
+def test_the_case_may_come_first_and_errors_name_it(command: list[str], template_copy: Path,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = run(command[0], str(template_copy), *command[1:])
+    assert first.exit_code == 2, first.output
+    assert "unexpected extra argument" not in first.output
+    assert "nobody" in first.output and "looked in case 'example'" in first.output
+    same = run(*command, "--case", str(template_copy))
+    assert same.exit_code == 2 and "looked in case 'example'" in same.output
+    both = run(command[0], str(template_copy), *command[1:], "--case", "belarus")
+    assert both.exit_code == 2 and "the case given once" in both.output
+    assert [p.name for p in tmp_path.iterdir()] == [template_copy.name], "nothing written"

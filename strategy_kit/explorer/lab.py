@@ -25,6 +25,7 @@ from typing import Any
 from .. import config
 from ..case import load_case
 from ..errors import RunError
+from ..files.present import terminal_safe
 
 __all__ = ["CASE_ENV", "NOTEBOOK", "TOKEN_ENV", "lab_command", "lab_env", "launch_lab"]
 
@@ -118,7 +119,7 @@ def launch_lab(case: str | None, port: int | None = None, open_browser: bool = F
         if not _wait_for_server(port, token, proc, timeout=60):
             raise RunError(f"JupyterLab did not start on port {port} (exit code "
                            f"{proc.poll()}); is the port in use?")
-        print(f"\nThe explorer of '{c.title}' is open at\n\n    {url}\n\n"
+        print(f"\nThe explorer of '{terminal_safe(c.title)}' is open at\n\n    {url}\n\n"
               "Run it with Run ▸ Run All Cells. Press Ctrl-C here to stop.\n", flush=True)
         proc.wait()
     except KeyboardInterrupt:

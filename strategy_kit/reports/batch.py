@@ -56,7 +56,7 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
             click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
             return 2
         summary = run_batch(jobs, workers)
-    click.echo(summary.text(), err=True)
+    click.echo(terminal_safe(summary.text()), err=True)
     for p in summary.indexes:
         click.echo(p)
     return summary.exit_code

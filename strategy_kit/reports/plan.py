@@ -179,7 +179,8 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
             for i in chosen:
                 if i not in c.ids(kind):
                     problems.append(Problem(
-                        f, f"unknown {kind}", row=line, column=kind if one else kind + "s",
+                        f, f"unknown {kind} in case '{c.name}'", row=line,
+                        column=kind if one else kind + "s",
                         value=i, allowed=", ".join(c.ids(kind)),
                         suggestion=close_match(i, c.ids(kind))))
             ids[kind] = [i for i in chosen if i in c.ids(kind)]
