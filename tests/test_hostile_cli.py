@@ -138,7 +138,8 @@ def test_case_text_reaches_the_terminal_with_controls_escaped(template_copy: Pat
         assert "\x1b" not in result.output and "\x07" not in result.output, command
         assert "\\x1b" in result.output, command
     listed = run("list", str(template_copy)).output
-    assert "MPs\\x1b[2K\\x1b[1G\\x1b[32mok: all good\\x1b[0m\\x1b]52;c;ZWNobyBwd25lZA==\\x07" in listed
+    assert ("MPs\\x1b[2K\\x1b[1G\\x1b[32mok: all good\\x1b[0m"
+            "\\x1b]52;c;ZWNobyBwd25lZA==\\x07") in listed
 
 
 # -- the case as first argument ---------------------------------------------------------------
