@@ -1,21 +1,60 @@
 """Write the explorer's adjusted weights into a copy of a case folder, keeping its layout.
 
-``ExplorerState.export`` copies the case folder and then calls these: ``write_interests``
-rewrites only the weight cells of ``audience_interests.csv`` that changed (new pairs are
-appended), and ``write_weights`` sets the priority weights in ``case.yaml``, keeping its
-comments when the ``weights:`` block is plain. The loaded case is never touched.
+``ExplorerState.export`` copies the case's own files (``copy_case``: its tables, settings,
+notes and attention exports; never a link, nothing else) and then calls these:
+``write_interests`` rewrites only the weight cells of ``audience_interests.csv`` that changed
+(new pairs are appended), and ``write_weights`` sets the priority weights in ``case.yaml``,
+keeping its comments when the ``weights:`` block is plain. The loaded case is never touched.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..case.schema import TABLES
 from ..model.matrices import PRIORITY_PARTS
+
+#: The files of a case folder besides its tables; and the attention exports' folder.
+CASE_FILES = ("case.yaml", "guidance.yaml", "README.md")
+ATTENTION = "attention"
+
+
+def _own_files(folder: Path, names: list[str] | None, suffixes: tuple[str, ...]) -> list[Path]:
+    """Regular files of ``folder`` (by name, or by suffix), never a link or a folder."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    files = [folder / n for n in names] if names is not None else sorted(folder.iterdir())
+    return [f for f in files if not f.is_symlink() and f.is_file()
+            and (names is not None or f.suffix.lower() in suffixes)]
+
+
+def copy_case(src: Path, dst: Path) -> list[Path]:
+    """Copy a case's own files into the new folder ``dst``; return the files written.
+
+    Only what a case is made of: ``case.yaml``, ``guidance.yaml``, ``README.md``, the tables
+    of docs/case-format.md and the CSV exports (and README) of ``attention/``. A symbolic link
+    is never followed (it may point anywhere: a ``.git``, a home folder, itself), and nothing
+    else in the folder (notes, spreadsheets, version control) is copied.
+    """
+    names = [*CASE_FILES, *(t.file for t in TABLES.values())]
+    written = []
+    dst.mkdir()
+    for f in _own_files(src, names, ()):
+        shutil.copy2(f, dst / f.name, follow_symlinks=False)
+        written.append(dst / f.name)
+    attention = _own_files(src / ATTENTION, None, (".csv", ".md"))
+    if attention:
+        (dst / ATTENTION).mkdir()
+        for f in attention:
+            shutil.copy2(f, dst / ATTENTION / f.name, follow_symlinks=False)
+            written.append(dst / ATTENTION / f.name)
+    return written
 
 
 def _fmt(v: float) -> str:

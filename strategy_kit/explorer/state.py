@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -30,7 +31,7 @@ from ..model.robustness import score_robustness
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, find_windows, score_timing
 from ..params import parse_days, parse_start
-from .export import write_interests, write_weights
+from .export import copy_case, write_interests, write_weights
 from .lab import CASE_ENV
 
 __all__ = ["ExplorerState"]
@@ -211,9 +212,10 @@ class ExplorerState:
         """Write a copy of the case folder with the adjusted weights; the case is untouched.
 
         The copy is ``<case>-adjusted-<YYYYmmdd-HHMMSS>/`` next to the case (or ``folder``):
-        every file of the case, ``audience_interests.csv`` with the adjusted weights, and
-        ``case.yaml`` with the priority weights when they were changed. The copy is loaded
-        once to check it.
+        the case's own files (``copy_case``: never a link, nothing else),
+        ``audience_interests.csv`` with the adjusted weights, and ``case.yaml`` with the
+        priority weights when they were changed. The copy is loaded once to check it; on any
+        failure nothing is left.
 
         Returns
         -------
@@ -234,16 +236,25 @@ class ExplorerState:
         while target.exists():
             n += 1
             target = parent / f"{src.name}-adjusted-{stamp}-{n}"
-        shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        # Built in a private folder beside the target, then renamed: a failure at any step
+        # leaves nothing, and nothing but what this export made is ever removed.
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
         try:
+            built = tmp / target.name
+            copy_case(src, built)
             write_interests(src / "audience_interests.csv",
-                            target / "audience_interests.csv", self._overrides)
+                            built / "audience_interests.csv", self._overrides)
             if self.weights_changed:
-                write_weights(target / "case.yaml", priority_weights(self.base, self.weights))
-            load_case(target)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
-            raise
+                write_weights(built / "case.yaml", priority_weights(self.base, self.weights))
+            built.rename(target)
+            try:
+                load_case(target)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         return target
 
     # -- the scores -------------------------------------------------------------------------
