@@ -72,16 +72,24 @@ pio.templates[TEMPLATE] = _make_template()
 # Helpers
 
 
-def _text(s: object) -> str:
-    """Return a case string safe for Plotly text: ``<``, ``>`` and ``&`` escaped.
+def plotly_safe(text: str) -> str:
+    """``text`` escaped for Plotly: tags (``<``, ``>``, ``&``) and template syntax.
 
-    Quotes are left alone: Plotly shows ``&quot;`` literally. Missing values give ``""``.
+    A name put into a hover template would otherwise be evaluated there: ``%{y}`` in a name
+    shows a number. ``%`` before ``{`` becomes the entity ``&#37;``, which Plotly shows as
+    ``%`` after the template is filled. Quotes are left alone: Plotly shows ``&quot;``
+    literally.
     """
+    return html.escape(text, quote=False).replace("%{", "&#37;{")
+
+
+def _text(s: object) -> str:
+    """Return a case string safe for Plotly text (:func:`plotly_safe`); missing gives ``""``."""
     if s is None or (not isinstance(s, (str, tuple, list)) and pd.isna(s)):
         return ""
     if isinstance(s, (tuple, list)):
         s = ", ".join(str(x) for x in s)
-    return html.escape(str(s), quote=False)
+    return plotly_safe(str(s))
 
 
 def _short(s: object, limit: int = NAME_LIMIT) -> str:
