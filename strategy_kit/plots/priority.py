@@ -24,6 +24,8 @@ from .style import (
     PART_LABELS,
     SEQUENTIAL,
     WARN,
+    _cap,
+    _caption_more,
     _clip_lines,
     _customdata,
     _day,
@@ -220,7 +222,8 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
 
 
 def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
-                        title: str | None = "How stable is the ranking?") -> go.Figure:
+                        title: str | None = "How stable is the ranking?",
+                        keep: str | None = None, limit: int | None = None) -> go.Figure:
     """P(rank) per audience as a heatmap; the base rank boxed, fragile audiences flagged.
 
     Parameters
@@ -231,6 +234,11 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
         ``Robustness.distribution``.
     title
         The figure's title.
+    keep
+        An audience drawn even when it is not among the top ones (the report's audience).
+    limit
+        How many audiences and rank columns to draw (default ``MAX_ROWS``); the ranks beyond
+        are pooled in one last column, and the caption says how many audiences are left out.
 
     Returns
     -------
@@ -243,11 +251,22 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
                                   "rank_p05", "rank_p95", "p_top3", "fragile"])
     _require(distribution, "distribution", ["audience", "rank", "probability"])
     s = summary.sort_values(["base_rank", "audience"]).reset_index(drop=True)
-    n_ranks = int(max(distribution["rank"].max(), s["base_rank"].max()))
-    ranks = list(range(1, n_ranks + 1))
-    table = (distribution.pivot_table(index="audience", columns="rank", values="probability",
-                                      aggfunc="sum")
+    total = len(s)
+    top, _ = _cap(list(s["audience"]), (), limit)
+    extra = [keep] if keep and keep not in top and keep in set(s["audience"]) else []
+    shown = [*top, *extra]
+    hidden = total - len(shown)
+    s = s[s["audience"].isin(shown)].reset_index(drop=True)
+    n_ranks = int(max(distribution["rank"].max(), summary["base_rank"].max()))
+    cut = n_ranks if hidden == 0 else min(n_ranks, len(top))
+    pooled = cut < n_ranks  # the ranks beyond the cut, in one last column
+    ranks = list(range(1, cut + 1 + pooled))
+    dist = distribution[distribution["audience"].isin(shown)]
+    dist = dist.assign(rank=dist["rank"].clip(upper=cut + 1))
+    table = (dist.pivot_table(index="audience", columns="rank", values="probability",
+                              aggfunc="sum")
              .reindex(index=s["audience"], columns=ranks).fillna(0.0))
+    boxed = s["base_rank"].clip(upper=cut + 1).to_numpy()  # a rank beyond: the last column
     fragile = s["fragile"].astype(bool).tolist()
     labels = [f"<span style='color:{WARN}'>⚠ {lab}</span>" if f else lab for lab, f in
               zip(_labels(s["audience_name"], s["audience"]), fragile, strict=True)]
@@ -263,11 +282,11 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
         hovertemplate="%{customdata}<br>P(rank %{x}) = %{z:.2f}<extra></extra>",
     ))
     # The base rank: the cell's outline, and a marker trace that names it in the legend.
-    for i, r in enumerate(s["base_rank"]):
+    for i, r in enumerate(boxed):
         fig.add_shape(type="rect", x0=r - 0.5, x1=r + 0.5, y0=i - 0.5, y1=i + 0.5,
                       line=dict(color="#000000", width=2.5))
     fig.add_trace(go.Scatter(
-        x=s["base_rank"].to_numpy(), y=labels, mode="markers", name="base rank (boxed)",
+        x=boxed, y=labels, mode="markers", name="base rank (boxed)",
         marker=dict(symbol="square-open", size=14, color="#000000", opacity=0),
         showlegend=True, hoverinfo="skip",
     ))
@@ -282,10 +301,14 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
                        yanchor="bottom", showarrow=False, text="  P(top 3)",
                        font=dict(size=12, color=MUTED))
     fig.update_xaxes(title_text="rank under perturbed weights", dtick=1, side="bottom",
-                     showgrid=False, range=[0.5, n_ranks + 0.5])
+                     showgrid=False, range=[0.5, len(ranks) + 0.5])
+    if pooled:
+        fig.update_xaxes(tickvals=ranks, ticktext=[*map(str, ranks[:-1]), f"> {cut}"])
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_layout(margin=dict(r=90, t=100, b=90))
-    return _finish(fig, title, _height(len(s), extra=240))
+    fig.update_layout(margin=dict(r=90, t=100, b=120 if hidden else 90))
+    _caption_more(fig, hidden, len(top), " (and the report's audience)" if extra else "",
+                  yshift=-84)
+    return _finish(fig, title, _height(len(s), extra=270 if hidden else 240))
 
 
 def plot_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | None = None,

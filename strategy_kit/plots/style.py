@@ -39,6 +39,9 @@ PART_LABELS = {"fit": "fit (why they care)", "influence": "influence",
                "timing": "timing (peak attention)"}
 PART_COLOURS = {"fit": FIT, "influence": INFLUENCE, "timing": TIMING}
 NAME_LIMIT = 32
+#: The most audiences (rows) a figure draws: the top ones, plus the one a report is about.
+#: The figure's caption says how many more there are. One constant for every figure.
+MAX_ROWS = 30
 ROW_PX = 30
 
 
@@ -244,3 +247,28 @@ def _names(ids: Iterable[object], names: Mapping[str, str] | None) -> list[objec
 
 def _customdata(*columns: Iterable[object]) -> np.ndarray:
     return np.array(list(zip(*columns, strict=True)), dtype=object).reshape(-1, len(columns))
+
+
+def _cap(ordered: Sequence[object], keep: Iterable[object] = (),
+         limit: int | None = None) -> tuple[list[object], int]:
+    """The first ``limit`` of ``ordered`` plus any of ``keep`` further down; and how many not.
+
+    ``limit`` defaults to ``MAX_ROWS``. A figure of thousands of rows is unreadable and slow
+    to draw: the caption then says what is missing (:func:`_caption_more`).
+    """
+    limit = MAX_ROWS if limit is None else limit
+    wanted = set(keep)
+    shown = [x for n, x in enumerate(ordered) if n < limit or x in wanted]
+    return shown, len(ordered) - len(shown)
+
+
+def _caption_more(fig: go.Figure, hidden: int, shown: int, extra: str = "",
+                  yshift: int = -60) -> None:
+    """Say under the figure how many rows it leaves out (nothing when none)."""
+    if hidden <= 0:
+        return
+    fig.add_annotation(x=0, xref="paper", xanchor="left", y=0, yref="paper", yshift=yshift,
+                       yanchor="top", showarrow=False, font=dict(size=12, color=MUTED),
+                       text=f"The top {shown:,} shown{extra}; {hidden:,} more audience"
+                            f"{'s' if hidden != 1 else ''} not shown.")
+

@@ -22,7 +22,7 @@ from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, find_windows, score_timing
 from ..params import parse_days, parse_start
 from .display import cell_text, esc, show_figure, show_html, show_list, show_table, show_text
-from .sections import THRESHOLD, as_case, long_date, plan_coverage_section
+from .sections import THRESHOLD, as_case, long_date, plan_coverage_section, robustness_draws
 
 __all__ = [
     "AudienceStudy",
@@ -103,7 +103,7 @@ def study_audience(case: str | Path | Case, audience: str, goal: str, start: obj
         formats=recommend_formats(c, audience, goal, start=t0, days=n),
         allies=recommend_allies(c, audience),
         messages=recommend_messages(c, audience, goal),
-        robustness=score_robustness(c, goal, start=t0, days=n),
+        robustness=score_robustness(c, goal, start=t0, days=n, draws=robustness_draws(c)),
         coverage=plan_coverage(c, goal, start=t0, days=n, threshold=THRESHOLD),
     )
 
@@ -274,8 +274,9 @@ def show_robustness(s: AudienceStudy) -> None:
     summ = s.robustness.summary
     me = summ.set_index("audience").loc[s.audience]
     verdict = "fragile" if bool(me["fragile"]) else "stable"
-    show_text([f"With every weight perturbed (multiplicative noise σ = 0.25, 1,000 draws), "
+    show_text([f"With every weight perturbed (multiplicative noise σ = {s.robustness.sigma:g}, "
+               f"{s.robustness.draws:,} draws), "
                f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
                f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
                f"(5th–95th percentile): {verdict}."])
-    show_figure(plots.plot_rank_stability(summ, s.robustness.distribution))
+    show_figure(plots.plot_rank_stability(summ, s.robustness.distribution, keep=s.audience))

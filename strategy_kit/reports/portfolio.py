@@ -19,7 +19,7 @@ from ..model.scoring import score_priority
 from ..model.timing import score_timing
 from ..params import parse_days, parse_start
 from .display import esc, show_figure, show_html, show_table, show_text
-from .sections import THRESHOLD, as_case, long_date, plan_coverage_section
+from .sections import THRESHOLD, as_case, long_date, plan_coverage_section, robustness_draws
 
 __all__ = [
     "PortfolioStudy",
@@ -83,7 +83,8 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
         priority=score_priority(c, goal=None if goal == "all" else goal, start=t0, days=n),
         timing=score_timing(c, start=t0, days=n),
         allies=allies,
-        robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
+        robustness={g: score_robustness(c, g, start=t0, days=n, draws=robustness_draws(c))
+                    for g in goals},
         coverage=_coverage_of(c, goals, t0, n),
     )
 
