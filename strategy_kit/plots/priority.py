@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from ..errors import BadParameterError
 from .style import (
     FIT,
+    MAX_ROWS,
     MUTED,
     PART_COLOURS,
     PART_LABELS,
@@ -48,7 +49,8 @@ __all__ = [
 
 
 def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
-                  title: str | None = "Priority and its three parts") -> go.Figure:
+                  title: str | None = "Priority and its three parts",
+                  keep: str | None = None, limit: int | None = None) -> go.Figure:
     """Horizontal stacked bars of ``fit_part``, ``influence_part`` and ``timing_part``.
 
     Parameters
@@ -59,6 +61,9 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
         The goal to draw; by default every goal of the frame, one panel each.
     title
         The figure's title.
+    keep, limit
+        Draw the top ``limit`` audiences of each goal (default ``MAX_ROWS``), and ``keep``
+        wherever it ranks; the caption says how many more there are.
 
     Returns
     -------
@@ -71,7 +76,13 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
     cols = ["audience", "audience_name", "goal", "priority", "rank"]
     _require(priority_df, "priority_df",
              cols + [p for k in PART_COLOURS for p in (k, f"{k}_part")])
-    panels = _goals(priority_df, goal)
+    hidden = 0
+    panels = []
+    for name, rows in _goals(priority_df, goal):
+        rows = rows.sort_values(["priority", "audience"], ascending=[False, True])
+        shown, more = _cap(list(rows["audience"]), [keep] if keep else (), limit)
+        panels.append((name, rows[rows["audience"].isin(shown)]))
+        hidden = max(hidden, more)
     sizes = [len(rows) for _, rows in panels]
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, row_heights=sizes,
                         vertical_spacing=min(0.3 / len(panels), 60 / _height(sum(sizes))),
@@ -105,6 +116,11 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
     fig.update_xaxes(range=[0, 1.08], title_text=None)
     fig.update_xaxes(title_text="priority = fit part + influence part + timing part",
                      row=len(panels), col=1)
+    if hidden:
+        top = MAX_ROWS if limit is None else limit
+        _caption_more(fig, hidden, top, " (and the report's audience)" if keep and any(
+            keep not in set(r["audience"].iloc[:top]) for _, r in panels) else "", yshift=-56)
+        fig.update_layout(margin=dict(b=90))
     return _finish(fig, title, _height(sum(sizes), extra=150 + 50 * len(panels)))
 
 
@@ -163,7 +179,8 @@ def plot_contributions(contributions_df: pd.DataFrame,
 
 
 def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
-                 title: str | None = None) -> go.Figure:
+                 title: str | None = None, keep: str | None = None,
+                 limit: int | None = None) -> go.Figure:
     """Audience × goal heatmap of one column of ``score_priority``, numbers in the cells.
 
     Parameters
@@ -175,6 +192,9 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
         or ``rank``.
     title
         The figure's title; by default names the value.
+    keep, limit
+        Draw the best ``limit`` audiences (default ``MAX_ROWS``), and ``keep`` wherever it
+        ranks; the caption says how many more there are.
 
     Returns
     -------
@@ -195,7 +215,8 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
     table = df.pivot_table(index="audience", columns="goal", values=value, aggfunc="mean",
                            sort=False)
     order = table.mean(axis=1).sort_values(ascending=value == "rank", kind="stable").index
-    table = table.loc[order]
+    shown, hidden = _cap(list(order), [keep] if keep else (), limit)
+    table = table.loc[shown]
     a_names = df.drop_duplicates("audience").set_index("audience")["audience_name"]
     g_names = df.drop_duplicates("goal").set_index("goal")["goal_name"]
     y = _labels(a_names.loc[table.index], table.index)
@@ -218,6 +239,11 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, tickangle=0)
     fig.update_layout(margin=dict(t=90 + 16 * max(s.count("<br>") for s in x)))
+    if hidden:
+        top = MAX_ROWS if limit is None else limit
+        _caption_more(fig, hidden, top, " (and the report's audience)"
+                      if keep and keep not in list(order[:top]) else "", yshift=-20)
+        fig.update_layout(margin=dict(b=60))
     return _finish(fig, title, _height(len(y), extra=200))
 
 

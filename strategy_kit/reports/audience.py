@@ -21,6 +21,7 @@ from ..model.robustness import Robustness, score_robustness
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, find_windows, score_timing
 from ..params import parse_days, parse_start
+from ..plots.style import MAX_ROWS
 from .display import cell_text, esc, show_figure, show_html, show_list, show_table, show_text
 from .sections import THRESHOLD, as_case, long_date, plan_coverage_section, robustness_draws
 
@@ -165,7 +166,9 @@ def show_summary(s: AudienceStudy) -> None:
                    f"depend on the goal; this goal itself serves little of what "
                    f"{s.audience_name} care about (fit {r['fit']:.2f}). Lower the influence "
                    "weight (case.yaml) to rank by fit."], css="sk-note")
-    show_figure(plots.plot_priority(s.priority, title="Priority of every audience for this goal"))
+    which = "every audience" if len(s.priority) <= MAX_ROWS else "the top audiences"
+    show_figure(plots.plot_priority(s.priority, title=f"Priority of {which} for this goal",
+                                    keep=s.audience))
 
 
 def show_why(s: AudienceStudy) -> None:

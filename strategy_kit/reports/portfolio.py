@@ -142,7 +142,11 @@ def show_influence_fit(s: PortfolioStudy) -> None:
 
 def show_calendar(s: PortfolioStudy) -> None:
     """When each audience is listening: a calendar strip, week by week."""
-    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience")))
+    # the audiences by their best priority: a capped calendar then shows the top ones
+    order = {a: n for n, a in enumerate(_best_goal_rows(s)["audience"])}
+    timing = s.timing.sort_values(["audience", "date"], key=lambda c: c.map(order)
+                                  if c.name == "audience" else c, kind="stable")
+    show_figure(plots.plot_calendar(timing, names=s.case.names("audience")))
 
 
 def show_ally_leverage(s: PortfolioStudy) -> None:
