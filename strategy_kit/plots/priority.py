@@ -329,7 +329,7 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
     fig.update_xaxes(title_text="rank under perturbed weights", dtick=1, side="bottom",
                      showgrid=False, range=[0.5, len(ranks) + 0.5])
     if pooled:
-        fig.update_xaxes(tickvals=ranks, ticktext=[*map(str, ranks[:-1]), f"> {cut}"])
+        fig.update_xaxes(tickvals=ranks, ticktext=[*map(str, ranks[:-1]), f"{cut + 1}+"])
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_layout(margin=dict(r=90, t=100, b=120 if hidden else 90))
     _caption_more(fig, hidden, len(top), " (and the report's audience)" if extra else "",

@@ -35,7 +35,7 @@ def test_rank_stability_keeps_the_top_and_the_chosen_audience() -> None:
     rows = _rows(fig)
     assert len(rows) == MAX_ROWS + 1 and rows[-1] == "Audience 150"
     assert rows[:3] == ["Audience 1", "Audience 2", "Audience 3"]
-    assert list(fig.layout.xaxis.ticktext)[-1] == f"> {MAX_ROWS}", "the other ranks, pooled"
+    assert list(fig.layout.xaxis.ticktext)[-1] == f"{MAX_ROWS + 1}+", "the other ranks, pooled"
     z = np.asarray(fig.data[0].z)
     assert z.shape == (MAX_ROWS + 1, MAX_ROWS + 1) and z[-1, -1] == 1.0
     texts = [a.text for a in fig.layout.annotations]
