@@ -18,6 +18,7 @@ FORBIDDEN = {
     "model": {"plots", "reports", "explorer", "calendar", "cli"},
     "plots": {"model", "reports", "explorer", "case", "calendar", "cli"},
     "attention": {"model", "plots", "reports", "explorer", "calendar", "cli"},
+    "files": {"case", "model", "plots", "attention", "reports", "explorer", "calendar", "cli"},
 }
 
 

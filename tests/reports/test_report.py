@@ -76,6 +76,7 @@ def test_footer_has_provenance(rendered: dict[str, Path]) -> None:
     assert "2027-01-01" in footer and "end-terror" in footer
     assert re.search(r"Generated</dt><dd>\d{4}-\d\d-\d\dT", footer)
     assert "strategy-kit</dt>" in footer
+    assert str(case.path.parent) not in html, "no local path in a shared report"
 
 
 def test_method_section_quotes_docs_method(rendered: dict[str, Path]) -> None:
