@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..case.schema import TABLES
+from ..case.yamlfile import load_yaml
 from ..model.matrices import PRIORITY_PARTS
 
 #: The files of a case folder besides its tables; and the attention exports' folder.
@@ -90,9 +91,9 @@ def write_weights(path: Path, w: np.ndarray) -> None:
     new = re.sub(r"(?m)^weights:[ \t]*(#.*)?\n(?:[ \t]+.*\n?)*", block, text)
     if new == text:
         new = text.rstrip("\n") + "\n" + block
-    loaded = yaml.safe_load(new)
+    loaded = load_yaml(new)  # the kit's YAML reading: no aliases, bounded
     if not isinstance(loaded, dict) or loaded.get("weights") != want:
-        loaded = yaml.safe_load(text) or {}
+        loaded = load_yaml(text) or {}
         loaded["weights"] = want
         new = "# weights set in the strategy-kit explorer\n" + yaml.safe_dump(
             loaded, sort_keys=False, allow_unicode=True)
