@@ -23,6 +23,7 @@ from icalendar import Alarm, Calendar, Event, vText
 from . import __version__
 from .case import Case
 from .errors import BadParameterError, StrategyKitError
+from .files.output import check_output_file
 from .model.matrices import horizon
 from .model.preparation import plan_preparation
 from .model.scoring import score_fit
@@ -326,7 +327,7 @@ def write_calendar(case: str | Path | Case, audience: str, out: str | Path,
     EmptyCalendarError
         No window in the horizon (unless ``allow_empty``); nothing is written.
     """
-    path = _check_out(out)
+    path = check_output_file(_check_out(out))  # before any work: exit 2 naming the path
     c = _case(case)
     events, goal_id, goal_note = _events(c, audience, goal, start, days, threshold)
     if events.empty and not allow_empty:

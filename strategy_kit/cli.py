@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import click
 
 from . import __version__, config
 from .errors import BadParameterError, RunError, StrategyKitError
+from .files.present import terminal_safe
 
 CASE_HELP = ("a case folder, a case workbook (.xlsx, .ods), or the name of a case under data/ "
              "(default: belarus)")
@@ -23,10 +26,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RunError as e:
-            click.secho(f"error: {e}", fg="red", err=True)
+            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
             ctx.exit(1)
         except StrategyKitError as e:
-            click.secho(f"error: {e}", fg="red", err=True)
+            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
             ctx.exit(2)
 
 
@@ -51,17 +54,24 @@ def cli() -> None:
 @_case_option
 def validate(case: str | None, case_opt: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
+    from .attention.read import attention_problems
+    from .errors import CaseError
     from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
+    problems = attention_problems(c.path / "attention")  # what the reports will read too
+    if problems:
+        raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
-    click.echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))
+    click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
+                             + ", ".join(f"{v} {k}" for k, v in n.items())))
     from .ratings.console import ratings_line  # issue 15
     from .ratings.load import case_ratings
+    from .ratings.read import ratings_folder
 
-    if (c.path / "ratings").is_dir():
-        click.echo(ratings_line(case_ratings(c)))
+    if ratings_folder(c.path).is_dir():
+        click.echo(terminal_safe(ratings_line(case_ratings(c))))
 
 
 @cli.command(name="list")
@@ -76,8 +86,8 @@ def list_(case: str | None, case_opt: str | None) -> None:
         names = c.names(kind)
         click.echo(click.style(f"{title} ({len(names)})", bold=True))
         width = max(map(len, names), default=0)
-        for i, name in names.items():
-            click.echo(f"  {i:<{width}}  {name}")
+        for i, name in names.items():  # a name may hold anything: no terminal controls
+            click.echo(terminal_safe(f"  {i:<{width}}  {name}"))
 
 
 @cli.command()
@@ -149,6 +159,7 @@ def _browser_first(pdf: bool) -> None:
 
 
 @cli.command()
+@click.argument("case", required=False)
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", required=True, help="a goal id")
 @_case_option
@@ -157,13 +168,14 @@ def _browser_first(pdf: bool) -> None:
 @_out_option
 @_pdf_options
 @_threshold_option
-def brief(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-          out_dir: str | None, pdf: bool, paper: str, threshold: str | None) -> None:
+def brief(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
+          days: int | None, out_dir: str | None, pdf: bool, paper: str,
+          threshold: str | None) -> None:
     """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
     from .reports.brief import write_brief
 
     _browser_first(pdf)
-    _with_pdf(write_brief(_pick_case(None, case_opt), audience, goal, start, days, out_dir,
+    _with_pdf(write_brief(_pick_case(case, case_opt), audience, goal, start, days, out_dir,
                           threshold),
               pdf, paper)
 
@@ -172,6 +184,7 @@ def brief(audience: str, goal: str, case_opt: str | None, start: str | None, day
 
 
 @cli.command()
+@click.argument("case", required=False)
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", required=True, help="a goal id")
 @_case_option
@@ -180,18 +193,20 @@ def brief(audience: str, goal: str, case_opt: str | None, start: str | None, day
 @_out_option
 @_pdf_options
 @_threshold_option
-def report(audience: str, goal: str, case_opt: str | None, start: str | None, days: int | None,
-           out_dir: str | None, pdf: bool, paper: str, threshold: str | None) -> None:
+def report(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
+           days: int | None, out_dir: str | None, pdf: bool, paper: str,
+           threshold: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .reports.render import render_report
 
     _browser_first(pdf)
-    _with_pdf(render_report("audience", _pick_case(None, case_opt), audience=audience,
+    _with_pdf(render_report("audience", _pick_case(case, case_opt), audience=audience,
                             goal=goal, start=start, days=days, out_dir=out_dir,
                             threshold=threshold), pdf, paper)
 
 
 @cli.command()
+@click.argument("case", required=False)
 @_case_option
 @click.option("--goal", help="a goal id (default: all goals)")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
@@ -199,17 +214,19 @@ def report(audience: str, goal: str, case_opt: str | None, start: str | None, da
 @_out_option
 @_pdf_options
 @_threshold_option
-def overview(case_opt: str | None, goal: str | None, start: str | None, days: int | None,
-             out_dir: str | None, pdf: bool, paper: str, threshold: str | None) -> None:
+def overview(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
+             days: int | None, out_dir: str | None, pdf: bool, paper: str,
+             threshold: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .reports.render import render_report
 
     _browser_first(pdf)
-    _with_pdf(render_report("overview", _pick_case(None, case_opt), goal=goal, start=start,
+    _with_pdf(render_report("overview", _pick_case(case, case_opt), goal=goal, start=start,
                             days=days, out_dir=out_dir, threshold=threshold), pdf, paper)
 
 
 @cli.command()
+@click.argument("case", required=False)
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", help="a goal id (default: the audience's best-fitting goal)")
 @_case_option
@@ -218,19 +235,20 @@ def overview(case_opt: str | None, goal: str | None, start: str | None, days: in
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
 @_threshold_option
-def calendar(audience: str, goal: str | None, case_opt: str | None, start: str | None,
-             days: int | None, out: str, threshold: str | None) -> None:
+def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | None,
+             start: str | None, days: int | None, out: str, threshold: str | None) -> None:
     """Windows of opportunity and preparation reminders as an ICS calendar file."""
     from .calendar import EmptyCalendarError, write_calendar
 
     try:
-        click.echo(write_calendar(_pick_case(None, case_opt), audience, out, goal, start, days,
+        click.echo(write_calendar(_pick_case(case, case_opt), audience, out, goal, start, days,
                                   threshold))
     except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
         click.echo(str(e), err=True)
 
 
 @cli.command()
+@click.argument("case", required=False)
 @_case_option
 @click.option("--audiences", metavar="A,B", help="audience ids, comma-separated (default: all)")
 @click.option("--goals", metavar="G,H", help="goal ids, comma-separated (default: all)")
@@ -244,14 +262,15 @@ def calendar(audience: str, goal: str | None, case_opt: str | None, start: str |
 @click.option("--brief", "briefs", is_flag=True, help="also write each report's one-page brief")
 @_threshold_option
 @click.pass_context
-def batch(ctx: click.Context, case_opt: str | None, audiences: str | None, goals: str | None,
-          workers: int | None, out_dir: str | None, plan: str | None, start: str | None,
-          days: int | None, pdf: bool, paper: str, briefs: bool,
+def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences: str | None,
+          goals: str | None, workers: int | None, out_dir: str | None, plan: str | None,
+          start: str | None, days: int | None, pdf: bool, paper: str, briefs: bool,
           threshold: str | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
     from .reports.batch import batch_main
 
-    ctx.exit(batch_main(case_opt, audiences, goals, workers, out_dir, plan, start, days,
+    picked = _pick_case(case, case_opt) if case or case_opt else None  # a plan names its own
+    ctx.exit(batch_main(picked, audiences, goals, workers, out_dir, plan, start, days,
                         threshold, pdf=pdf, paper=_paper(paper), briefs=briefs))
 
 
@@ -277,6 +296,8 @@ def new_case(name: str, as_xlsx: bool) -> None:
     import re
 
     from .case.schema import ID_ALLOWED, ID_PATTERN
+    from .case.template import write_template
+    from .files.output import check_output_dir
     from .ratings.load import load_case
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
@@ -287,7 +308,8 @@ def new_case(name: str, as_xlsx: bool) -> None:
         target = target if target.suffix else target.with_name(target.name + ".xlsx")
         if not re.fullmatch(ID_PATTERN, target.stem):
             raise BadParameterError("case name", target.stem, ID_ALLOWED)
-        convert_case(config.TEMPLATE_CASE_DIR, target)
+        with tempfile.TemporaryDirectory(prefix="sk-new-case-") as tmp:
+            convert_case(write_template(Path(tmp) / target.stem), target)
         load_case(target)
         click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
                    f"then run: strategy-kit validate {target}")
@@ -295,15 +317,19 @@ def new_case(name: str, as_xlsx: bool) -> None:
     # -- end issue 13 ----------------------------------------------------------------------
     if not re.fullmatch(ID_PATTERN, target.name):
         raise BadParameterError("case name", target.name, ID_ALLOWED)
-    if target.exists():
+    if target.exists() or target.is_symlink():  # a dangling link too: never write through it
         raise BadParameterError("case name", name, "a folder that does not exist yet")
+    check_output_dir(target.parent, "the case's folder")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    from .case.template import write_template  # issue 11: dates moved after today
-
-    write_template(tmp)
-    tmp.rename(target)
+    # A private folder of our own beside the target (same disk: the rename is atomic); only
+    # what this command created is ever removed. The template's dates move after today.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        write_template(tmp / target.name)
+        (tmp / target.name).chmod(0o777 & ~_umask())  # a case folder is a normal folder
+        os.rename(tmp / target.name, target)  # refuses an existing non-empty target
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
 
@@ -381,6 +407,12 @@ def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str |
     d = plan_disagreements(c, start=start)
     assert d is not None
     click.echo(agreement_text(c, r, d.changes, d.unchanged))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main() -> None:

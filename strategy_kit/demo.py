@@ -12,6 +12,7 @@ import click
 
 from . import config
 from .errors import StrategyKitError
+from .files.present import terminal_safe
 from .ratings.load import load_case
 
 
@@ -26,14 +27,14 @@ def main(argv: list[str] | None = None) -> int:
         case = load_case(args[0] if args else config.DEFAULT_CASE)
         table = score_priority(case)
         top = table[table["rank"] == 1]
-        click.secho(f"{case.title}: the top audience for each goal", bold=True)
+        click.secho(terminal_safe(f"{case.title}: the top audience for each goal"), bold=True)
         cols = ["goal", "audience", "fit", "influence", "timing", "priority"]
         click.echo(top[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         jobs = [overview_job(case)] + [audience_job(case, r.audience, r.goal)
                                       for r in top.itertuples()]
         click.echo(f"\nrendering {len(jobs)} reports into {config.REPORTS_DIR / case.name}/ …")
         summary = run_batch(jobs)
-        click.echo(summary.text())
+        click.echo(terminal_safe(summary.text()))
         for r in summary.done:
             click.echo(f"  {r.job.out}")
         for index in summary.indexes:
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                    "More: strategy-kit batch renders every audience × goal.")
         return summary.exit_code
     except StrategyKitError as e:
-        click.secho(f"error: {e}", fg="red", err=True)
+        click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
         return 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -11,9 +12,30 @@ class StrategyKitError(Exception):
     """Base class of every error the kit raises on purpose."""
 
 
+#: The most characters of a value a message shows (a value may be anything a file held).
+VALUE_CHARS = 60
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple, _REPR.maxset = 2, 4, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = VALUE_CHARS
+
+
+def brief(value: object, limit: int = VALUE_CHARS) -> str:
+    """``value`` as a short text for a message: cut at ``limit`` characters, never walked whole.
+
+    Values from files are not yet validated: ``str()`` of a nested structure can take as long
+    as the structure is big. Text is cut; anything else is shown by ``reprlib`` (a few items).
+    """
+    text = value if isinstance(value, str) else _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def close_match(value: object, choices: Iterable[str]) -> str | None:
     """Return the choice closest to ``value``, or None when nothing is close."""
-    found = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    text = value if isinstance(value, str) else brief(value)
+    if len(text) > 4 * VALUE_CHARS:
+        return None  # difflib's time grows with the square of the length
+    found = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 
 
@@ -45,7 +67,7 @@ class Problem:
             where += f", column '{self.column}'"
         text = f"{where}: {self.message}"
         if self.value is not None:
-            text += f" (got '{self.value}')"
+            text += f" (got '{brief(self.value)}')"
         if self.allowed:
             text += f"; allowed: {self.allowed}"
         if self.suggestion:
@@ -73,7 +95,7 @@ class CaseNotFoundError(StrategyKitError, ValueError):
         self.suggestion = close_match(case, choices)
         hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else "."
         super().__init__(
-            f"no case '{case}': neither a folder nor a case under data/{hint} "
+            f"no case '{brief(case)}': neither a folder nor a case under data/{hint} "
             f"Cases under data/: {_shorten(self.choices) or 'none'}."
         )
 
@@ -81,13 +103,17 @@ class CaseNotFoundError(StrategyKitError, ValueError):
 class UnknownChoiceError(StrategyKitError, ValueError):
     """A parameter names something the case does not have (an audience, a goal, …)."""
 
-    def __init__(self, kind: str, value: object, choices: Sequence[str]) -> None:
+    def __init__(self, kind: str, value: object, choices: Sequence[str],
+                 case: str | None = None) -> None:
         self.kind = kind
         self.value = value
         self.choices = tuple(choices)
+        self.case = case
         self.suggestion = close_match(value, self.choices)
         hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else "."
-        super().__init__(f"unknown {kind} '{value}'{hint} Choices: {_shorten(self.choices)}.")
+        where = f" (looked in case '{brief(case)}')" if case else ""
+        super().__init__(f"unknown {kind} '{brief(value)}'{hint} "
+                         f"Choices: {_shorten(self.choices)}.{where}")
 
 
 class BadParameterError(StrategyKitError, ValueError):
@@ -97,7 +123,7 @@ class BadParameterError(StrategyKitError, ValueError):
         self.name = name
         self.value = value
         self.allowed = allowed
-        super().__init__(f"bad {name} '{value}': expected {allowed}.")
+        super().__init__(f"bad {name} '{brief(value)}': expected {allowed}.")
 
 
 class RunError(StrategyKitError, RuntimeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,12 @@ if TYPE_CHECKING:  # pandas is imported only when a Timestamp is made
 DateLike = str | dt.date | None
 
 
+#: The dates the kit plans in: a date outside is a typo (0001-01-01, 20260-01-01), and the
+#: engine's day arithmetic and pandas' timestamps (1677-2262) would fail on it later.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+DATE_RANGE = f"a date from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
+
 _DAYS = "a whole number of days from 1 to 3660 (0 or empty: the case's horizon)"
 
 
@@ -22,6 +29,17 @@ def check_date(value: object, name: str = "start") -> dt.date:
     """Return the date a parameter names; empty or None means today (standard library only)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return dt.date.today()
+    day = _as_date(value)
+    if day is not None:
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise BadParameterError(name, value, DATE_RANGE)
+        return day
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        raise BadParameterError(name, value, "a date that exists in the calendar, YYYY-MM-DD")
+    raise BadParameterError(name, value, "a date written YYYY-MM-DD, for example 2026-01-15")
+
+
+def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -31,9 +49,7 @@ def check_date(value: object, name: str = "start") -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-        raise BadParameterError(name, value, "a date that exists in the calendar, YYYY-MM-DD")
-    raise BadParameterError(name, value, "a date written YYYY-MM-DD, for example 2026-01-15")
+    return None
 
 
 def parse_start(value: object, name: str = "start") -> pd.Timestamp:
@@ -43,12 +59,15 @@ def parse_start(value: object, name: str = "start") -> pd.Timestamp:
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             raise BadParameterError(name, value, "a date written YYYY-MM-DD")
+        check_date(value.date(), name)
         return value.normalize()
     return pd.Timestamp(check_date(value, name))
 
 
 def parse_days(value: int | str | None, default: int, name: str = "days") -> int:
     """Return a horizon in days (1 to 3660); None or 0 means ``default``."""
+    if not (value is None or isinstance(value, str | numbers.Number)):
+        raise BadParameterError(name, value, _DAYS)  # a list or mapping: never str() it whole
     if value is None or value == "" or value == 0:
         return default
     try:

@@ -19,6 +19,7 @@ FORBIDDEN = {
     "plots": {"model", "reports", "explorer", "case", "calendar", "cli", "ratings"},
     "attention": {"model", "plots", "reports", "explorer", "calendar", "cli"},
     "ratings": {"model", "plots", "reports", "explorer", "attention", "calendar", "cli", "demo"},
+    "files": {"case", "model", "plots", "attention", "reports", "explorer", "calendar", "cli"},
 }
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import StrategyKitError
+from ..errors import Problem, StrategyKitError, brief
+from ..files.present import presentable
 from .wide import looks_like_trends, looks_like_wide, wide_records
 
-__all__ = ["ACCEPTED_FORMATS", "FORMAT_NAMES", "AttentionFileError", "load_attention"]
+__all__ = ["ACCEPTED_FORMATS", "FORMAT_NAMES", "AttentionFileError", "attention_problems",
+           "load_attention"]
 
 ACCEPTED_FORMATS = (
     "Media Cloud counts over time 'date,count,total_count,ratio', "
@@ -60,13 +62,37 @@ class AttentionFileError(StrategyKitError, ValueError):
         self.line = line
         self.value = value
         self.allowed = allowed
-        where = self.path if line is None else f"{self.path}, line {line}"
+        self.message = message
+        # a report or an index page shows this message: the file from its case folder on
+        shown = presentable(path)
+        where = shown if line is None else f"{shown}, line {line}"
         text = f"{where}: {message}"
         if value is not None:
-            text += f" (got '{value}')"
+            text += f" (got '{brief(value)}')"
         if allowed:
             text += f"; allowed: {allowed}"
         super().__init__(text)
+
+
+def attention_problems(folder: Path) -> list[Problem]:
+    """The problems of the exports in a case's ``attention/`` folder (``strategy-kit validate``).
+
+    Each CSV file there is read as a report would read it; one that cannot be read is a
+    problem naming the file (from the case folder on) and its line.
+    """
+    if not folder.is_dir():
+        return []
+    problems = []
+    for p in sorted(folder.iterdir()):
+        if not (p.is_file() and p.suffix.lower() == ".csv"):
+            continue
+        try:
+            load_attention(p)
+        except AttentionFileError as e:
+            problems.append(Problem(f"{folder.name}/{p.name}", e.message, row=e.line,
+                                    value=None if e.value is None else brief(e.value),
+                                    allowed=e.allowed))
+    return problems
 
 
 # --- reading (docs/attention.md, "How the kit normalises") -------------------------------------

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import Problem, close_match
+from ..params import FIRST_DATE, LAST_DATE
 from .schema import (
     ID_ALLOWED,
     ID_PATTERN,
@@ -35,9 +36,9 @@ def _is_number(s: pd.Series, low: float, high: float = np.inf) -> pd.Series:
 
 
 def _is_date(s: pd.Series) -> pd.Series:
-    return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() & s.str.fullmatch(
-        r"\d{4}-\d{2}-\d{2}"
-    )
+    days = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    in_range = days.between(pd.Timestamp(FIRST_DATE), pd.Timestamp(LAST_DATE))
+    return in_range & s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
 
 
 def _checks(col: Col) -> list[pa.Check]:
@@ -58,7 +59,8 @@ def _checks(col: Col) -> list[pa.Check]:
                 allowing_blank(lambda s: _is_number(s, 1e-9), "a number of days greater than 0")
             ]
         case "date":
-            return [allowing_blank(_is_date, "a date that exists, written YYYY-MM-DD")]
+            return [allowing_blank(_is_date, f"a date that exists, written YYYY-MM-DD, "
+                                   f"from {FIRST_DATE.year} to {LAST_DATE.year}")]
         case "enum":
             allowed = ", ".join(col.values)
             return [allowing_blank(lambda s: s.isin(col.values), f"one of {allowed}")]

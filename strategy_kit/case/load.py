@@ -120,7 +120,7 @@ class Case:
         """Return ``value`` if it is an id of ``kind``, else raise with the choices."""
         ids = self.ids(kind)
         if not isinstance(value, str) or value not in ids:
-            raise UnknownChoiceError(kind, value, ids)
+            raise UnknownChoiceError(kind, value, ids, case=self.name)
         return value
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..errors import Problem, close_match
+from ..errors import Problem, brief, close_match
 from .schema import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_PRIORITY_RULE,
@@ -25,8 +25,14 @@ from .schema import (
     WINDOW_RULES,
     Table,
 )
+from .yamlfile import YamlRefused, load_yaml
 
-__all__ = ["case_settings", "read_csv", "read_guidance"]
+__all__ = ["MAX_FIELD_CHARS", "case_settings", "read_csv", "read_guidance"]
+
+#: The longest cell read from a CSV table (docs/case-format.md). Python's csv module stops at
+#: 131,072 characters with a traceback; the kit reads any length and reports a longer cell.
+MAX_FIELD_CHARS = 1_000_000
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # the file's size bounds a cell
 
 
 # -- reading files ----------------------------------------------------------------------------
@@ -49,15 +55,30 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def _rows_too_wide(text: str) -> list[tuple[int, int, int]]:
-    """(row, values, columns) of each row with more values than the header has columns."""
-    reader = csv.reader(io.StringIO(text))
+def _scan(name: str, text: str) -> tuple[list[tuple[int, int, int]], list[Problem]]:
+    """Rows too wide, and cells too long.
+
+    (row, values, columns) of each row with more values than the header has columns, and the
+    problems of cells longer than ``MAX_FIELD_CHARS``.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
-    out = []
-    for row in reader:
+    wide, long = [], []
+    n = 1
+    for n, row in enumerate(reader, start=2):  # rows as a spreadsheet numbers them
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            out.append((reader.line_num, len(row), len(header)))
-    return out
+            wide.append((n, len(row), len(header)))
+        for i, cell in enumerate(row):
+            if len(cell) > MAX_FIELD_CHARS:
+                column = header[i].strip() if i < len(header) else f"value {i + 1}"
+                long.append(Problem(name, f"a cell of {len(cell):,} characters", row=n,
+                                    column=column, allowed=f"at most {MAX_FIELD_CHARS:,} "
+                                    "characters in a cell"))
+    for i, cell in enumerate(header):
+        if len(cell) > MAX_FIELD_CHARS:
+            long.insert(0, Problem(name, f"a header of {len(cell):,} characters", row=1,
+                                   column=f"column {i + 1}", allowed="a column name"))
+    return wide, long
 
 
 def read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
@@ -69,7 +90,13 @@ def read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame 
     text = _decode(path, problems)
     if text is None:
         return None
-    too_wide = _rows_too_wide(text)
+    # Line ends as Windows (CR LF), Unix (LF) or old Mac programs (CR alone) write them, even
+    # mixed in one file, as Python's universal newlines read them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    too_wide, too_long = _scan(path.name, text)
+    problems.extend(too_long)
+    if too_long:
+        return None
     for line, saw, n in too_wide:
         problems.append(Problem(
             path.name, f"this row has {saw} values but the header has {n} columns", row=line,
@@ -130,18 +157,21 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     if text is None:
         return None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
+    except YamlRefused as e:
+        problems.append(Problem(path.name, e.problem, row=e.line,
+                                allowed="plain YAML, as in the template case"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problems.append(
-            Problem(path.name, f"not valid YAML: {getattr(e, 'problem', None) or e}",
+            Problem(path.name, f"not valid YAML: {brief(getattr(e, 'problem', None) or e, 200)}",
                     row=mark.line + 1 if mark else None,
                     allowed="YAML, as in the template case: put text that contains ':', '#', "
                             "quotes or starts with '-', '[', '{', '&', '*' or '!' in double "
                             'quotes, e.g. title: "Belarus: the next year", and write a " '
                             'inside it as \\"; indent with spaces, not tabs')
         )
-        return None
+    return None
 
 
 def _fraction(key: str, v: object, problems: list[Problem], low: float = 0.0,
@@ -153,7 +183,7 @@ def _fraction(key: str, v: object, problems: list[Problem], low: float = 0.0,
         if isinstance(v, str) and v.replace(",", ".", 1).replace(".", "", 1).isdigit():
             fix = v.replace(",", ".", 1)  # 0,7 typed for 0.7
         problems.append(Problem("case.yaml", f"'{key}' is not a number", column=key,
-                                value=str(v), allowed=f"a number {span}", suggestion=fix))
+                                value=brief(v), allowed=f"a number {span}", suggestion=fix))
         return None
     x = float(v)
     if (x <= low if above else x < low) or x > high:
@@ -167,15 +197,15 @@ def _fraction(key: str, v: object, problems: list[Problem], low: float = 0.0,
 def _weights(raw: Any, problems: list[Problem]) -> dict[str, float] | None:
     """The priority weights, each from 0 to 1, rescaled to add up to 1."""
     if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "bad weights", column="weights", value=str(raw),
+        problems.append(Problem("case.yaml", "bad weights", column="weights", value=brief(raw),
                                 allowed="fit, influence and timing, each a number from 0 to 1"))
         return None
     weights = {}
     for key, v in raw.items():
         if key not in DEFAULT_WEIGHTS:
-            problems.append(Problem("case.yaml", f"unknown weight '{key}'", column="weights",
+            problems.append(Problem("case.yaml", f"unknown weight '{brief(key)}'", column="weights",
                                     allowed="fit, influence, timing",
-                                    suggestion=close_match(str(key), DEFAULT_WEIGHTS)))
+                                    suggestion=close_match(key, DEFAULT_WEIGHTS)))
             continue
         x = _fraction(f"weights.{key}", v, problems)
         if x is not None:
@@ -194,19 +224,19 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
     """The window rule of case.yaml (method.md §Windows of opportunity)."""
     out: dict[str, Any] = dict(DEFAULT_WINDOWS)
     if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "bad windows", column="windows", value=str(raw),
+        problems.append(Problem("case.yaml", "bad windows", column="windows", value=brief(raw),
                                 allowed="rule (relative or absolute), share, floor, threshold"))
         return out
     for key, v in raw.items():
         if key not in DEFAULT_WINDOWS:
-            problems.append(Problem("case.yaml", f"unknown key 'windows.{key}'",
+            problems.append(Problem("case.yaml", f"unknown key 'windows.{brief(key)}'",
                                     column="windows", allowed="rule, share, floor, threshold",
-                                    suggestion=close_match(str(key), DEFAULT_WINDOWS)))
+                                    suggestion=close_match(key, DEFAULT_WINDOWS)))
         elif key == "rule":
             if v not in WINDOW_RULES:
                 problems.append(Problem("case.yaml", "unknown window rule", column="windows.rule",
-                                        value=str(v), allowed=" or ".join(WINDOW_RULES),
-                                        suggestion=close_match(str(v), WINDOW_RULES)))
+                                        value=brief(v), allowed=" or ".join(WINDOW_RULES),
+                                        suggestion=close_match(v, WINDOW_RULES)))
             else:
                 out["rule"] = v
         else:
@@ -247,7 +277,7 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     if raw is None:
         return settings
     if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "expected keys and values", value=str(raw)[:40],
+        problems.append(Problem("case.yaml", "expected keys and values", value=brief(raw),
                                 allowed=", ".join(KNOWN_KEYS)))
         return settings
     for key in ("title", "description"):
@@ -258,21 +288,21 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
         else:
             settings[key] = v.strip()
     for key in raw:
-        if key not in KNOWN_KEYS and close_match(str(key), KNOWN_KEYS):
-            problems.append(Problem("case.yaml", f"unknown key '{key}'", column=str(key),
+        if key not in KNOWN_KEYS and close_match(key, KNOWN_KEYS):
+            problems.append(Problem("case.yaml", f"unknown key '{brief(key)}'", column=brief(key),
                                     allowed=", ".join(sorted(KNOWN_KEYS)),
-                                    suggestion=close_match(str(key), KNOWN_KEYS)))
+                                    suggestion=close_match(key, KNOWN_KEYS)))
     h = raw.get("horizon_days", DEFAULT_HORIZON_DAYS)
     if isinstance(h, bool) or not isinstance(h, int) or h < 1:
-        problems.append(Problem("case.yaml", "bad horizon", column="horizon_days", value=str(h),
+        problems.append(Problem("case.yaml", "bad horizon", column="horizon_days", value=brief(h),
                                 allowed="a whole number of days, 1 or more"))
     else:
         settings["horizon_days"] = h
     rule = raw.get("priority", DEFAULT_PRIORITY_RULE)
     if rule not in PRIORITY_RULES:
         problems.append(Problem("case.yaml", "unknown priority rule", column="priority",
-                                value=str(rule), allowed=" or ".join(PRIORITY_RULES),
-                                suggestion=close_match(str(rule), PRIORITY_RULES)))
+                                value=brief(rule), allowed=" or ".join(PRIORITY_RULES),
+                                suggestion=close_match(rule, PRIORITY_RULES)))
     else:
         settings["priority"] = rule
     settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
@@ -306,7 +336,8 @@ def read_guidance(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     qs = []
     for n, q in enumerate(raw.get("open_questions") or [], start=1):
         ok = (isinstance(q, dict) and isinstance(q.get("question"), str)
-              and isinstance(q.get("options", []), list))
+              and isinstance(q.get("options", []), list)
+              and all(isinstance(o, str | int | float) for o in q.get("options", [])))
         if not ok:
             problems.append(Problem("guidance.yaml", f"open question {n} is malformed",
                                     column="open_questions",

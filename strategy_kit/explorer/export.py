@@ -1,16 +1,16 @@
 """Write the explorer's adjusted weights into a copy of a case folder, keeping its layout.
 
-``ExplorerState.export`` copies the case as a folder (``copy_case``; a workbook is written out
-as one) and then calls these: ``write_interests``
-rewrites only the weight cells of ``audience_interests.csv`` that changed (new pairs are
-appended), and ``write_weights`` sets the priority weights in ``case.yaml``, keeping its
-comments when the ``weights:`` block is plain. The folder is then kept, or converted to a
-workbook (``strategy-kit convert``). The loaded case is never touched.
+``ExplorerState.export`` copies the case's own files (``copy_case``: its tables, settings,
+notes and attention exports; never a link, nothing else; a workbook is written out as a
+folder) and then calls these: ``write_interests`` rewrites only the weight cells of
+``audience_interests.csv`` that changed (new pairs are appended), and ``write_weights`` sets the
+priority weights in ``case.yaml``, keeping its comments when the ``weights:`` block is plain.
+The folder is then kept, or converted to a workbook (``strategy-kit convert``). The loaded case
+is never touched.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -19,20 +19,54 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..case.schema import TABLES
+from ..case.yamlfile import load_yaml
 from ..model.matrices import PRIORITY_PARTS
 
 #: What an export can write: a case folder, or a workbook.
 EXPORT_FORMATS = ("folder", "xlsx", "ods")
+#: The files of a case folder besides its tables; and the attention exports' folder.
+CASE_FILES = ("case.yaml", "guidance.yaml", "README.md")
+ATTENTION = "attention"
 
 
-def copy_case(src: Path, dst: Path) -> None:
-    """Copy a case folder (every file), or write a workbook's case out as a folder."""
-    if src.is_dir():
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        return
-    from ..case.write import read_source, write_folder
+def _own_files(folder: Path, names: list[str] | None, suffixes: tuple[str, ...]) -> list[Path]:
+    """Regular files of ``folder`` (by name, or by suffix), never a link or a folder."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    files = [folder / n for n in names] if names is not None else sorted(folder.iterdir())
+    return [f for f in files if not f.is_symlink() and f.is_file()
+            and (names is not None or f.suffix.lower() in suffixes)]
 
-    write_folder(read_source(src), dst)
+
+def copy_case(src: Path, dst: Path) -> list[Path]:
+    """Copy a case's own files into the new folder ``dst``; return the files written.
+
+    A workbook case is written out as a folder (``case.write``).
+
+    Only what a case is made of: ``case.yaml``, ``guidance.yaml``, ``README.md``, the tables
+    of docs/case-format.md and the CSV exports (and README) of ``attention/``. A symbolic link
+    is never followed (it may point anywhere: a ``.git``, a home folder, itself), and nothing
+    else in the folder (notes, spreadsheets, version control) is copied.
+    """
+    if src.is_file():  # a workbook: its case written out as a folder
+        from ..case.write import read_source, write_folder
+
+        write_folder(read_source(src), dst)
+        return sorted(p for p in dst.rglob("*") if p.is_file())
+    names = [*CASE_FILES, *(t.file for t in TABLES.values())]
+    written = []
+    dst.mkdir()
+    for f in _own_files(src, names, ()):
+        shutil.copy2(f, dst / f.name, follow_symlinks=False)
+        written.append(dst / f.name)
+    attention = _own_files(src / ATTENTION, None, (".csv", ".md"))
+    if attention:
+        (dst / ATTENTION).mkdir()
+        for f in attention:
+            shutil.copy2(f, dst / ATTENTION / f.name, follow_symlinks=False)
+            written.append(dst / ATTENTION / f.name)
+    return written
 
 
 def _fmt(v: float) -> str:
@@ -68,9 +102,9 @@ def write_weights(path: Path, w: np.ndarray) -> None:
     new = re.sub(r"(?m)^weights:[ \t]*(#.*)?\n(?:[ \t]+.*\n?)*", block, text)
     if new == text:
         new = text.rstrip("\n") + "\n" + block
-    loaded = yaml.safe_load(new)
+    loaded = load_yaml(new)  # the kit's YAML reading: no aliases, bounded
     if not isinstance(loaded, dict) or loaded.get("weights") != want:
-        loaded = yaml.safe_load(text) or {}
+        loaded = load_yaml(text) or {}
         loaded["weights"] = want
         new = "# weights set in the strategy-kit explorer\n" + yaml.safe_dump(
             loaded, sort_keys=False, allow_unicode=True)
@@ -81,29 +115,30 @@ def write_export(src: Path, target: Path, overrides: Mapping[tuple[str, str], fl
                  weights: np.ndarray | None) -> None:
     """Write the case ``src`` with the adjusted weights as ``target``, a folder or workbook.
 
-    A workbook is made from a folder written next to it, then removed; the result is loaded
-    (validated) once, and nothing is left behind when anything fails.
+    Everything is built in a private folder beside ``target`` and renamed into place once it
+    loads (validates): a failure at any step leaves nothing, and nothing but what this export
+    made is ever removed.
     """
+    import tempfile
+
     from ..case import load_case
     from ..case.locate import is_workbook
     from ..case.write import convert_case
 
-    work = target
-    if is_workbook(target):
-        work = target.with_name(f".{target.stem}.work{os.getpid()}")
-    copy_case(src, work)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        write_interests(work / "audience_interests.csv", work / "audience_interests.csv",
+        built = tmp / (target.stem if is_workbook(target) else target.name)
+        copy_case(src, built)
+        write_interests(built / "audience_interests.csv", built / "audience_interests.csv",
                         overrides)
         if weights is not None:
-            write_weights(work / "case.yaml", weights)
-        if work == target:
-            load_case(target)
-        else:
-            convert_case(work, target)
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
+            write_weights(built / "case.yaml", weights)
+        out = convert_case(built, tmp / target.name) if is_workbook(target) else built
+        load_case(out)
+        attention = tmp / ATTENTION  # measured attention, beside a new workbook
+        if out != built and attention.is_dir() and not (target.parent / ATTENTION).exists():
+            attention.rename(target.parent / ATTENTION)
+        out.rename(target)
     finally:
-        if work != target:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -8,7 +8,6 @@ so that the widgets are never rebuilt. Case strings go through ``_t`` before the
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Hashable, Sequence
 
@@ -17,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..model.matrices import PRIORITY_PARTS, priority_weights
-from ..plots.style import PALETTE, PART_COLOURS, PART_LABELS, TEMPLATE
+from ..plots.style import PALETTE, PART_COLOURS, PART_LABELS, TEMPLATE, plotly_safe
 from .state import ExplorerState
 
 #: Moments labelled on the timeline (the strongest peaks); the others show on hover.
@@ -30,7 +29,7 @@ def _t(s: object, limit: int | None = None) -> str:
     raw = "" if s is None or (isinstance(s, float) and np.isnan(s)) else str(s)
     if limit and len(raw) > limit:
         raw = raw[: limit - 1].rstrip() + "…"
-    return html.escape(raw, quote=False)
+    return plotly_safe(raw)
 
 
 def _title(text: str, sub: str) -> str:

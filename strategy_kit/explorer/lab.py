@@ -3,6 +3,9 @@
 ``launch_lab`` validates the case, hands it to the notebook's kernel in ``$STRATEGY_KIT_CASE``
 (``CASE_ENV``) and runs JupyterLab from the current Python's environment with a command line
 (``lab_command``) that stays local and fetches nothing online; Ctrl-C or a SIGTERM stops it.
+The access token goes to JupyterLab in its environment (``$JUPYTER_TOKEN``, ``lab_env``),
+which only its user can read, never on its command line, which every local user can
+(``ps``, ``/proc/PID/cmdline``).
 The explorer itself is in :mod:`strategy_kit.widgets`.
 """
 
@@ -21,13 +24,16 @@ from typing import Any
 
 from .. import config
 from ..errors import RunError
+from ..files.present import terminal_safe
 from ..ratings.load import load_case
 
-__all__ = ["CASE_ENV", "NOTEBOOK", "lab_command", "launch_lab"]
+__all__ = ["CASE_ENV", "NOTEBOOK", "TOKEN_ENV", "lab_command", "lab_env", "launch_lab"]
 
 #: The case ``launch_lab`` opened; the notebook's empty ``case`` parameter falls back to it.
 CASE_ENV = "STRATEGY_KIT_CASE"
 NOTEBOOK = "03-explore.ipynb"
+#: jupyter_server's IdentityProvider takes its token from this variable of its environment.
+TOKEN_ENV = "JUPYTER_TOKEN"
 
 
 def _free_port() -> int:
@@ -40,21 +46,34 @@ def _wait_for_server(port: int, token: str, proc: subprocess.Popen[Any],
                      timeout: float) -> bool:
     """Wait until the server answers on 127.0.0.1 (never through a proxy); False if it died."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
+                                     headers={"Authorization": f"token {token}"})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            opener.open(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1).close()
+            opener.open(request, timeout=1).close()
             return True
         except OSError:
             time.sleep(0.3)
     return False
 
 
-def lab_command(port: int, token: str, root: Path, open_browser: bool = False) -> list[str]:
-    """The JupyterLab command line ``launch_lab`` runs: local only, nothing fetched online."""
+def lab_env(token: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment JupyterLab runs in: ``base`` (default ours) with the access token."""
+    env = dict(os.environ if base is None else base)
+    env.pop("JUPYTER_TOKEN_FILE", None)  # one source of the token: ours
+    env[TOKEN_ENV] = token
+    return env
+
+
+def lab_command(port: int, root: Path, open_browser: bool = False) -> list[str]:
+    """The JupyterLab command line ``launch_lab`` runs: local only, nothing fetched online.
+
+    It holds no secret: the token is in the environment (:func:`lab_env`).
+    """
     return [sys.executable, "-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            f"--ServerApp.root_dir={root}",
             f"--ServerApp.open_browser={open_browser}",
             # no news feed and no update check: the kit never phones home
             "--LabApp.news_url=None",
@@ -89,9 +108,9 @@ def launch_lab(case: str | None, port: int | None = None, open_browser: bool = F
     c = load_case(case or config.DEFAULT_CASE)
     port = port or _free_port()
     token = os.urandom(16).hex()
-    env = {**os.environ, CASE_ENV: str(c.path)}
+    env = lab_env(token, {**os.environ, CASE_ENV: str(c.path)})
     url = f"http://127.0.0.1:{port}/lab/tree/notebooks/{NOTEBOOK}?token={token}"
-    proc = subprocess.Popen(lab_command(port, token, root, open_browser), env=env, cwd=root)
+    proc = subprocess.Popen(lab_command(port, root, open_browser), env=env, cwd=root)
     # a SIGTERM to us must stop JupyterLab too (the finally below), not leave it running
     restore = None
     if threading.current_thread() is threading.main_thread():
@@ -100,7 +119,7 @@ def launch_lab(case: str | None, port: int | None = None, open_browser: bool = F
         if not _wait_for_server(port, token, proc, timeout=60):
             raise RunError(f"JupyterLab did not start on port {port} (exit code "
                            f"{proc.poll()}); is the port in use?")
-        print(f"\nThe explorer of '{c.title}' is open at\n\n    {url}\n\n"
+        print(f"\nThe explorer of '{terminal_safe(c.title)}' is open at\n\n    {url}\n\n"
               "Run it with Run ▸ Run All Cells. Press Ctrl-C here to stop.\n", flush=True)
         proc.wait()
     except KeyboardInterrupt:

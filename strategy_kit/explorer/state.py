@@ -243,10 +243,11 @@ class ExplorerState:
         """Write a copy of the case with the adjusted weights; the case is untouched.
 
         The copy is ``<case>-adjusted-<YYYYmmdd-HHMMSS>`` next to the case (or in ``folder``):
-        every file of the case, ``audience_interests`` with the adjusted weights, and the
-        priority weights of ``case.yaml`` when they were changed. ``fmt`` is ``folder``, ``xlsx``
-        or ``ods`` (a workbook, as ``strategy-kit convert`` writes it); by default the case's
-        own form. The copy is loaded once to check it.
+        the case's own files (``copy_case``: never a link, nothing else),
+        ``audience_interests`` with the adjusted weights, and the priority weights of
+        ``case.yaml`` when they were changed. ``fmt`` is ``folder``, ``xlsx`` or ``ods`` (a
+        workbook, as ``strategy-kit convert`` writes it); by default the case's own form. The
+        copy is loaded once to check it; on any failure nothing is left.
 
         Returns
         -------

@@ -248,7 +248,8 @@ def check_audiences(case: Case, audiences: object) -> list[str]:
     try:
         values = list(audiences)  # type: ignore[call-overload]
     except TypeError:
-        raise UnknownChoiceError("audience", audiences, case.ids("audience")) from None
+        raise UnknownChoiceError("audience", audiences, case.ids("audience"),
+                                 case=case.name) from None
     return [case.check("audience", a) for a in values]
 
 

@@ -19,11 +19,14 @@ from plotly.subplots import make_subplots
 from ..errors import BadParameterError
 from .style import (
     FIT,
+    MAX_ROWS,
     MUTED,
     PART_COLOURS,
     PART_LABELS,
     SEQUENTIAL,
     WARN,
+    _cap,
+    _caption_more,
     _clip_lines,
     _col,
     _customdata,
@@ -47,7 +50,8 @@ __all__ = [
 
 
 def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
-                  title: str | None = "Priority and its three parts") -> go.Figure:
+                  title: str | None = "Priority and its three parts",
+                  keep: str | None = None, limit: int | None = None) -> go.Figure:
     """Horizontal stacked bars of ``fit_part``, ``influence_part`` and ``timing_part``.
 
     Parameters
@@ -58,6 +62,9 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
         The goal to draw; by default every goal of the frame, one panel each.
     title
         The figure's title.
+    keep, limit
+        Draw the top ``limit`` audiences of each goal (default ``MAX_ROWS``), and ``keep``
+        wherever it ranks; the caption says how many more there are.
 
     Returns
     -------
@@ -70,7 +77,13 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
     cols = ["audience", "audience_name", "goal", "priority", "rank"]
     _require(priority_df, "priority_df",
              cols + [p for k in PART_COLOURS for p in (k, f"{k}_part")])
-    panels = _goals(priority_df, goal)
+    hidden = 0
+    panels = []
+    for name, rows in _goals(priority_df, goal):
+        rows = rows.sort_values(["priority", "audience"], ascending=[False, True])
+        shown, more = _cap(list(rows["audience"]), [keep] if keep else (), limit)
+        panels.append((name, rows[rows["audience"].isin(shown)]))
+        hidden = max(hidden, more)
     gated = "rule" in priority_df.columns and set(priority_df["rule"]) == {"gated"}
     sizes = [len(rows) for _, rows in panels]
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, row_heights=sizes,
@@ -109,6 +122,11 @@ def plot_priority(priority_df: pd.DataFrame, goal: str | None = None,
                                  "value; 0 without a reason to care (fit 0)") if gated
                      else "priority = fit part + influence part + timing part",
                      row=len(panels), col=1)
+    if hidden:
+        top = MAX_ROWS if limit is None else limit
+        _caption_more(fig, hidden, top, " (and the report's audience)" if keep and any(
+            keep not in set(r["audience"].iloc[:top]) for _, r in panels) else "", yshift=-56)
+        fig.update_layout(margin=dict(b=90))
     return _finish(fig, title, _height(sum(sizes), extra=150 + 50 * len(panels)))
 
 
@@ -167,7 +185,8 @@ def plot_contributions(contributions_df: pd.DataFrame,
 
 
 def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
-                 title: str | None = None) -> go.Figure:
+                 title: str | None = None, keep: str | None = None,
+                 limit: int | None = None) -> go.Figure:
     """Audience × goal heatmap of one column of ``score_priority``, numbers in the cells.
 
     Parameters
@@ -179,6 +198,9 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
         or ``rank``.
     title
         The figure's title; by default names the value.
+    keep, limit
+        Draw the best ``limit`` audiences (default ``MAX_ROWS``), and ``keep`` wherever it
+        ranks; the caption says how many more there are.
 
     Returns
     -------
@@ -200,7 +222,8 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
     table = df.pivot_table(index="audience", columns="goal", values=value, aggfunc="mean",
                            sort=False)
     order = table.mean(axis=1).sort_values(ascending=value == "rank", kind="stable").index
-    table = table.loc[order]
+    shown, hidden = _cap(list(order), [keep] if keep else (), limit)
+    table = table.loc[shown]
     a_names = df.drop_duplicates("audience").set_index("audience")["audience_name"]
     g_names = df.drop_duplicates("goal").set_index("goal")["goal_name"]
     a_labels = (df.drop_duplicates("audience").set_index("audience")["audience_label"]
@@ -227,11 +250,17 @@ def plot_heatmap(priority_df: pd.DataFrame, value: str = "priority",
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, tickangle=0)
     fig.update_layout(margin=dict(t=90 + 16 * max(s.count("<br>") for s in x)))
+    if hidden:
+        top = MAX_ROWS if limit is None else limit
+        _caption_more(fig, hidden, top, " (and the report's audience)"
+                      if keep and keep not in list(order[:top]) else "", yshift=-20)
+        fig.update_layout(margin=dict(b=60))
     return _finish(fig, title, _height(len(y), extra=200))
 
 
 def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
-                        title: str | None = "How stable is the ranking?") -> go.Figure:
+                        title: str | None = "How stable is the ranking?",
+                        keep: str | None = None, limit: int | None = None) -> go.Figure:
     """P(rank) per audience as a heatmap; the base rank boxed, fragile audiences flagged.
 
     Parameters
@@ -242,6 +271,11 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
         ``Robustness.distribution``.
     title
         The figure's title.
+    keep
+        An audience drawn even when it is not among the top ones (the report's audience).
+    limit
+        How many audiences and rank columns to draw (default ``MAX_ROWS``); the ranks beyond
+        are pooled in one last column, and the caption says how many audiences are left out.
 
     Returns
     -------
@@ -254,11 +288,22 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
                                   "rank_p05", "rank_p95", "p_top3", "fragile"])
     _require(distribution, "distribution", ["audience", "rank", "probability"])
     s = summary.sort_values(["base_rank", "audience"]).reset_index(drop=True)
-    n_ranks = int(max(distribution["rank"].max(), s["base_rank"].max()))
-    ranks = list(range(1, n_ranks + 1))
-    table = (distribution.pivot_table(index="audience", columns="rank", values="probability",
-                                      aggfunc="sum")
+    total = len(s)
+    top, _ = _cap(list(s["audience"]), (), limit)
+    extra = [keep] if keep and keep not in top and keep in set(s["audience"]) else []
+    shown = [*top, *extra]
+    hidden = total - len(shown)
+    s = s[s["audience"].isin(shown)].reset_index(drop=True)
+    n_ranks = int(max(distribution["rank"].max(), summary["base_rank"].max()))
+    cut = n_ranks if hidden == 0 else min(n_ranks, len(top))
+    pooled = cut < n_ranks  # the ranks beyond the cut, in one last column
+    ranks = list(range(1, cut + 1 + pooled))
+    dist = distribution[distribution["audience"].isin(shown)]
+    dist = dist.assign(rank=dist["rank"].clip(upper=cut + 1))
+    table = (dist.pivot_table(index="audience", columns="rank", values="probability",
+                              aggfunc="sum")
              .reindex(index=s["audience"], columns=ranks).fillna(0.0))
+    boxed = s["base_rank"].clip(upper=cut + 1).to_numpy()  # a rank beyond: the last column
     fragile = s["fragile"].astype(bool).tolist()
     labels = [f"<span style='color:{WARN}'>⚠ {lab}</span>" if f else lab for lab, f in
               zip(_labels(s["audience_name"], s["audience"], labels=_col(s, "audience_label")),
@@ -275,11 +320,11 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
         hovertemplate="%{customdata}<br>P(rank %{x}) = %{z:.2f}<extra></extra>",
     ))
     # The base rank: the cell's outline, and a marker trace that names it in the legend.
-    for i, r in enumerate(s["base_rank"]):
+    for i, r in enumerate(boxed):
         fig.add_shape(type="rect", x0=r - 0.5, x1=r + 0.5, y0=i - 0.5, y1=i + 0.5,
                       line=dict(color="#000000", width=2.5))
     fig.add_trace(go.Scatter(
-        x=s["base_rank"].to_numpy(), y=labels, mode="markers", name="base rank (boxed)",
+        x=boxed, y=labels, mode="markers", name="base rank (boxed)",
         marker=dict(symbol="square-open", size=14, color="#000000", opacity=0),
         showlegend=True, hoverinfo="skip",
     ))
@@ -294,10 +339,14 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
                        yanchor="bottom", showarrow=False, text="  P(top 3)",
                        font=dict(size=12, color=MUTED))
     fig.update_xaxes(title_text="rank under perturbed weights", dtick=1, side="bottom",
-                     showgrid=False, range=[0.5, n_ranks + 0.5])
+                     showgrid=False, range=[0.5, len(ranks) + 0.5])
+    if pooled:
+        fig.update_xaxes(tickvals=ranks, ticktext=[*map(str, ranks[:-1]), f"{cut + 1}+"])
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_layout(margin=dict(r=90, t=100, b=90))
-    return _finish(fig, title, _height(len(s), extra=240))
+    fig.update_layout(margin=dict(r=90, t=100, b=120 if hidden else 90))
+    _caption_more(fig, hidden, len(top), " (and the report's audience)" if extra else "",
+                  yshift=-84)
+    return _finish(fig, title, _height(len(s), extra=270 if hidden else 240))
 
 
 def plot_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | None = None,

@@ -39,6 +39,9 @@ PART_LABELS = {"fit": "fit (why they care)", "influence": "influence",
                "timing": "timing (peak attention)"}
 PART_COLOURS = {"fit": FIT, "influence": INFLUENCE, "timing": TIMING}
 NAME_LIMIT = 32
+#: The most audiences (rows) a figure draws: the top ones, plus the one a report is about.
+#: The figure's caption says how many more there are. One constant for every figure.
+MAX_ROWS = 30
 ROW_PX = 30
 
 
@@ -72,16 +75,24 @@ pio.templates[TEMPLATE] = _make_template()
 # Helpers
 
 
-def _text(s: object) -> str:
-    """Return a case string safe for Plotly text: ``<``, ``>`` and ``&`` escaped.
+def plotly_safe(text: str) -> str:
+    """``text`` escaped for Plotly: tags (``<``, ``>``, ``&``) and template syntax.
 
-    Quotes are left alone: Plotly shows ``&quot;`` literally. Missing values give ``""``.
+    A name put into a hover template would otherwise be evaluated there: ``%{y}`` in a name
+    shows a number. ``%`` before ``{`` becomes the entity ``&#37;``, which Plotly shows as
+    ``%`` after the template is filled. Quotes are left alone: Plotly shows ``&quot;``
+    literally.
     """
+    return html.escape(text, quote=False).replace("%{", "&#37;{")
+
+
+def _text(s: object) -> str:
+    """Return a case string safe for Plotly text (:func:`plotly_safe`); missing gives ``""``."""
     if s is None or (not isinstance(s, (str, tuple, list)) and pd.isna(s)):
         return ""
     if isinstance(s, (tuple, list)):
         s = ", ".join(str(x) for x in s)
-    return html.escape(str(s), quote=False)
+    return plotly_safe(str(s))
 
 
 def _short(s: object, limit: int = NAME_LIMIT) -> str:
@@ -264,3 +275,28 @@ def _names(ids: Iterable[object], names: Mapping[str, str] | None) -> list[objec
 
 def _customdata(*columns: Iterable[object]) -> np.ndarray:
     return np.array(list(zip(*columns, strict=True)), dtype=object).reshape(-1, len(columns))
+
+
+def _cap(ordered: Sequence[object], keep: Iterable[object] = (),
+         limit: int | None = None) -> tuple[list[object], int]:
+    """The first ``limit`` of ``ordered`` plus any of ``keep`` further down; and how many not.
+
+    ``limit`` defaults to ``MAX_ROWS``. A figure of thousands of rows is unreadable and slow
+    to draw: the caption then says what is missing (:func:`_caption_more`).
+    """
+    limit = MAX_ROWS if limit is None else limit
+    wanted = set(keep)
+    shown = [x for n, x in enumerate(ordered) if n < limit or x in wanted]
+    return shown, len(ordered) - len(shown)
+
+
+def _caption_more(fig: go.Figure, hidden: int, shown: int, extra: str = "",
+                  yshift: int = -60) -> None:
+    """Say under the figure how many rows it leaves out (nothing when none)."""
+    if hidden <= 0:
+        return
+    fig.add_annotation(x=0, xref="paper", xanchor="left", y=0, yref="paper", yshift=yshift,
+                       yanchor="top", showarrow=False, font=dict(size=12, color=MUTED),
+                       text=f"The top {shown:,} shown{extra}; {hidden:,} more audience"
+                            f"{'s' if hidden != 1 else ''} not shown.")
+

@@ -25,6 +25,8 @@ from .style import (
     SEQUENTIAL,
     TIMING,
     WARN,
+    _cap,
+    _caption_more,
     _customdata,
     _day,
     _empty,
@@ -186,7 +188,7 @@ def _add_moments(fig: go.Figure, drivers: pd.DataFrame, timing: pd.DataFrame) ->
 def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
                   names: Mapping[str, str] | None = None,
                   title: str | None = "Attention calendar",
-                  labels: Mapping[str, str] | None = None) -> go.Figure:
+                  labels: Mapping[str, str] | None = None, limit: int | None = None) -> go.Figure:
     """A calendar strip: audiences as rows, weeks (or days) as columns, coloured by timing.
 
     Parameters
@@ -202,6 +204,9 @@ def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
     labels
         Optional short labels of audience ids (the case's ``label``) for the axis; the
         names stay in the hover text.
+    limit
+        Draw the first ``limit`` audiences of the frame (default ``MAX_ROWS``); the caption
+        says how many more there are.
 
     Returns
     -------
@@ -216,7 +221,8 @@ def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
     df = timing_df[["date", "audience", "timing"]].assign(date=lambda d: pd.to_datetime(d["date"]))
     if freq == "W":
         df = df.assign(date=df["date"].dt.to_period("W").dt.start_time)
-    audiences = list(dict.fromkeys(df["audience"]))
+    audiences, hidden = _cap(list(dict.fromkeys(df["audience"])), (), limit)
+    df = df[df["audience"].isin(audiences)]
     table = df.pivot_table(index="audience", columns="date", values="timing", aggfunc="max")
     table = table.loc[audiences]
     ticks = _labels(_names(audiences, names), audiences,
@@ -232,6 +238,9 @@ def plot_calendar(timing_df: pd.DataFrame, freq: str = "W",
     ))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, ticks="outside")
+    if hidden:
+        _caption_more(fig, hidden, len(audiences), yshift=-40)
+        fig.update_layout(margin=dict(b=80))
     return _finish(fig, title, _height(len(ticks), extra=170, minimum=260))
 
 

@@ -24,9 +24,10 @@ from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, score_timing
 from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
+from ..plots.style import MAX_ROWS
 from .advice import explain_priority, late_formats, no_reason_note, top_moves
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
-from .sections import as_case, labelled, long_date, plan_coverage_section
+from .sections import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 
 __all__ = [
     "AudienceStudy",
@@ -123,7 +124,7 @@ def study_audience(case: str | Path | Case, audience: str, goal: str, start: obj
         formats=recommend_formats(c, audience, goal, start=t0, days=n),
         allies=recommend_allies(c, audience),
         messages=recommend_messages(c, audience, goal),
-        robustness=score_robustness(c, goal, start=t0, days=n),
+        robustness=score_robustness(c, goal, start=t0, days=n, draws=robustness_draws(c)),
         coverage=plan_coverage(c, goal, start=t0, days=n, threshold=rule),
         rule=rule, preparation=prep,
         best=best_moments(c, audience, start=t0, days=n, goal=goal),
@@ -155,8 +156,9 @@ def show_summary(s: AudienceStudy) -> None:
                    f"itself serves little of what {s.audience_name} care about (fit "
                    f"{r['fit']:.2f}). The gated rule (priority: gated in case.yaml) ranks by "
                    "reason to care first."], css="sk-note")
+    which = "every audience" if len(s.priority) <= MAX_ROWS else "the top audiences"
     show_figure(plots.plot_priority(labelled(s.priority, s.case),
-                                    title="Priority of every audience for this goal"))
+                                    title=f"Priority of {which} for this goal", keep=s.audience))
 
 
 def show_why(s: AudienceStudy) -> None:
@@ -276,9 +278,10 @@ def show_robustness(s: AudienceStudy) -> None:
                         "the panel, medians recomputed), ",
            "leave-one-out": "With each participant left out in turn, "}  # issue 15
     show_text([how.get(s.robustness.method,
-                       "With every weight perturbed (multiplicative noise σ = 0.25, 1,000 "
-                       "draws), ") +
+                       f"With every weight perturbed (multiplicative noise σ = "
+                       f"{s.robustness.sigma:g}, {s.robustness.draws:,} draws), ") +
                f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
                f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
                f"(5th–95th percentile): {verdict}."])
-    show_figure(plots.plot_rank_stability(labelled(summ, s.case), s.robustness.distribution))
+    show_figure(plots.plot_rank_stability(labelled(summ, s.case), s.robustness.distribution,
+                                          keep=s.audience))

@@ -6,10 +6,14 @@ index page (``index``) and prints the summary (``results``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import BadParameterError, StrategyKitError
+from ..files.lock import folder_lock
+from ..files.output import check_output_dir
+from ..files.present import terminal_safe
 from .plan import ids_of, load_plan, plan_jobs
 from .pool import run_batch
 from .results import BatchSummary
@@ -38,32 +42,37 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
     import click
 
     skip_slow_unused_imports()
-    try:
-        if workers is not None and workers < 1:
-            raise BadParameterError("workers", workers, "a whole number of at least 1")
-        if plan is not None:
-            if ids_of(audiences) or ids_of(goals):
-                raise BadParameterError("--plan", plan, "a plan file, or --audiences/--goals, "
-                                        "not both")
-            jobs = load_plan(plan, case=case, start=start, days=days, out_dir=out_dir,
-                             threshold=threshold)
-        else:
-            jobs = plan_jobs(case, audiences, goals, start, days, out_dir, threshold)
-        if pdf:
-            from .pdf import find_browser
-
-            find_browser()
-    except StrategyKitError as e:
-        click.secho(f"error: {e}", fg="red", err=True)
-        return 2
-    summary = run_batch(jobs, workers)
-    if (pdf or briefs) and not summary.interrupted:
+    with contextlib.ExitStack() as held:
         try:
-            _companions(summary, pdf, paper, briefs)
+            if workers is not None and workers < 1:
+                raise BadParameterError("workers", workers, "a whole number of at least 1")
+            if plan is not None:
+                if ids_of(audiences) or ids_of(goals):
+                    raise BadParameterError("--plan", plan, "a plan file, or --audiences/"
+                                            "--goals, not both")
+                jobs = load_plan(plan, case=case, start=start, days=days, out_dir=out_dir,
+                                 threshold=threshold)
+            else:
+                jobs = plan_jobs(case, audiences, goals, start, days, out_dir, threshold)
+            if pdf:
+                from .pdf import find_browser
+
+                find_browser()
+            folders = sorted({job.out.parent for job in jobs})
+            for folder in folders:  # before any kernel starts
+                check_output_dir(folder)
+            held.enter_context(folder_lock(folders))  # a second batch here stops (exit 2)
         except StrategyKitError as e:
-            click.secho(f"error: {e}", fg="red", err=True)
+            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
             return 2
-    click.echo(summary.text(), err=True)
+        summary = run_batch(jobs, workers)
+        if (pdf or briefs) and not summary.interrupted:
+            try:
+                _companions(summary, pdf, paper, briefs)
+            except StrategyKitError as e:
+                click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
+                return 2
+    click.echo(terminal_safe(summary.text()), err=True)
     for p in summary.indexes:
         click.echo(p)
     return summary.exit_code

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import config
 from ..errors import StrategyKitError
+from ..files.present import without_local_paths
 from .results import BatchResult
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
@@ -31,7 +32,9 @@ def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
     rows = []
     for r in results:
         job, params = r.job, r.job.parameters
-        row: dict[str, Any] = {"title": job.title, "status": r.status, "error": r.error,
+        # the page is shared: an error quoting a file shows it from its case folder on
+        error = without_local_paths(r.error) if r.error else r.error
+        row: dict[str, Any] = {"title": job.title, "status": r.status, "error": error,
                                "cell": r.cell, "seconds": r.seconds,
                                "start": params.get("start"), "days": params.get("days"),
                                "href": job.out.name if r.status == "done" else None,

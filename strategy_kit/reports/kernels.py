@@ -1,17 +1,20 @@
 """Kernel managers for running report notebooks: local IPC sockets, no TCP ports.
 
 IPC transport avoids port races between parallel runs (papermill#511) and ipykernel's
-"running over TCP without encryption" warning; the sockets live in a private temp folder.
+"running over TCP without encryption" warning. The sockets and the connection file (with the
+kernel's HMAC key) live in the run's private temporary folder (``files.private``), removed on
+exit and swept by the next run when a run was killed.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+
+from ..files.private import private_mkdtemp
 
 #: Set in the kernel's environment: quiet progress bars and debugger warnings in logs.
 KERNEL_ENV = {"TQDM_DISABLE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -23,8 +26,9 @@ class IPCKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("transport", "ipc")
-        folder = tempfile.mkdtemp(prefix="sk-kernel-")
+        folder = private_mkdtemp("sk-kernel-")
         kwargs.setdefault("ip", os.path.join(folder, "k"))
+        kwargs.setdefault("connection_file", os.path.join(folder, "kernel.json"))
         super().__init__(**kwargs)
         self._ipc_folder = folder
 

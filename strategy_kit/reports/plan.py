@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
-from ..errors import BadParameterError, Problem, StrategyKitError, close_match
+from ..errors import BadParameterError, Problem, StrategyKitError, brief, close_match
 
 if TYPE_CHECKING:
     from .render import ReportJob
@@ -29,7 +29,10 @@ def ids_of(value: str | Iterable[str] | None) -> list[str]:
     if isinstance(value, str):
         items = value.split(",")
     else:
-        items = [str(v) for v in value] if isinstance(value, Iterable) else [str(value)]
+        # an id is text or a number; a nested value from a plan file is shown, never expanded
+        items = [v if isinstance(v, str) else brief(v)
+                 for v in (value if isinstance(value, Iterable) and not isinstance(value, dict)
+                           else [value])]
     return list(dict.fromkeys(i.strip() for i in items if i.strip()))
 
 
@@ -87,7 +90,9 @@ _RUN_KEYS = ("case", "audience", "audiences", "goal", "goals", "start", "days")
 def _read_yaml(path: Path) -> Any:
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    from ..case.yamlfile import NoAliasLoader, YamlRefused, load_yaml
+
+    class Loader(NoAliasLoader):
         """Safe YAML that remembers the line of each mapping, for the problems' messages."""
 
     def mapping(loader: Loader, node: Any) -> dict[str, Any]:
@@ -97,13 +102,16 @@ def _read_yaml(path: Path) -> Any:
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader)  # noqa: S506  (safe loader)
-    except OSError as e:
-        raise PlanError(str(path), [Problem(path.name, f"cannot read it: {e.strerror}")]) from e
+        return load_yaml(path.read_text(encoding="utf-8"), Loader)
+    except (OSError, UnicodeDecodeError) as e:
+        why = e.strerror if isinstance(e, OSError) else "it is not UTF-8 text"
+        raise PlanError(str(path), [Problem(path.name, f"cannot read it: {why}")]) from e
+    except YamlRefused as e:
+        raise PlanError(str(path), [Problem(path.name, e.problem, row=e.line)]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise PlanError(str(path), [Problem(
-            path.name, f"not valid YAML: {getattr(e, 'problem', e)}",
+            path.name, f"not valid YAML: {brief(getattr(e, 'problem', None) or e, 200)}",
             row=mark.line + 1 if mark else None)]) from e
 
 
@@ -133,7 +141,7 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
     problems: list[Problem] = []
     if isinstance(doc, dict) and "runs" in doc:
         for k in doc.keys() - {"case", "start", "days", "runs", _LINE}:
-            problems.append(Problem(f, "unknown key", row=doc[_LINE], column=str(k),
+            problems.append(Problem(f, "unknown key", row=doc[_LINE], column=brief(k),
                                     allowed="case, start, days, runs"))
         defaults.update({k: doc[k] for k in ("case", "start", "days") if k in doc})
         doc = doc["runs"]
@@ -149,11 +157,12 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
             continue
         line = run.get(_LINE)
         for k in run.keys() - {*_RUN_KEYS, _LINE}:
-            problems.append(Problem(f, "unknown key", row=line, column=str(k),
+            problems.append(Problem(f, "unknown key", row=line, column=brief(k),
                                     allowed=", ".join(_RUN_KEYS),
                                     suggestion=close_match(k, _RUN_KEYS)))
         s = {**defaults, **{k: run[k] for k in ("case", "start", "days") if k in run}}
-        name = str(s["case"] or config.DEFAULT_CASE)
+        name = s["case"] or config.DEFAULT_CASE
+        name = name if isinstance(name, str) else brief(name)
         if name not in cases:
             try:
                 cases[name] = load_case(name)
@@ -173,7 +182,8 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
             for i in chosen:
                 if i not in c.ids(kind):
                     problems.append(Problem(
-                        f, f"unknown {kind}", row=line, column=kind if one else kind + "s",
+                        f, f"unknown {kind} in case '{c.name}'", row=line,
+                        column=kind if one else kind + "s",
                         value=i, allowed=", ".join(c.ids(kind)),
                         suggestion=close_match(i, c.ids(kind))))
             ids[kind] = [i for i in chosen if i in c.ids(kind)]
@@ -185,7 +195,7 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
                     job = audience_job(c, a, g, when, s["days"], out_dir, threshold)
                 except BadParameterError as e:
                     problems.append(Problem(f, f"bad {e.name}", row=line, column=e.name,
-                                            value=str(e.value), allowed=e.allowed))
+                                            value=brief(e.value), allowed=e.allowed))
                     break
                 if job.out in jobs and jobs[job.out][1] != line:
                     problems.append(Problem(f, f"{job.out.name} is also written by the run on "

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import BadParameterError
+from ..files.present import terminal_safe
 from .index import write_index
 from .results import BatchResult, BatchSummary
 from .startup import skip_slow_unused_imports
@@ -224,7 +225,7 @@ class _Progress:
         took = f" ({r.seconds:.1f} s)" if r.seconds is not None else ""
         line = f"[{k:>{len(str(self.total))}}/{self.total}] {r.status:<6} {r.job.out.name}{took}"
         if r.error:
-            line += f": {r.error}"
+            line += f": {terminal_safe(r.error)}"
         if self.bar is None:
             self._write(line + "\n")
             return

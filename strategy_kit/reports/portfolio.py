@@ -21,7 +21,7 @@ from ..model.timing import score_timing
 from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
 from .display import esc, show_figure, show_html, show_table, show_text
-from .sections import as_case, labelled, long_date, plan_coverage_section
+from .sections import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 
 __all__ = [
     "PortfolioStudy",
@@ -93,7 +93,8 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
         priority=score_priority(c, goal=None if goal == "all" else goal, start=t0, days=n),
         timing=score_timing(c, start=t0, days=n),
         allies=allies,
-        robustness={g: score_robustness(c, g, start=t0, days=n) for g in goals},
+        robustness={g: score_robustness(c, g, start=t0, days=n, draws=robustness_draws(c))
+                    for g in goals},
         coverage=_coverage_of(c, goals, t0, n, rule),
         rule=rule,
         leads=_leads(c, goals, t0, n, rule),
@@ -186,7 +187,11 @@ def show_influence_fit(s: PortfolioStudy) -> None:
 
 def show_calendar(s: PortfolioStudy) -> None:
     """When each audience is listening: a calendar strip, week by week."""
-    show_figure(plots.plot_calendar(s.timing, names=s.case.names("audience"),
+    # the audiences by their best priority: a capped calendar then shows the top ones
+    order = {a: n for n, a in enumerate(_best_goal_rows(s)["audience"])}
+    timing = s.timing.sort_values(["audience", "date"], key=lambda c: c.map(order)
+                                  if c.name == "audience" else c, kind="stable")
+    show_figure(plots.plot_calendar(timing, names=s.case.names("audience"),
                                     labels=s.case.labels("audience")))
 
 

@@ -48,5 +48,5 @@ def precheck_report(case: str | Path, audience: str | None = None, goal: str | N
             continue
         ids = _ids(path / f"{table}.csv")
         if ids is not None and value not in ids:
-            raise UnknownChoiceError(kind, value, ids)
+            raise UnknownChoiceError(kind, value, ids, case=path.name)
     return path

@@ -26,6 +26,7 @@ import nbformat
 from .. import __version__, config
 from ..config import TOC_MARK
 from ..errors import RunError
+from ..files.present import presentable
 from ..params import parse_days, parse_start
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, s
 def _footer(job: ReportJob) -> list[tuple[str, str]]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     # The case by its folder's name: a report is sent around, the sender's paths stay home.
-    shown = {**job.parameters, **({"case": Path(str(job.parameters["case"])).name}
+    shown = {**job.parameters, **({"case": presentable(str(job.parameters["case"]))}
                                   if "case" in job.parameters else {})}
     params = json.dumps(shown, ensure_ascii=False)
     return [("Case", job.case_title), ("Data hash", job.data_hash),
@@ -268,8 +269,10 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
     is kept next to where the HTML would be, as ``<name>.failed.ipynb``, and ``RunError``
     names the failing cell.
     """
+    from ..files.private import private_dir
+
     log = job.out.with_suffix(".failed.ipynb")
-    with tempfile.TemporaryDirectory(prefix="sk-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sk-run-", dir=private_dir()) as tmp:
         executed = Path(tmp) / job.out.with_suffix(".ipynb").name
         try:
             nb = execute(job, executed, **engine_kwargs)
@@ -305,11 +308,13 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     """
     import threading
 
+    from ..files.output import check_output_dir
     from .engine import ENGINE_NAME, reuse_engine
     from .precheck import precheck_report
     from .session import KernelSession
 
     path = precheck_report(case, audience, goal, start, days)
+    check_output_dir(Path(out_dir or config.REPORTS_DIR) / path.name)  # before any kernel
     reuse_engine()  # registers the engine with papermill
     # One report, one kernel: nothing ran before it, so the kit need not be imported afresh.
     session = KernelSession(fresh=())

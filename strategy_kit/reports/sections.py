@@ -24,9 +24,12 @@ from ..ratings.load import load_case
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 
 __all__ = [
+    "ROBUSTNESS_DRAWS",
+    "ROBUSTNESS_WORK",
     "THRESHOLD",
     "as_case",
     "labelled",
+    "robustness_draws",
     "long_date",
     "plan_coverage_section",
     "show_method",
@@ -38,6 +41,25 @@ __all__ = [
 
 #: The fixed window threshold of earlier versions; windows now follow the case's rule.
 THRESHOLD = 0.5
+
+#: The robustness draws of a report (method.md §Robustness) …
+ROBUSTNESS_DRAWS = 1000
+#: … as long as a report's Monte-Carlo work stays within this many audience-values
+#: (draws × audiences × (interests + moments + 100)); larger cases get fewer draws, never
+#: fewer than ``ROBUSTNESS_MIN_DRAWS``. The report says how many were used.
+ROBUSTNESS_WORK = 20_000_000
+ROBUSTNESS_MIN_DRAWS = 50
+
+
+def robustness_draws(case: Case) -> int:
+    """How many robustness draws a report of ``case`` makes (all of them for usual cases).
+
+    The work of one draw grows with audiences × (interests + moments + days considered):
+    a 5,000-audience case would take minutes at 1,000 draws. Belarus-sized cases keep 1,000.
+    """
+    per_draw = len(case.ids("audience")) * (len(case.ids("interest")) + len(case.ids("moment"))
+                                            + 100)
+    return max(ROBUSTNESS_MIN_DRAWS, min(ROBUSTNESS_DRAWS, ROBUSTNESS_WORK // max(1, per_draw)))
 
 
 def as_case(case: str | Path | Case) -> Case:

@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from typing import Any
 from jupyter_core.utils import run_sync
 
 from .. import config
+from ..files.private import private_mkdtemp
 from .kernels import IPCKernelManager
 
 __all__ = ["KernelResetError", "KernelSession"]
@@ -217,7 +217,7 @@ class KernelSession:
         self._pending_reset = None
         with _signals_deferred():  # until kill() can find every process and folder
             self.km = IPCKernelManager(kernel_name=self.kernel_name)
-            self._pycache = tempfile.mkdtemp(prefix="sk-pycache-")
+            self._pycache = private_mkdtemp("sk-pycache-")
             try:
                 # History in memory: parallel kernels would otherwise queue on one SQLite file.
                 run_sync(self.km.start_kernel)(

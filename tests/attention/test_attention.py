@@ -207,7 +207,7 @@ def test_bad_files_name_the_file_and_line(tmp_path: Path, text: str, line: int, 
     with pytest.raises(AttentionFileError, match=message) as info:
         load_attention(path)
     assert info.value.line == line
-    assert str(info.value).startswith(f"{path}, line {line}: ")
+    assert str(info.value).startswith(f"{path.name}, line {line}: ")  # no local path
     assert isinstance(info.value, StrategyKitError) and isinstance(info.value, ValueError)
 
 

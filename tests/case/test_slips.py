@@ -81,7 +81,8 @@ def test_a_date_in_another_format(edit: Callable, cell: str, fix: str) -> None:
     case = edit("actions.csv", "2025-01-20,2025-01-31", f"{cell},")
     (msg,) = problems(case)
     assert "actions.csv, row 2, column 'start': bad value" in msg
-    assert f"allowed: a date that exists, written YYYY-MM-DD; did you mean {fix}?" in msg
+    assert ("allowed: a date that exists, written YYYY-MM-DD, from 1900 to 2199; "
+            f"did you mean {fix}?") in msg
 
 
 def test_a_comma_in_an_id_list_names_the_separator(edit: Callable) -> None:

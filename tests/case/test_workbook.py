@@ -136,11 +136,13 @@ BAD = [
     pytest.param({"moments!D3": "2025-02-30"}, "moments!D3, column 'start': bad value (got "
                  "'2025-02-30'); allowed: a date that exists, written YYYY-MM-DD", id="bad date"),
     pytest.param({"moments!D2": "10.12.2024"}, "moments!D2, column 'start': bad value (got "
-                 "'10.12.2024'); allowed: a date that exists, written YYYY-MM-DD; did you mean "
-                 "'2024-12-10' (day first) or '2024-10-12'?", id="day-first date"),
+                 "'10.12.2024'); allowed: a date that exists, written YYYY-MM-DD, from 1900 to "
+                 "2199; did you mean '2024-12-10' (day first) or '2024-10-12'?",
+                 id="day-first date"),
     pytest.param({"moments!D2": dt.datetime(2024, 12, 10, 18, 30)}, "moments!D2, column "
                  "'start': bad value (got '2024-12-10 18:30:00'); allowed: a date that exists, "
-                 "written YYYY-MM-DD; did you mean '2024-12-10'?", id="date with a time"),
+                 "written YYYY-MM-DD, from 1900 to 2199; did you mean '2024-12-10'?",
+                 id="date with a time"),
     pytest.param({"moments!E3": dt.datetime(2025, 2, 10)}, "moments!E3, column 'end': end is "
                  "before start (got '2025-02-10'); allowed: a date on or after 2025-02-14",
                  id="end before start"),
@@ -334,8 +336,8 @@ def test_csv_gets_the_same_likely_fix(edit) -> None:
     with pytest.raises(CaseError) as info:
         load_case(path)
     assert ("moments.csv, row 2, column 'start': bad value (got '10.12.2024'); allowed: a date "
-            "that exists, written YYYY-MM-DD; did you mean '2024-12-10' (day first) or "
-            "'2024-10-12'?") in [
+            "that exists, written YYYY-MM-DD, from 1900 to 2199; did you mean '2024-12-10' "
+            "(day first) or '2024-10-12'?") in [
         str(p) for p in info.value.problems]
 
 

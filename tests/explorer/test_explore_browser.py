@@ -20,7 +20,13 @@ from urllib.parse import urlparse
 import pytest
 
 from strategy_kit import config
-from strategy_kit.explorer.lab import CASE_ENV, NOTEBOOK, _wait_for_server, lab_command
+from strategy_kit.explorer.lab import (
+    CASE_ENV,
+    NOTEBOOK,
+    _wait_for_server,
+    lab_command,
+    lab_env,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,18 +48,20 @@ def lab(tmp_path: Path, template_copy: Path) -> Iterator[tuple[str, Path]]:
     (root / "notebooks").mkdir(parents=True)
     shutil.copy(config.NOTEBOOKS_DIR / NOTEBOOK, root / "notebooks" / NOTEBOOK)
     home = tmp_path / "jupyter"
-    env = {**os.environ, CASE_ENV: str(template_copy),
+    port, token = _free_port(), "t" + os.urandom(12).hex()
+    env = lab_env(token, {**os.environ, CASE_ENV: str(template_copy),
            "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
-    port, token = _free_port(), "t" + os.urandom(12).hex()
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")})
     log = (tmp_path / "lab.log").open("w")
-    proc = subprocess.Popen(lab_command(port, token, root), env=env, cwd=root, stdout=log,
+    proc = subprocess.Popen(lab_command(port, root), env=env, cwd=root, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         if not _wait_for_server(port, token, proc, timeout=40):
             pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:])
+        # no local user can read the token from the server's command line
+        assert token not in Path(f"/proc/{proc.pid}/cmdline").read_bytes().decode()
         yield f"http://127.0.0.1:{port}/lab/tree/notebooks/{NOTEBOOK}?token={token}", root
     finally:
         if proc.poll() is None:

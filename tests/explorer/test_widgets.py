@@ -279,7 +279,7 @@ def test_case_text_is_escaped(template_copy: Path) -> None:
 
 
 def test_lab_command_is_local() -> None:
-    cmd = skw.lab_command(8899, "tok", Path("/r"))
+    cmd = skw.lab_command(8899, Path("/r"))
     assert "--ServerApp.ip=127.0.0.1" in cmd and "--ServerApp.open_browser=False" in cmd
     assert "--LabApp.news_url=None" in cmd
     assert cmd[:4] == [skw.sys.executable, "-m", "jupyter", "lab"]

@@ -86,6 +86,7 @@ def test_provenance_once_in_the_appendix(rendered: dict[str, Path]) -> None:
     assert meta.sub("", html).count(case.data_hash) == 1, "provenance appears once"
     footer = html[html.index('class="sk-footer"'):]
     assert 'href="#Provenance"' in footer
+    assert str(case.path.parent) not in html, "no local path in a shared report"
 
 
 @pytest.mark.parametrize("which", ["audience", "overview"])
