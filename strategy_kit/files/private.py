@@ -24,8 +24,16 @@ _RUN_PREFIX = "run-"
 _mine: dict[int, Path] = {}  # by pid: a forked child must not reuse (and delete) its parent's
 
 
+#: A kernel's Unix socket path must fit in 107 bytes: a longer temporary folder than this
+#: (a deep $TMPDIR) is replaced by /tmp for the run's folder.
+_MAX_ROOT = 60
+
+
 def _base() -> Path:
-    base = Path(tempfile.gettempdir()) / f"strategy-kit-{os.getuid()}"
+    root = tempfile.gettempdir()
+    if len(root) > _MAX_ROOT and os.path.isdir("/tmp"):
+        root = "/tmp"
+    base = Path(root) / f"strategy-kit-{os.getuid()}"
     try:
         base.mkdir(mode=0o700)
     except FileExistsError:

@@ -182,9 +182,10 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
             for i in chosen:
                 if i not in c.ids(kind):
                     problems.append(Problem(
-                        f, f"unknown {kind} in case '{c.name}'", row=line,
+                        f, f"unknown {kind}", row=line,
                         column=kind if one else kind + "s",
-                        value=i, allowed=", ".join(c.ids(kind)),
+                        value=i, allowed=f"{', '.join(c.ids(kind))} (the {kind}s of case "
+                                         f"'{c.name}')",
                         suggestion=close_match(i, c.ids(kind))))
             ids[kind] = [i for i in chosen if i in c.ids(kind)]
         when = s["start"] or today

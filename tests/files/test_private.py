@@ -23,9 +23,18 @@ def python(code: str, tmp: Path, check: bool = True) -> subprocess.CompletedProc
                           capture_output=True, check=check, timeout=120)
 
 
-def test_a_run_removes_its_private_folder_on_exit(tmp_path: Path) -> None:
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A temporary folder with a short path: a Unix socket's path has at most 107 bytes."""
+    tmp = Path(tempfile.mkdtemp(prefix="skt-", dir="/tmp"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_run_removes_its_private_folder_on_exit(short_tmp: Path) -> None:
+    tmp = short_tmp
     out = python("""
         import os, stat
         from strategy_kit.files.private import private_dir, private_mkdtemp
@@ -37,16 +46,6 @@ def test_a_run_removes_its_private_folder_on_exit(tmp_path: Path) -> None:
     assert out[1] == "0o700", "only its user may enter the folder"
     assert Path(out[2]).parent == Path(out[0])
     assert list(tmp.iterdir()) == [], "nothing left in the temporary folder"
-
-
-@pytest.fixture
-def short_tmp() -> Iterator[Path]:
-    """A temporary folder with a short path: a Unix socket's path has at most 107 bytes."""
-    tmp = Path(tempfile.mkdtemp(prefix="skt-", dir="/tmp"))
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_a_killed_runs_kernel_files_are_swept_by_the_next_run(short_tmp: Path) -> None:
