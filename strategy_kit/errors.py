@@ -24,10 +24,15 @@ def brief(value: object, limit: int = VALUE_CHARS) -> str:
     """``value`` as a short text for a message: cut at ``limit`` characters, never walked whole.
 
     Values from files are not yet validated: ``str()`` of a nested structure can take as long
-    as the structure is big. Text is cut; anything else is shown by ``reprlib`` (a few items).
+    as the structure is big. Text is cut (a path keeps its end); anything else is shown by
+    ``reprlib`` (a few items).
     """
     text = value if isinstance(value, str) else _REPR.repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str) and "/" in text and "\n" not in text:
+        return "…" + text[-(limit - 1):]  # a path: its end (the file's name) says the most
+    return text[: limit - 1] + "…"
 
 
 def close_match(value: object, choices: Iterable[str]) -> str | None:
