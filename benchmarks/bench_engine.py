@@ -42,7 +42,8 @@ from strategy_kit.model.recommend import (  # noqa: E402
 )
 from strategy_kit.model.robustness import score_robustness  # noqa: E402
 from strategy_kit.model.scoring import score_contributions, score_fit, score_priority  # noqa: E402
-from strategy_kit.model.timing import find_windows, score_timing  # noqa: E402
+from strategy_kit.model.timing import score_timing  # noqa: E402
+from strategy_kit.model.windows import find_windows  # noqa: E402
 
 START = "2026-01-01"
 

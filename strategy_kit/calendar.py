@@ -1,9 +1,9 @@
 """Windows of opportunity as an iCalendar file (RFC 5545) for any calendar program.
 
-Every window of :func:`~strategy_kit.timing.find_windows` gives two all-day events: the window
-itself, and a reminder on the day its preparation must start. Their UIDs are derived from what
-the window *is* (case, audience, goal, main moment, year of that moment's occurrence), not from
-its dates, which move when a weight changes: importing a re-export then updates the events
+Every window of :func:`~strategy_kit.model.windows.find_windows` gives two all-day events: the
+window itself, and a reminder on the day its preparation must start. Their UIDs are derived from
+what the window *is* (case, audience, goal, main moment, year of that moment's occurrence), not
+from its dates, which move when a weight changes: importing a re-export then updates the events
 instead of adding copies.
 """
 

@@ -18,7 +18,8 @@ from strategy_kit.calendar import (
     write_calendar,
 )
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
-from strategy_kit.model.timing import find_windows, score_timing
+from strategy_kit.model.timing import score_timing
+from strategy_kit.model.windows import find_windows
 
 # Two years of the template case at a low threshold: four windows (Human Rights Day and the
 # summit, twice), so yearly moments and their occurrence years are exercised.

@@ -30,13 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["attention_drivers", "score_timing"]
 
 
-def __getattr__(name: str) -> object:
-    # find_windows moved to ``windows``; importing it from here keeps working
-    if name == "find_windows":
-        from .windows import find_windows
-        return find_windows
-    raise AttributeError(name)
-
 #: Attention below this is back at baseline: the decay tail is cut there, after
 #: log2(1000) ≈ 10 half-lives (method.md §Attention kernel).
 KERNEL_FLOOR = 1e-3

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from strategy_kit.case import Case
 from strategy_kit.errors import BadParameterError, UnknownChoiceError
-from strategy_kit.model.timing import attention_drivers, find_windows, score_timing
+from strategy_kit.model.timing import attention_drivers, score_timing
+from strategy_kit.model.windows import find_windows
 
 
 def pressure(case: Case, audience: str, moment: str, day: str, start: str = START,
