@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from .. import config
-from ..case import Case, resolve_case_path
+from ..case import Case
 from ..case import load_case as load_own_values
 from .aggregate import aggregate_case
 from .read import Ratings, ratings_files, ratings_folder, read_ratings
@@ -72,8 +72,11 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool =
 
 
 def case_ratings(case: Case) -> Ratings | None:
-    """The (checked) ratings of a case's folder; None when it has none."""
-    path = resolve_case_path(case.path)
+    """The (checked) ratings of a case's folder; None when it has none.
+
+    A case whose folder is gone (a case built in a temporary folder) has no ratings to read.
+    """
+    path = case.path
     if not ratings_folder(path).is_dir():
         return None
     found = _rated(load_own_values(path))
