@@ -150,6 +150,23 @@ def _paper(paper: str) -> str:
     return "Letter" if paper.lower() == "letter" else "A4"
 
 
+def _audience_goal_options(f: Any) -> Any:
+    """The options of a page about one audience × goal (``report``, ``brief``)."""
+    for option in reversed((
+        click.argument("case", required=False),
+        click.option("--audience", required=True,
+                     help="an audience id (strategy-kit list shows them)"),
+        click.option("--goal", required=True, help="a goal id"),
+        _case_option,
+        click.option("--start", help="planning start, YYYY-MM-DD (default: today)"),
+        click.option("--days", type=int,
+                     help="planning horizon in days (default or 0: the case's)"),
+        _out_option, _pdf_options, _threshold_option,
+    )):
+        f = option(f)
+    return f
+
+
 def _browser_first(pdf: bool) -> None:
     """With --pdf, find the browser before any work (exit 2 when there is none)."""
     if pdf:
@@ -159,15 +176,7 @@ def _browser_first(pdf: bool) -> None:
 
 
 @cli.command()
-@click.argument("case", required=False)
-@click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
-@click.option("--goal", required=True, help="a goal id")
-@_case_option
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
-@_out_option
-@_pdf_options
-@_threshold_option
+@_audience_goal_options
 def brief(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
           days: int | None, out_dir: str | None, pdf: bool, paper: str,
           threshold: str | None) -> None:
@@ -184,15 +193,7 @@ def brief(case: str | None, audience: str, goal: str, case_opt: str | None, star
 
 
 @cli.command()
-@click.argument("case", required=False)
-@click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
-@click.option("--goal", required=True, help="a goal id")
-@_case_option
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
-@_out_option
-@_pdf_options
-@_threshold_option
+@_audience_goal_options
 def report(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
            days: int | None, out_dir: str | None, pdf: bool, paper: str,
            threshold: str | None) -> None:

@@ -220,6 +220,16 @@ def _weights(raw: Any, problems: list[Problem]) -> dict[str, float] | None:
     return {k: v / total for k, v in full.items()}
 
 
+def _choice(key: str, what: str, v: object, choices: tuple[str, ...],
+            problems: list[Problem]) -> bool:
+    """True when ``v`` is one of ``choices``; else a problem naming the key and the choices."""
+    if v in choices:
+        return True
+    problems.append(Problem("case.yaml", f"unknown {what}", column=key, value=brief(v),
+                            allowed=" or ".join(choices), suggestion=close_match(v, choices)))
+    return False
+
+
 def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
     """The window rule of case.yaml (method.md §Windows of opportunity)."""
     out: dict[str, Any] = dict(DEFAULT_WINDOWS)
@@ -233,11 +243,7 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
                                     column="windows", allowed="rule, share, floor, threshold",
                                     suggestion=close_match(key, DEFAULT_WINDOWS)))
         elif key == "rule":
-            if v not in WINDOW_RULES:
-                problems.append(Problem("case.yaml", "unknown window rule", column="windows.rule",
-                                        value=brief(v), allowed=" or ".join(WINDOW_RULES),
-                                        suggestion=close_match(v, WINDOW_RULES)))
-            else:
+            if _choice("windows.rule", "window rule", v, WINDOW_RULES, problems):
                 out["rule"] = v
         else:
             x = _fraction(f"windows.{key}", v, problems, above=key != "floor")
@@ -299,11 +305,7 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     else:
         settings["horizon_days"] = h
     rule = raw.get("priority", DEFAULT_PRIORITY_RULE)
-    if rule not in PRIORITY_RULES:
-        problems.append(Problem("case.yaml", "unknown priority rule", column="priority",
-                                value=brief(rule), allowed=" or ".join(PRIORITY_RULES),
-                                suggestion=close_match(rule, PRIORITY_RULES)))
-    else:
+    if _choice("priority", "priority rule", rule, PRIORITY_RULES, problems):
         settings["priority"] = rule
     settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
     weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..case.locate import case_folder
+from ..case.workbook import column_letter
 from ..errors import CaseError, Problem, close_match
 from .scale import ALLOWED, RATED, Rated, parse_value, rated
 
@@ -78,15 +79,6 @@ def ratings_files(path: Path) -> list[Path]:
     return sorted(f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(_SKIP))
 
 
-def _column_letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 class _Where:
     """Where a sheet's cells are, for messages: a workbook's cell or a CSV file's row."""
 
@@ -99,7 +91,7 @@ class _Where:
             return Problem(self.file, message, row=row, column=column, **kw)
         where = f"{self.file}, sheet '{self.sheet}'"
         if row is not None:
-            letter = _column_letter(self.columns.index(column)) if column in self.columns else ""
+            letter = column_letter(self.columns.index(column)) if column in self.columns else ""
             where += f", cell {letter}{row}" if letter else f", row {row}"
         return Problem(where, message, column=column, **kw)
 
