@@ -40,8 +40,16 @@ def close_match(value: object, choices: Iterable[str]) -> str | None:
     text = value if isinstance(value, str) else brief(value)
     if len(text) > 4 * VALUE_CHARS:
         return None  # difflib's time grows with the square of the length
-    found = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
+    options = list(choices)
+    found = difflib.get_close_matches(text, options, n=1, cutoff=0.6)
+    if found:
+        return found[0]
+    # A short form of a longer id ('donors' for 'international-donors'): one id whose
+    # hyphen- or underscore-separated words include all of the typed ones.
+    typed = [w for w in text.lower().replace("_", "-").split("-") if w]
+    whole = [c for c in options
+             if typed and set(typed) <= set(c.lower().replace("_", "-").split("-"))]
+    return whole[0] if len(whole) == 1 else None
 
 
 def _shorten(choices: Sequence[str], limit: int = 30) -> str:
