@@ -38,7 +38,7 @@ AUDIENCES = ["neighbour-governments", "key-governments", "international-organisa
 # interpreter: the timing includes its start and imports.
 DRIVER = """
 import sys
-from strategy_kit.reports.batch import batch_main
+from strategy_kit.batch.command import batch_main
 if __name__ == "__main__":
     sys.exit(batch_main({case!r}, {audiences!r}, {goals!r}, {workers!r}, {out!r}, None,
                         {start!r}, None))

@@ -268,7 +268,7 @@ def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences:
           start: str | None, days: int | None, pdf: bool, paper: str, briefs: bool,
           threshold: str | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
-    from .reports.batch import batch_main
+    from .batch.command import batch_main
 
     picked = _pick_case(case, case_opt) if case or case_opt else None  # a plan names its own
     ctx.exit(batch_main(picked, audiences, goals, workers, out_dir, plan, start, days,
@@ -418,7 +418,7 @@ def _umask() -> int:
 
 def main() -> None:
     """Entry point of the ``strategy-kit`` console script."""
-    from .reports.startup import skip_slow_unused_imports
+    from .run.startup import skip_slow_unused_imports
 
     skip_slow_unused_imports()
     cli(prog_name="strategy-kit")

@@ -18,8 +18,8 @@ from .ratings.load import load_case
 
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; return the exit code (0 done, 2 bad input, 1 a run failed)."""
+    from .batch.pool import run_batch
     from .model.scoring import score_priority
-    from .reports.pool import run_batch
     from .reports.render import audience_job, overview_job
 
     args = sys.argv[1:] if argv is None else argv

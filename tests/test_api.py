@@ -18,7 +18,7 @@ def test_lazy_names_are_the_modules_public_names() -> None:
     for name, module in strategy_kit._LAZY.items():
         mod = importlib.import_module(f"strategy_kit.{module}")
         assert name in mod.__all__, f"{name} is not in strategy_kit.{module}.__all__"
-    for module in ("reports.audience", "reports.portfolio", "reports.sections"):
+    for module in ("sections.audience", "sections.portfolio", "sections.common"):
         shown = {n for n in importlib.import_module(f"strategy_kit.{module}").__all__
                  if n.startswith(("show_", "study_"))}
         assert shown <= set(strategy_kit._LAZY), module

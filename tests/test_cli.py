@@ -120,8 +120,8 @@ def test_a_bad_threshold_stops_reports_before_they_run(command: list[str],
 
 
 def test_the_threshold_reaches_the_report_notebook(tmp_path: Path) -> None:
-    from strategy_kit.reports.audience import study_audience
     from strategy_kit.reports.render import audience_job, overview_job
+    from strategy_kit.sections.audience import study_audience
 
     job = audience_job("belarus", "media", "end-terror", "2027-01-01", None, tmp_path, "70%")
     assert job.parameters["threshold"] == "70%"

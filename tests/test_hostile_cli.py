@@ -47,7 +47,8 @@ def test_a_case_date_before_1900_is_a_problem(edit) -> None:
 @pytest.fixture
 def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if a kernel or a batch worker starts: the checks must come first."""
-    from strategy_kit.reports import batch, session
+    from strategy_kit.batch import command as batch
+    from strategy_kit.run import session
 
     def started(*a: object, **k: object) -> None:
         raise AssertionError("a kernel started before the output location was checked")

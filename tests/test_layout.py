@@ -12,14 +12,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "strategy_kit"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
-#: What each folder may not import (docs/architecture.md, "Which way imports go").
+#: The stages, in the order data flows (docs/architecture.md, "Which way imports go"): a module
+#: may import its own stage and the ones before it, never one after it.
+STAGES = ["errors", "config", "params", "files", "case", "ratings", "model", "attention", "plots",
+          "sections", "run", "reports", "batch", "calendar", "explorer", "demo", "cli"]
+#: Exceptions to the order, each for a reason: none of these stages imports from the others.
+FORBIDDEN_EXTRA = {
+    "plots": {"case", "ratings", "model", "attention"},   # draws frames, whatever computed them
+    "attention": {"case", "ratings", "model"},            # measured series stand alone
+    "run": {"case", "ratings", "model", "attention", "plots", "sections"},  # runs any notebook
+    "calendar": {"sections", "run", "reports", "batch"},
+    "explorer": {"run", "reports", "batch", "calendar"},
+}
+FOLDERS = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
 FORBIDDEN = {
-    "case": {"model", "plots", "reports", "explorer", "attention", "calendar", "cli", "ratings"},
-    "model": {"plots", "reports", "explorer", "calendar", "cli"},
-    "plots": {"model", "reports", "explorer", "case", "calendar", "cli", "ratings"},
-    "attention": {"model", "plots", "reports", "explorer", "calendar", "cli"},
-    "ratings": {"model", "plots", "reports", "explorer", "attention", "calendar", "cli", "demo"},
-    "files": {"case", "model", "plots", "attention", "reports", "explorer", "calendar", "cli"},
+    folder: set(STAGES[STAGES.index(folder) + 1:]) | FORBIDDEN_EXTRA.get(folder, set())
+    for folder in FOLDERS
 }
 
 
@@ -65,7 +73,7 @@ def test_imports_go_one_way(folder: str) -> None:
 
 def test_the_import_checker_sees_relative_imports() -> None:
     # The check above must be able to fail: a relative import two levels up is seen.
-    assert "model" in imported_parts(PACKAGE / "reports" / "audience.py")
+    assert "model" in imported_parts(PACKAGE / "sections" / "audience.py")
     assert "errors" in imported_parts(PACKAGE / "plots" / "style.py")
 
 
@@ -84,3 +92,51 @@ def test_the_repository_stands_alone() -> None:
         outside = documents if name.startswith("tests/") else documents + paths
         found += [f"{name}: {word}" for word in outside if word in text]
     assert not found, "references to files outside the repository: " + "; ".join(found)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every kit module ``path`` imports (dotted below ``strategy_kit``), at any depth."""
+    package = list(path.relative_to(PACKAGE).parent.parts)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports for type checkers only (``if TYPE_CHECKING:``) never run: they are not edges.
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and getattr(block.test, "id", None) == "TYPE_CHECKING"
+                   for stmt in block.body for n in ast.walk(stmt)}
+    out = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+            elif (node.module or "").startswith("strategy_kit"):
+                base = []
+            else:
+                continue
+            module = [p for p in (node.module or "").split(".") if p and p != "strategy_kit"]
+            target = ".".join(base + module)
+            for alias in node.names:  # ``from . import render`` names a module
+                sub = f"{target}.{alias.name}" if target else alias.name
+                exists = (PACKAGE / Path(*sub.split("."))).with_suffix(".py").exists()
+                out.add(sub if exists else target)
+        elif isinstance(node, ast.Import):
+            out.update(a.name.removeprefix("strategy_kit.") for a in node.names
+                       if a.name.startswith("strategy_kit."))
+    return {m for m in out if m}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_two_modules_import_each_other() -> None:
+    graph = {module_name(p): imported_modules(p) for p in MODULES}
+    pairs = sorted({tuple(sorted((a, b))) for a, deps in graph.items() for b in deps
+                    if b != a and a in graph.get(b, set())})
+    assert not pairs, f"modules that import each other: {pairs}"
+
+
+def test_the_cycle_checker_sees_function_level_imports() -> None:
+    # reports/render imports run/session inside a function: the checker must see it.
+    assert "run.session" in imported_modules(PACKAGE / "reports" / "render.py")

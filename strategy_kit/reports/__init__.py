@@ -1,5 +1,6 @@
-"""Reports.
+"""One report: its job, running it, exporting it as offline HTML, its metadata, PDF and brief.
 
-The sections a report notebook calls, running notebooks on kernels (one report or a
-batch on a pool of kernels), and exporting them as offline HTML with an index page.
+``render`` turns a report notebook into one self-contained HTML file; ``bundle`` is the
+plotly.js it embeds; ``meta`` what it says about itself; ``pdf`` prints it; ``brief`` is the
+one-page brief (no kernel); ``precheck`` the cheap checks before any kernel starts.
 """

@@ -19,7 +19,7 @@ from .. import __version__, config
 
 if TYPE_CHECKING:
     from ..case import Case
-    from .audience import AudienceStudy
+    from ..sections.audience import AudienceStudy
 
 __all__ = ["BRIEF_SUFFIX", "brief_context", "brief_path", "render_brief", "write_brief",
            "write_briefs"]
@@ -35,7 +35,7 @@ def _names(v: object) -> str:
 
 def _why(s: AudienceStudy) -> str:
     """The priority in its rule's form, then the interests that carry the fit (or none)."""
-    from .advice import explain_priority, no_reason_note
+    from ..sections.advice import explain_priority, no_reason_note
 
     contrib = s.contributions
     top = contrib[contrib["contribution"] > 0]["interest_name"].head(2).tolist()
@@ -81,11 +81,11 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
     """Everything a brief shows, from the same study as the audience report.
 
     The priority sentence, the windows, the preparation dates and the first move are the
-    report's (``reports.audience.study_audience``, ``reports.advice``), so the brief never
+    report's (``sections.audience.study_audience``, ``sections.advice``), so the brief never
     says something the report does not.
     """
-    from .advice import top_moves, window_move
-    from .audience import study_audience
+    from ..sections.advice import top_moves, window_move
+    from ..sections.audience import study_audience
 
     s = study_audience(case, audience, goal, start if start is not None else "",
                        days if days is not None else 0,

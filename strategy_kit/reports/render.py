@@ -242,7 +242,7 @@ def execute(job: ReportJob, executed: Path, **engine_kwargs: Any) -> nbformat.No
     """Execute the job's notebook with papermill into ``executed``; raise RunError on failure."""
     import papermill as pm
 
-    from .kernels import IPCKernelManager
+    from ..run.kernels import IPCKernelManager
 
     engine_kwargs.setdefault("kernel_manager_class", IPCKernelManager)
     try:
@@ -309,9 +309,9 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     import threading
 
     from ..files.output import check_output_dir
-    from .engine import ENGINE_NAME, reuse_engine
+    from ..run.engine import ENGINE_NAME, reuse_engine
+    from ..run.session import KernelSession
     from .precheck import precheck_report
-    from .session import KernelSession
 
     path = precheck_report(case, audience, goal, start, days)
     check_output_dir(Path(out_dir or config.REPORTS_DIR) / path.name)  # before any kernel

@@ -15,7 +15,7 @@ from papermill.translators import PythonTranslator
 from strategy_kit import config, load_case
 from strategy_kit.attention import AttentionFileError
 from strategy_kit.errors import BadParameterError
-from strategy_kit.reports.measured import TRUST_R2, study_attention
+from strategy_kit.sections.measured import TRUST_R2, study_attention
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "04-attention.ipynb"
 SAMPLE = config.NOTEBOOKS_DIR / "made-up-example" / "MADE-UP-media-cloud-belarus-2023.csv"

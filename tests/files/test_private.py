@@ -52,7 +52,7 @@ def test_a_killed_runs_kernel_files_are_swept_by_the_next_run(short_tmp: Path) -
     tmp = short_tmp
     killed = python("""
         import os, signal
-        from strategy_kit.reports.session import KernelSession
+        from strategy_kit.run.session import KernelSession
         s = KernelSession(preload=(), fresh=())
         s.start()
         print(s.km.connection_file, s.pid, flush=True)

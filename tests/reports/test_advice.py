@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from strategy_kit.calendar import calendar_events
-from strategy_kit.reports.advice import explain_priority, no_reason_note, top_moves
-from strategy_kit.reports.audience import study_audience
+from strategy_kit.sections.advice import explain_priority, no_reason_note, top_moves
+from strategy_kit.sections.audience import study_audience
 
 GEORGIA = Path(__file__).resolve().parents[1] / "cases" / "georgia"
 

@@ -15,14 +15,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from strategy_kit.batch.command import batch_main
+from strategy_kit.batch.index import write_index
+from strategy_kit.batch.plan import PlanError, load_plan, plan_jobs
+from strategy_kit.batch.pool import run_batch
+from strategy_kit.batch.results import BatchResult
 from strategy_kit.case import load_case
 from strategy_kit.model.scoring import score_priority
-from strategy_kit.reports.batch import batch_main
-from strategy_kit.reports.index import write_index
-from strategy_kit.reports.plan import PlanError, load_plan, plan_jobs
-from strategy_kit.reports.pool import run_batch
 from strategy_kit.reports.render import ReportJob, audience_job, overview_job, run_report
-from strategy_kit.reports.results import BatchResult
 
 START = "2027-01-01"
 
@@ -235,7 +235,7 @@ import skhelper
 skhelper.counter += 1
 os.chdir(helper_dir)
 warnings.simplefilter("error")
-import strategy_kit.reports.display as d
+import strategy_kit.sections.display as d
 ids = [next(d._ids) for _ in range(5)]
 with open(os.path.join(helper_dir, "kernel.pid"), "w") as f:
     f.write(str(os.getpid()))
@@ -260,7 +260,7 @@ assert os.getcwd() == start_cwd, os.getcwd()
 assert helper_dir not in sys.path
 assert "skhelper" not in sys.modules
 assert ("error", None, Warning, None, 0) not in warnings.filters
-import strategy_kit.reports.display as d
+import strategy_kit.sections.display as d
 assert next(d._ids) == 1, "the kit's module state carried over"
 sys.path.insert(0, helper_dir)
 import skhelper
@@ -419,7 +419,7 @@ def test_interrupt_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path
     scratch = {"TMPDIR": tmp_path / "tmp", "JUPYTER_RUNTIME_DIR": tmp_path / "runtime"}
     for folder in scratch.values():
         folder.mkdir()
-    code = ("import sys\nfrom strategy_kit.reports.batch import batch_main\n"
+    code = ("import sys\nfrom strategy_kit.batch.command import batch_main\n"
             "if __name__ == '__main__':\n"
             f"    sys.exit(batch_main('belarus', None, 'end-terror', 2, {str(tmp_path / 'out')!r},"
             f" None, {START!r}))\n")
@@ -462,8 +462,8 @@ def test_interrupt_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path
 
 
 def test_index_also_lists_reports_of_earlier_runs(tmp_path: Path) -> None:
-    from strategy_kit.reports.index import render_index
-    from strategy_kit.reports.results import BatchResult
+    from strategy_kit.batch.index import render_index
+    from strategy_kit.batch.results import BatchResult
 
     job = audience_job("belarus", "media", "end-terror", START, None, tmp_path)
     job.out.parent.mkdir(parents=True)
@@ -478,9 +478,9 @@ def test_index_also_lists_reports_of_earlier_runs(tmp_path: Path) -> None:
 
 def test_index_counts_add_up_rows_go_by_goal_then_rank_and_earlier_scores_stay(
         tmp_path: Path) -> None:
-    from strategy_kit.reports.index import render_index
+    from strategy_kit.batch.index import render_index
+    from strategy_kit.batch.results import BatchResult
     from strategy_kit.reports.meta import META_ID, meta_json, report_meta
-    from strategy_kit.reports.results import BatchResult
 
     goals = ["end-terror", "non-recognition"]
     jobs = plan_jobs("belarus", "media,influencers,key-governments", goals, START, None,

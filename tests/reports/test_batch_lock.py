@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from strategy_kit.batch import command as batch
+from strategy_kit.batch.results import BatchSummary
 from strategy_kit.cli import cli
 from strategy_kit.files.lock import LOCK_NAME, folder_lock
-from strategy_kit.reports import batch
-from strategy_kit.reports.results import BatchSummary
 
 ARGS = ["batch", "belarus", "--audiences", "media", "--goals", "end-terror",
         "--start", "2027-01-01"]

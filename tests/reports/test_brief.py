@@ -14,9 +14,9 @@ from strategy_kit.model.preparation import plan_preparation
 from strategy_kit.model.recommend import recommend_allies, recommend_formats
 from strategy_kit.model.scoring import score_priority
 from strategy_kit.model.windows import find_windows
-from strategy_kit.reports.advice import explain_priority
-from strategy_kit.reports.audience import study_audience
 from strategy_kit.reports.brief import brief_context, render_brief, write_brief
+from strategy_kit.sections.advice import explain_priority
+from strategy_kit.sections.audience import study_audience
 
 START = "2026-12-01"
 

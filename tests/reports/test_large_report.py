@@ -9,7 +9,7 @@ from large_case import write_large_case
 
 from strategy_kit.cli import cli
 from strategy_kit.plots.style import MAX_ROWS
-from strategy_kit.reports.sections import ROBUSTNESS_DRAWS, robustness_draws
+from strategy_kit.sections.common import ROBUSTNESS_DRAWS, robustness_draws
 
 
 def test_a_large_case_report_draws_the_top_audiences_and_the_chosen_one(tmp_path: Path) -> None:

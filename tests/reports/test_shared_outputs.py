@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from strategy_kit.attention.read import AttentionFileError, load_attention
+from strategy_kit.batch.index import write_index
+from strategy_kit.batch.plan import plan_jobs
+from strategy_kit.batch.results import BatchResult
 from strategy_kit.cli import cli
 from strategy_kit.files.present import presentable, without_local_paths
-from strategy_kit.reports.index import write_index
-from strategy_kit.reports.plan import plan_jobs
-from strategy_kit.reports.results import BatchResult
 
 BROKEN = "date,count,total_count,ratio\n2023-01-01,5,100,0.05\n2023-01-02,five,100,0.05\n"
 

@@ -14,10 +14,10 @@ from ..errors import BadParameterError, StrategyKitError
 from ..files.lock import folder_lock
 from ..files.output import check_output_dir
 from ..files.present import terminal_safe
+from ..run.startup import skip_slow_unused_imports
 from .plan import ids_of, load_plan, plan_jobs
 from .pool import run_batch
 from .results import BatchSummary
-from .startup import skip_slow_unused_imports
 
 __all__ = ["batch_main"]
 
@@ -55,7 +55,7 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
             else:
                 jobs = plan_jobs(case, audiences, goals, start, days, out_dir, threshold)
             if pdf:
-                from .pdf import find_browser
+                from ..reports.pdf import find_browser
 
                 find_browser()
             folders = sorted({job.out.parent for job in jobs})
@@ -82,7 +82,7 @@ def _companions(summary: BatchSummary, pdf: bool, paper: str, briefs: bool) -> N
     """Briefs and PDFs of the done reports, then the index again, to link them."""
     import click
 
-    from .brief import write_briefs
+    from ..reports.brief import write_briefs
     from .index import write_index
 
     done = [r.job for r in summary.done]
@@ -90,7 +90,7 @@ def _companions(summary: BatchSummary, pdf: bool, paper: str, briefs: bool) -> N
     if briefs:
         click.echo(f"{len(written)} brief(s) written", err=True)
     if pdf:
-        from .pdf import write_pdfs
+        from ..reports.pdf import write_pdfs
 
         pages = [(j.out, j.out.with_suffix(".pdf")) for j in done]
         pages += [(b, b.with_suffix(".pdf")) for b in written]

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .common import long_date
 from .display import cell_text
-from .sections import long_date
 
 if TYPE_CHECKING:
     from .audience import AudienceStudy

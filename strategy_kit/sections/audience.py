@@ -26,8 +26,8 @@ from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
 from ..plots.style import MAX_ROWS
 from .advice import explain_priority, late_formats, no_reason_note, top_moves
+from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
-from .sections import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 
 __all__ = [
     "AudienceStudy",

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import BadParameterError
 from ..files.present import terminal_safe
+from ..run.startup import skip_slow_unused_imports
 from .index import write_index
 from .results import BatchResult, BatchSummary
-from .startup import skip_slow_unused_imports
 
 if TYPE_CHECKING:
-    from .render import ReportJob
+    from ..reports.render import ReportJob
 
 __all__ = ["run_batch"]
 
@@ -79,7 +79,7 @@ def _worker_main(conn: Any, parent: int, execution_timeout: float | None) -> Non
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
-    from .session import KernelSession
+    from ..run.session import KernelSession
 
     session = KernelSession()
     _watch_parent(parent, session.kill)
@@ -89,8 +89,8 @@ def _worker_main(conn: Any, parent: int, execution_timeout: float | None) -> Non
         # The kernel boots (and imports the kit) while this process imports papermill/nbconvert.
         with contextlib.suppress(Exception):
             session.launch()
-        from . import render
-        from .engine import reuse_engine
+        from ..reports import render
+        from ..run.engine import reuse_engine
 
         reuse_engine()
         render._exporter(), render._static()  # built once, before the first report
@@ -126,8 +126,8 @@ def _worker_main(conn: Any, parent: int, execution_timeout: float | None) -> Non
 
 def _run_one(job: ReportJob, session: Any, execution_timeout: float | None) -> dict[str, Any]:
     from ..errors import RunError
-    from .engine import ENGINE_NAME
-    from .render import run_report
+    from ..reports.render import run_report
+    from ..run.engine import ENGINE_NAME
 
     t0 = time.perf_counter()
     out: dict[str, Any] = {"status": "done"}

@@ -176,8 +176,8 @@ class KernelSession:
     """
 
     def __init__(self, kernel_name: str = config.KERNEL_NAME,
-                 preload: tuple[str, ...] = ("strategy_kit", "strategy_kit.reports.audience",
-                                               "strategy_kit.reports.portfolio"),
+                 preload: tuple[str, ...] = ("strategy_kit", "strategy_kit.sections.audience",
+                                               "strategy_kit.sections.portfolio"),
                  keep: tuple[str, ...] = (), fresh: tuple[str, ...] = ("strategy_kit",),
                  startup_timeout: float = 60.0, reset_timeout: float = 60.0) -> None:
         self.kernel_name = kernel_name

@@ -14,7 +14,7 @@ from .. import config
 from ..errors import BadParameterError, Problem, StrategyKitError, brief, close_match
 
 if TYPE_CHECKING:
-    from .render import ReportJob
+    from ..reports.render import ReportJob
 
 __all__ = ["ids_of", "PlanError", "load_plan", "plan_jobs"]
 
@@ -58,7 +58,7 @@ def plan_jobs(case: object = None, audiences: str | Iterable[str] | None = None,
     """
     from ..case import Case
     from ..ratings.load import load_case
-    from .render import audience_job
+    from ..reports.render import audience_job
 
     c = case if isinstance(case, Case) else load_case(case or config.DEFAULT_CASE)  # type: ignore[arg-type]
     auds = ids_of(audiences) or list(c.ids("audience"))
@@ -132,7 +132,7 @@ def load_plan(path: str | Path, case: object = None, start: object = None, days:
     from ..case import Case
     from ..errors import CaseNotFoundError
     from ..ratings.load import load_case
-    from .render import audience_job
+    from ..reports.render import audience_job
 
     path = Path(path)
     doc, f = _read_yaml(path), path.name

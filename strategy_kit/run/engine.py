@@ -1,7 +1,7 @@
 """A papermill engine that runs many notebooks on one kernel, started once and reset between runs.
 
 Starting a kernel and importing pandas, plotly and the kit costs seconds; the cells of a report
-take a fraction of that. :class:`~strategy_kit.reports.session.KernelSession` owns one IPC
+take a fraction of that. :class:`~strategy_kit.run.session.KernelSession` owns one IPC
 kernel for a whole batch, and ``ReuseEngine`` (registered with papermill as
 ``strategy_kit_reuse``) executes each parameterized notebook on it, exactly as papermill's own
 nbclient engine would, minus the kernel start and shutdown::

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .render import ReportJob
+    from ..reports.render import ReportJob
 
 __all__ = ["BatchResult", "BatchSummary"]
 

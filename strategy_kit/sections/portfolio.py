@@ -20,8 +20,8 @@ from ..model.scoring import score_priority
 from ..model.timing import score_timing
 from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
+from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_table, show_text
-from .sections import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 
 __all__ = [
     "PortfolioStudy",

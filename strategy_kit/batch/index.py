@@ -25,7 +25,7 @@ __all__ = ["render_index", "write_index"]
 
 def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
     from ..ratings.load import load_case
-    from .meta import scores_of
+    from ..reports.meta import scores_of
 
     cases: dict[str, Any] = {}
     tables: dict[Any, Any] = {}
@@ -60,7 +60,7 @@ def _earlier_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
     import html
     import re
 
-    from .meta import read_meta
+    from ..reports.meta import read_meta
 
     folder = results[0].job.out.parent
     ours = {r.job.out.name for r in results}
@@ -144,7 +144,7 @@ def _version() -> str:
 
 def write_index(results: Sequence[BatchResult]) -> list[Path]:
     """Write ``index.html`` in each folder of reports; return their paths."""
-    from .render import _write_atomically
+    from ..reports.render import _write_atomically
 
     folders: dict[Path, list[BatchResult]] = {}
     for r in results:

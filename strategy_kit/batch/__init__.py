@@ -1,0 +1,1 @@
+"""Many reports at once: plan → pool of kernels → results → index page; ``command`` is the CLI's."""

@@ -1,0 +1,1 @@
+"""Running notebooks: IPC kernels, one kernel kept for many notebooks, papermill's reuse engine."""
