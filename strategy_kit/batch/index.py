@@ -144,13 +144,13 @@ def _version() -> str:
 
 def write_index(results: Sequence[BatchResult]) -> list[Path]:
     """Write ``index.html`` in each folder of reports; return their paths."""
-    from ..reports.render import _write_atomically
+    from ..reports.render import write_atomically
 
     folders: dict[Path, list[BatchResult]] = {}
     for r in results:
         folders.setdefault(r.job.out.parent, []).append(r)
     written = []
     for folder, rs in folders.items():
-        _write_atomically(folder / "index.html", render_index(rs))
+        write_atomically(folder / "index.html", render_index(rs))
         written.append(folder / "index.html")
     return written

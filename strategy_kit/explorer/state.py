@@ -9,12 +9,10 @@ so tests drive it directly; the ipywidgets front end is :class:`strategy_kit.wid
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -232,9 +230,8 @@ class ExplorerState:
     def case(self) -> Case:
         """The case with the adjusted interest weights (the loaded case when none are)."""
         if self._case is None:
-            tables = {**self.base._tables, "audience_interests": self.audience_interests()}
-            self._case = dataclasses.replace(self.base, _tables=MappingProxyType(tables),
-                                             data_hash=f"{self.base.data_hash}-adjusted")
+            self._case = self.base.with_tables(audience_interests=self.audience_interests(),
+                                               tag="-adjusted")
         return self._case
 
     # -- export ------------------------------------------------------------------------------

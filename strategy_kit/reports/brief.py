@@ -144,18 +144,18 @@ def write_brief(case: str | Path | Case, audience: str, goal: str, start: object
                 threshold: object = None) -> Path:
     """Write the brief of an audience × goal beside its report; return its path."""
     from ..case import Case, load_case
-    from .render import _write_atomically
+    from .render import write_atomically
 
     c = case if isinstance(case, Case) else load_case(case)
     html = render_brief(brief_context(c, audience, goal, start, days, threshold))
     out = brief_path(c.name, audience, goal, out_dir)
-    _write_atomically(out, html)
+    write_atomically(out, html)
     return out
 
 
 def write_briefs(jobs: Sequence[Any]) -> list[Path]:
     """The briefs of a batch's audience reports, beside them (``batch --brief``)."""
-    from .render import _write_atomically
+    from .render import write_atomically
 
     out = []
     for job in jobs:
@@ -165,6 +165,6 @@ def write_briefs(jobs: Sequence[Any]) -> list[Path]:
             html = render_brief(brief_context(p["case"], a, g, p["start"], p["days"],
                                               p.get("threshold")))
             path = job.out.with_name(f"{a}--{g}{BRIEF_SUFFIX}")
-            _write_atomically(path, html)
+            write_atomically(path, html)
             out.append(path)
     return out
