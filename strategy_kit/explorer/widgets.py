@@ -100,8 +100,8 @@ class Explorer:
         end = s.start + pd.Timedelta(days=s.days - 1)
         show_html(f"<p>Case <b>{esc(s.base.title)}</b>; goal <b>{esc(s.base.names('goal')[s.goal])}"
                   f"</b>; focus <b>{esc(names[s.audience])}</b>; planning {_date(s.start)} – "
-                  f"{_date(end)}. Run the notebook with <code>interactive = True</code> in "
-                  "JupyterLab to move the weights.</p>")
+                  f"{_date(end)}; scored on {esc(s.base.values_note)}. Run the notebook with "
+                  "<code>interactive = True</code> in JupyterLab to move the weights.</p>")
         figs = _Figures(s, widget=False)
         figs.update()
         for f in figs.all:
@@ -224,7 +224,8 @@ class Explorer:
         intro = W.HTML(
             f"<h3 style='margin:0'>{esc(base.title)}</h3><p style='margin:4px 0 8px 0'>"
             "Change a control and the figures follow. Your changes stay here until you "
-            "<b>export</b> them; the case itself is never changed.</p>")
+            "<b>export</b> them; the case itself is never changed. Scored on "
+            f"{esc(base.values_note)}.</p>")
         self._widget = _Box([intro, W.HBox([controls, figures])])
         self._widget.before_display = self._before_display
         self._sync_interests()
