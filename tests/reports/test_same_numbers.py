@@ -12,6 +12,7 @@ import html
 import io
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -144,3 +145,23 @@ def test_the_explorer_export_of_a_rated_case_keeps_ratings_and_priorities(
         assert copy.values == "raters" and copy.values_note == NOTE
         again = sk.score_priority(copy, goal="release", start=START).set_index("audience")
         pd.testing.assert_series_equal(again["priority"], shown, check_names=False)
+
+
+def test_exporting_a_weight_the_participants_rated_warns(tmp_path: Path) -> None:
+    case = shutil.copytree(WORKSHOP, tmp_path / "workshop")
+    (case / "ratings" / "aino" / "audience_interests.csv").write_text(
+        "audience,interest,weight\nmps,rights,high\n", encoding="utf-8")
+    state = ExplorerState(str(case), goal="release", start=START, draws=10)
+    state.set_interest_weight("security", 0.9, audience="mps")  # nobody rated this one
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        state.export(tmp_path / "first")
+    state.set_interest_weight("rights", 0.1, audience="mps")
+    with pytest.warns(UserWarning, match=r"the participants rated mps × rights: the exported"):
+        out = state.export(tmp_path / "second")
+    # what the warning says: loaded with its ratings, the median (0.8) stands again
+    ai = sk.load_case(out).audience_interests.set_index(["audience", "interest"])["weight"]
+    assert ai[("mps", "rights")] == pytest.approx(0.8) and ai[("mps", "security")] == 0.9
+    own = sk.load_case(out, ratings=False).audience_interests.set_index(
+        ["audience", "interest"])["weight"]
+    assert own[("mps", "rights")] == pytest.approx(0.1)
