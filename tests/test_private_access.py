@@ -110,3 +110,19 @@ def test_the_checker_allows_a_packages_own_private_names() -> None:
     # … while a package's own helpers, and case/ with its tables, are its own business.
     assert private_reads("from .figures import _Figures\n", PACKAGE / "explorer/x.py") == []
     assert private_reads("def f(c):\n    return c._tables\n", PACKAGE / "case/x.py") == []
+
+
+#: What reads ratings from the disk: the model takes them from the Case instead.
+DISK_READERS = {"ratings.load", "ratings.read.read_ratings", "ratings.read.ratings_folder",
+                "ratings.read.ratings_files", "case.load_case", "case.load.load_case"}
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "model").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_the_model_imports_no_loader(path: Path) -> None:
+    used = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            target = ".".join(_target(node, ["model"]) or [])
+            used |= {target} | {f"{target}.{a.name}" for a in node.names}
+    assert not used & DISK_READERS, f"model/{path.name} imports {sorted(used & DISK_READERS)}"
