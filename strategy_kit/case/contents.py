@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .schema import TABLES
 
-__all__ = ["CASE_FILES", "PARTS", "Part", "case_files", "copy_parts", "part", "part_files"]
+__all__ = ["CASE_FILES", "PARTS", "Part", "case_files", "copy_parts", "part_files"]
 
 #: The files of a case folder besides its tables.
 CASE_FILES = ("case.yaml", "guidance.yaml", "README.md")
@@ -61,14 +61,6 @@ PARTS = (
     Part("snapshots", (".csv", ".yaml", ".xlsx", ".ods", ".md", ".txt"), 3, False,
          "dated copies of the case's tables and ratings"),
 )
-
-
-def part(name: str) -> Part:
-    """The part of a case folder of this name (``ratings``)."""
-    for p in PARTS:
-        if p.name == name:
-            return p
-    raise KeyError(name)
 
 
 def _own(path: Path) -> bool:

@@ -129,3 +129,30 @@ def test_the_model_opens_no_file(rated: sk.Case, monkeypatch: pytest.MonkeyPatch
     sk.score_robustness(fresh, "release", start=START, draws=20)
     sk.plan_disagreements(fresh, start=START)
     score()
+
+
+def test_one_definition_of_what_a_case_folder_holds(tmp_path: Path) -> None:
+    from strategy_kit.case.contents import copy_parts
+
+    src = shutil.copytree(WORKSHOP, tmp_path / "src")
+    rater = src / "ratings" / "aino"
+    (rater / ".~lock.influence.csv#").write_text("lock")
+    (rater / "~$influence.xlsx").write_text("owner")
+    (src / "ratings" / ".DS_Store").write_text("finder")
+    (src / "ratings" / "linked.csv").symlink_to(tmp_path / "elsewhere.csv")
+    (src / "ratings" / "aino" / "deeper").mkdir()
+    (src / "ratings" / "aino" / "deeper" / "x.csv").write_text("too deep")
+    (src / "snapshots" / "2026-01-01").mkdir(parents=True)
+    (src / "snapshots" / "2026-01-01" / "audiences.csv").write_text("history")
+    (src / "scenarios").mkdir()
+    (src / "scenarios" / "quiet.yaml").write_text("title: Quiet\n")
+    dst = tmp_path / "dst"
+    dst.mkdir()
+    written = sorted(p.relative_to(dst).as_posix() for p in copy_parts(src, dst))
+    expected = sorted(p.relative_to(WORKSHOP).as_posix()
+                      for p in (WORKSHOP / "ratings").rglob("*") if p.is_file())
+    assert written == sorted([*expected, "scenarios/quiet.yaml"])
+    assert not (dst / "snapshots").exists()  # a copy starts its own history
+    (dst / "scenarios" / "quiet.yaml").write_text("title: Mine\n")
+    assert copy_parts(src, dst) == []  # parts already there are left as they are
+    assert (dst / "scenarios" / "quiet.yaml").read_text() == "title: Mine\n"
