@@ -40,7 +40,7 @@ def synthetic_raters(case_dir: Path, raters: int, seed: int = 0) -> None:
             if r.table not in TABLES:
                 continue
             df = sheet_frame(case, r)
-            own = case._tables[r.table][r.value].to_numpy(float)
+            own = case.table(r.table)[r.value].to_numpy(float)
             x = np.clip(own + rng.normal(0, 0.2, len(own)), 0, 1).round(2)
             words = np.where(x < 1 / 3, "low", np.where(x > 2 / 3, "high", "medium"))
             value = np.where(rng.random(len(x)) < 1 / 3, words, x.astype(str))

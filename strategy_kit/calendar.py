@@ -149,8 +149,8 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
                      f"{_iso(w['prepare_by'])} ({w['reason']}).")
     else:
         lines.append(f"Start preparing by {_iso(w['prepare_by'])}: {w['reason']}.")
-    lines.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}]; "
-                 f"made by strategy-kit {__version__}.")
+    lines.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}], scored on "
+                 f"{case.values_note}; made by strategy-kit {__version__}.")
     return "\n".join(lines)
 
 

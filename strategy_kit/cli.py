@@ -110,6 +110,7 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
     else:
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        click.echo(terminal_safe(f"scored on {c.values_note}"))
 
 
 # -- issue 11: the window rule on the command line ---------------------------------------------

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
-from types import MappingProxyType
 
 import pandas as pd
 import pytest
@@ -24,6 +22,4 @@ def tiny_case() -> Case:
 
 def with_tables(case: Case, **tables: pd.DataFrame) -> Case:
     """The case with some tables replaced (a new Case object, so fresh matrices)."""
-    merged = dict(case._tables)
-    merged.update(tables)
-    return dataclasses.replace(case, _tables=MappingProxyType(merged))
+    return case.with_tables(tables)

@@ -24,8 +24,7 @@ __all__ = ["render_index", "write_index"]
 
 
 def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
-    from ..ratings.load import load_case
-    from ..reports.meta import scores_of
+    from ..reports.meta import report_case, scores_of
 
     cases: dict[str, Any] = {}
     tables: dict[Any, Any] = {}
@@ -43,7 +42,7 @@ def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
         if a and g:
             try:
                 c = cases.get(params["case"]) or cases.setdefault(params["case"],
-                                                                   load_case(params["case"]))
+                                                                   report_case(params["case"]))
                 row.update(scores_of(c, a, g, params["start"], params["days"], tables))
             except (StrategyKitError, KeyError):  # the case changed since: no scores, no crash
                 pass
@@ -114,15 +113,16 @@ def render_index(results: Sequence[BatchResult], generated: dt.datetime | None =
     """The index page of one folder of reports: self-contained, escaped, sortable."""
     import jinja2
 
-    from ..case import load_case
+    from ..reports.meta import report_case
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     first = results[0].job
     try:
-        goals = list(load_case(first.parameters["case"]).ids("goal"))
+        case = report_case(first.parameters["case"])
+        goals, values = list(case.ids("goal")), case.values_note
     except (StrategyKitError, KeyError):
-        goals = []
+        goals, values = [], ""
     rows = _ordered(_index_rows(results) + _earlier_rows(results), goals)
     _companions(rows, first.out.parent)
     horizons = {(r["start"], r["days"]) for r in rows if r["start"]}
@@ -133,7 +133,7 @@ def render_index(results: Sequence[BatchResult], generated: dt.datetime | None =
     return env.get_template("batch_index.html.j2").render(
         rows=rows, case_title=first.case_title, data_hash=first.data_hash,
         horizon=horizon if horizon and horizon[0] else None, varied=len(horizons) > 1,
-        counts=counts, generated=when.isoformat(), version=_version())
+        counts=counts, generated=when.isoformat(), version=_version(), values=values)
 
 
 def _version() -> str:
@@ -144,13 +144,13 @@ def _version() -> str:
 
 def write_index(results: Sequence[BatchResult]) -> list[Path]:
     """Write ``index.html`` in each folder of reports; return their paths."""
-    from ..reports.render import _write_atomically
+    from ..reports.render import write_atomically
 
     folders: dict[Path, list[BatchResult]] = {}
     for r in results:
         folders.setdefault(r.job.out.parent, []).append(r)
     written = []
     for folder, rs in folders.items():
-        _write_atomically(folder / "index.html", render_index(rs))
+        write_atomically(folder / "index.html", render_index(rs))
         written.append(folder / "index.html")
     return written

@@ -93,7 +93,7 @@ def _worker_main(conn: Any, parent: int, execution_timeout: float | None) -> Non
         from ..run.engine import reuse_engine
 
         reuse_engine()
-        render._exporter(), render._static()  # built once, before the first report
+        render.exporter(), render.static_resources()  # built once, before the first report
         if session.km is not None:
             with contextlib.suppress(Exception):  # the first report retries, and says why
                 session.connect()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,17 @@ from .schema import (
 )
 from .workbook import Workbook, read_workbook
 
-__all__ = ["Case", "list_cases", "load_case", "resolve_case_path"]
+__all__ = ["VALUES", "Case", "RatingsLike", "list_cases", "load_case", "resolve_case_path"]
+
+#: Which values a case's rated columns hold: its own (its files'), or its raters' medians.
+VALUES = ("own", "raters")
+
+
+class RatingsLike(Protocol):
+    """What a case knows of its ratings (``strategy_kit.ratings.Ratings``, read by that stage)."""
+
+    raters: pd.DataFrame  # rater, group, round
+    values: pd.DataFrame  # rater, table, item, value
 
 
 class _TableView:
@@ -67,7 +78,19 @@ class Case:
         ``guidance.yaml``: ``recommendations``, ``pitfalls``, ``open_questions``.
     data_hash
         A short SHA-256 of the case's content (tables, settings, guidance), shown in reports:
-        the same for a folder and the workbook converted from it.
+        the same for a folder and the workbook converted from it; with the raters' medians, of
+        the content and the ratings.
+    ratings
+        The ratings of the case's ``ratings/`` folder, read once when the case was loaded
+        (``strategy_kit.load_case``; rounds and groups in ``ratings.raters``), or None: a case
+        loaded without them, or one that has none. The model takes them from here, never from
+        the disk.
+    values
+        Which values the rated columns hold: ``raters`` (the raters' medians) or ``own`` (the
+        case's files'). ``values_note`` says it in words, for every page.
+
+    Variants are made, never changed in place: ``with_values("own")``, ``without_ratings()``,
+    ``with_tables(...)`` (an adjusted copy), ``with_ratings(...)`` (the ratings stage's).
     """
 
     name: str
@@ -82,6 +105,12 @@ class Case:
     priority_rule: str = "gated"
     windows: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType(dict(DEFAULT_WINDOWS)))
+    ratings: RatingsLike | None = field(default=None, repr=False)
+    values: str = "own"
+    #: The values the case's files and ratings give, by ``values``: (tables, data hash).
+    _variants: Mapping[str, tuple[Mapping[str, pd.DataFrame], str]] = field(
+        default_factory=dict, repr=False)
+    _note: str = field(default="", repr=False)  # values_note of a derived copy (one rater's)
 
     audiences = _TableView()
     interests = _TableView()
@@ -122,6 +151,96 @@ class Case:
         if not isinstance(value, str) or value not in ids:
             raise UnknownChoiceError(kind, value, ids, case=self.name)
         return value
+
+    # -- what the case holds, and its variants ------------------------------------------------
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by its name (``audience_interests``): a copy, like the attributes."""
+        if name not in self._tables:
+            raise UnknownChoiceError("table", name, tuple(self._tables), case=self.name)
+        return self._tables[name].copy(deep=True)
+
+    @property
+    def values_note(self) -> str:
+        """Which values the scores use, in words, for every page to say under its numbers.
+
+        "medians of 6 raters (3 groups)", "the case's own values", or a derived copy's note.
+        """
+        if self._note:
+            return self._note
+        if self.values == "raters" and self.ratings is not None:
+            raters = self.ratings.raters
+            n, groups = len(raters), raters["group"].nunique()
+            text = f"medians of {n} rater{'s' if n != 1 else ''}"
+            if groups < n:
+                text += f" ({groups} group{'s' if groups != 1 else ''})"
+            rnd = int(raters["round"].max()) if len(raters) else 1
+            return text + (f", round {rnd}" if rnd > 1 else "")
+        return "the case's own values" + (" (its ratings set aside)" if self.ratings is not None
+                                          else "")
+
+    def _variant(self, values: str) -> tuple[Mapping[str, pd.DataFrame], str]:
+        return self._variants.get(values) or (self._tables, self.data_hash)
+
+    def with_tables(self, tables: Mapping[str, pd.DataFrame] | None = None, *,
+                    tag: str = "", note: str = "", **named: pd.DataFrame) -> Case:
+        """A copy using other tables (same columns and types); the files' values stay known.
+
+        ``tag`` is appended to ``data_hash`` (``-adjusted``), so that the copy is never taken
+        for the case; ``values`` and ``ratings`` stay (an adjusted copy of the raters' case is
+        still scored on their medians where nothing was adjusted); ``note`` replaces
+        ``values_note`` (``R03's ratings``).
+        """
+        new = {**(tables or {}), **named}
+        unknown = [t for t in new if t not in self._tables]
+        if unknown:
+            raise UnknownChoiceError("table", unknown[0], tuple(self._tables), case=self.name)
+        return dataclasses.replace(
+            self, _tables=MappingProxyType({**self._tables, **new}),
+            data_hash=f"{self.data_hash}{tag}", _variants=self._variant_map(),
+            _note=note or self._note)
+
+    def _variant_map(self) -> Mapping[str, tuple[Mapping[str, pd.DataFrame], str]]:
+        return self._variants or MappingProxyType({self.values: (self._tables, self.data_hash)})
+
+    def with_ratings(self, ratings: RatingsLike, tables: Mapping[str, pd.DataFrame],
+                     data_hash: str) -> Case:
+        """The case scored on its raters' values (``values`` ``raters``).
+
+        ``tables`` are the medians (made by the ratings stage); ``ratings`` are kept for
+        robustness and disagreements; the own values stay known (``with_values("own")``).
+        """
+        own = self._variant("own")
+        merged = MappingProxyType({**self._tables, **tables})
+        return dataclasses.replace(
+            self, _tables=merged, data_hash=data_hash, ratings=ratings, values="raters", _note="",
+            _variants=MappingProxyType({"own": own, "raters": (merged, data_hash)}))
+
+    def with_values(self, values: str) -> Case:
+        """The case on its ``own`` values or on its ``raters``' medians (ratings stay known).
+
+        Raises
+        ------
+        UnknownChoiceError
+            Not ``own`` or ``raters``, or ``raters`` for a case loaded without ratings.
+        """
+        have = tuple(v for v in VALUES if v in self._variant_map())
+        if values not in have:
+            raise UnknownChoiceError("values", values, have, case=self.name)
+        if values == self.values and self._variants.get(values, (None,))[0] is self._tables:
+            return self
+        tables, digest = self._variant_map()[values]
+        return dataclasses.replace(self, _tables=tables, data_hash=digest, values=values,
+                                   _note="", _variants=self._variant_map())
+
+    def without_ratings(self) -> Case:
+        """The case on its own values with no ratings: no rater robustness, no disagreements."""
+        tables, digest = self._variant("own")
+        if self.ratings is None and self.values == "own" and tables is self._tables:
+            return self
+        return dataclasses.replace(self, _tables=tables, data_hash=digest, values="own",
+                                   ratings=None, _note="",
+                                   _variants=MappingProxyType({"own": (tables, digest)}))
 
 
 # -- typing the validated tables --------------------------------------------------------------
@@ -210,7 +329,9 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     Returns
     -------
     Case
-        The immutable case, one typed DataFrame per table.
+        The immutable case, one typed DataFrame per table, on its own values (``values`` is
+        ``own``, ``ratings`` None): this stage reads no ratings. ``strategy_kit.load_case``
+        adds the ``ratings/`` folder's (the raters' medians).
 
     Raises
     ------
@@ -249,6 +370,8 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         priority_rule=settings["priority"],
         windows=MappingProxyType(settings["windows"]),
     )
+    case = dataclasses.replace(case, _variants=MappingProxyType(
+        {"own": (case._tables, case.data_hash)}))
     _LOADED[(path, digest)] = case
     while len(_LOADED) > _LOADED_MAX:
         _LOADED.pop(next(iter(_LOADED)))

@@ -26,6 +26,7 @@ import pandas as pd
 import yaml
 
 from ..errors import BadParameterError, Problem
+from .contents import copy_parts
 from .guide import GUIDE_HEADER, allowed_text, column_guide, guide_rows, plain
 from .load import load_case
 from .locate import case_folder, is_workbook, resolve_case_path
@@ -261,8 +262,6 @@ def write_folder(src: CaseSource, dest: Path) -> None:
 
 # -- convert ----------------------------------------------------------------------------------
 
-ATTENTION = "attention"
-RATINGS = "ratings"  # the raters' sheets (strategy_kit.ratings reads them; case/ only copies)
 DEST_ALLOWED = "a new folder, or a new file ending in .xlsx or .ods"
 
 
@@ -296,9 +295,9 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     """Convert a case between a folder and a workbook; the destination's extension decides.
 
     The source is validated first (``CaseError`` lists its problems); the destination must not
-    exist yet, and is written whole or not at all. The case's ``attention/`` (measured
-    attention) and ``ratings/`` (docs/workshop.md) folders go along: into the new folder, or
-    beside the new workbook when none is there.
+    exist yet, and is written whole or not at all. The case's folders of ``contents.PARTS``
+    (``attention/``, ``ratings/``, ``scenarios/``) go along: into the new folder, or beside the
+    new workbook when none is there.
 
     Returns
     -------
@@ -313,8 +312,6 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     path = resolve_case_path(src)
     source = read_source(path)
     write_atomically(lambda tmp: writer(source, tmp), dest)
-    for folder in (ATTENTION, RATINGS):  # measured attention and the raters' sheets go along
-        here, beside = case_folder(path) / folder, case_folder(dest) / folder
-        if here.is_dir() and not beside.exists():
-            shutil.copytree(here, beside, ignore=shutil.ignore_patterns(".*", "~$*"))
+    # measured attention, the raters' sheets (contents.PARTS) go along, unless already there
+    copy_parts(case_folder(path), case_folder(dest))
     return dest

@@ -1,12 +1,12 @@
 """Write the explorer's adjusted weights into a copy of a case folder, keeping its layout.
 
-``ExplorerState.export`` copies the case's own files (``copy_case``: its tables, settings,
-notes and attention exports; never a link, nothing else; a workbook is written out as a
-folder) and then calls these: ``write_interests`` rewrites only the weight cells of
-``audience_interests.csv`` that changed (new pairs are appended), and ``write_weights`` sets the
-priority weights in ``case.yaml``, keeping its comments when the ``weights:`` block is plain.
-The folder is then kept, or converted to a workbook (``strategy-kit convert``). The loaded case
-is never touched.
+``ExplorerState.export`` copies the case's own files (``copy_case``: what ``case.contents``
+says a case holds, its tables, settings, ``attention/`` and ``ratings/`` included; never a link,
+nothing else; a workbook is written out as a folder) and then calls these: ``write_interests``
+rewrites only the weight cells of ``audience_interests.csv`` that changed (new pairs are
+appended), and ``write_weights`` sets the priority weights in ``case.yaml``, keeping its
+comments when the ``weights:`` block is plain. The folder is then kept, or converted to a
+workbook (``strategy-kit convert``). The loaded case is never touched.
 """
 
 from __future__ import annotations
@@ -19,54 +19,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..case.schema import TABLES
+from ..case.contents import PARTS, case_files, copy_parts
+from ..case.locate import case_folder
 from ..case.yamlfile import load_yaml
 from ..model.matrices import PRIORITY_PARTS
 
 #: What an export can write: a case folder, or a workbook.
 EXPORT_FORMATS = ("folder", "xlsx", "ods")
-#: The files of a case folder besides its tables; and the attention exports' folder.
-CASE_FILES = ("case.yaml", "guidance.yaml", "README.md")
-ATTENTION = "attention"
-
-
-def _own_files(folder: Path, names: list[str] | None, suffixes: tuple[str, ...]) -> list[Path]:
-    """Regular files of ``folder`` (by name, or by suffix), never a link or a folder."""
-    if folder.is_symlink() or not folder.is_dir():
-        return []
-    files = [folder / n for n in names] if names is not None else sorted(folder.iterdir())
-    return [f for f in files if not f.is_symlink() and f.is_file()
-            and (names is not None or f.suffix.lower() in suffixes)]
 
 
 def copy_case(src: Path, dst: Path) -> list[Path]:
     """Copy a case's own files into the new folder ``dst``; return the files written.
 
-    A workbook case is written out as a folder (``case.write``).
-
-    Only what a case is made of: ``case.yaml``, ``guidance.yaml``, ``README.md``, the tables
-    of docs/case-format.md and the CSV exports (and README) of ``attention/``. A symbolic link
-    is never followed (it may point anywhere: a ``.git``, a home folder, itself), and nothing
-    else in the folder (notes, spreadsheets, version control) is copied.
+    What a case holds is ``case.contents``: its tables, ``case.yaml``, ``guidance.yaml``,
+    ``README.md``, and the folders a copy takes along (``attention/``, ``ratings/``,
+    ``scenarios/``), so that the copy scores as the case does (the raters' medians too). A
+    workbook case is written out as a folder, with the folders beside it. A symbolic link is
+    never followed, and nothing else (notes, version control, lock files) is copied.
     """
     if src.is_file():  # a workbook: its case written out as a folder
         from ..case.write import read_source, write_folder
 
         write_folder(read_source(src), dst)
-        return sorted(p for p in dst.rglob("*") if p.is_file())
-    names = [*CASE_FILES, *(t.file for t in TABLES.values())]
-    written = []
-    dst.mkdir()
-    for f in _own_files(src, names, ()):
-        shutil.copy2(f, dst / f.name, follow_symlinks=False)
-        written.append(dst / f.name)
-    attention = _own_files(src / ATTENTION, None, (".csv", ".md"))
-    if attention:
-        (dst / ATTENTION).mkdir()
-        for f in attention:
-            shutil.copy2(f, dst / ATTENTION / f.name, follow_symlinks=False)
-            written.append(dst / ATTENTION / f.name)
-    return written
+        written = sorted(p for p in dst.rglob("*") if p.is_file())
+    else:
+        dst.mkdir()
+        written = []
+        for f in case_files(src):
+            shutil.copy2(f, dst / f.name, follow_symlinks=False)
+            written.append(dst / f.name)
+    return written + copy_parts(case_folder(src), dst)
 
 
 def _fmt(v: float) -> str:
@@ -121,24 +103,25 @@ def write_export(src: Path, target: Path, overrides: Mapping[tuple[str, str], fl
     """
     import tempfile
 
-    from ..case import load_case
     from ..case.locate import is_workbook
     from ..case.write import convert_case
+    from ..ratings.load import load_case
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         built = tmp / (target.stem if is_workbook(target) else target.name)
-        copy_case(src, built)
+        copy_case(src, built)  # with ratings/: the copy scores on the same medians
         write_interests(built / "audience_interests.csv", built / "audience_interests.csv",
                         overrides)
         if weights is not None:
             write_weights(built / "case.yaml", weights)
         out = convert_case(built, tmp / target.name) if is_workbook(target) else built
-        load_case(out)
-        attention = tmp / ATTENTION  # measured attention, beside a new workbook
-        if out != built and attention.is_dir() and not (target.parent / ATTENTION).exists():
-            attention.rename(target.parent / ATTENTION)
+        load_case(out)  # as the kit loads it: its ratings checked too
+        for p in PARTS:  # attention, ratings …: beside a new workbook, unless already there
+            made = tmp / p.name
+            if out != built and made.is_dir() and not (target.parent / p.name).exists():
+                made.rename(target.parent / p.name)
         out.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

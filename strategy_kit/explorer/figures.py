@@ -16,12 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..model.matrices import PRIORITY_PARTS, priority_weights
-from ..plots.style import PALETTE, PART_COLOURS, PART_LABELS, TEMPLATE, plotly_safe
+from ..plots.style import MUTED, PALETTE, PART_COLOURS, PART_LABELS, TEMPLATE, WARN, plotly_safe
 from .state import ExplorerState
 
 #: Moments labelled on the timeline (the strongest peaks); the others show on hover.
 LABELLED_MOMENTS = 4
-_WARN, _MUTED, _CASE_MARK = "#D55E00", "#6b6b6b", "#333333"
+_CASE_MARK = "#333333"
 
 
 def _t(s: object, limit: int | None = None) -> str:
@@ -34,7 +34,7 @@ def _t(s: object, limit: int | None = None) -> str:
 
 def _title(text: str, sub: str) -> str:
     """A title and a smaller grey line under it (both already escaped)."""
-    return f"{text}<br><span style='font-size:12px;color:{_MUTED}'>{sub}</span>"
+    return f"{text}<br><span style='font-size:12px;color:{MUTED}'>{sub}</span>"
 
 
 def _labels(names: Sequence[str], ids: Sequence[str]) -> list[str]:
@@ -106,7 +106,7 @@ class _Figures:
                                       line=dict(color=PALETTE[n % len(PALETTE)], width=1.5),
                                       hovertemplate="%{y:.2f}")
         self.timeline.add_scatter(mode="markers+text", name="moment", textposition="top center",
-                                  marker=dict(symbol="diamond", size=9, color=_WARN,
+                                  marker=dict(symbol="diamond", size=9, color=WARN,
                                               line=dict(width=1, color="white")),
                                   textfont=dict(size=11, color="#5a2a00"), cliponaxis=False,
                                   hovertemplate="%{customdata}<extra></extra>")
@@ -213,7 +213,7 @@ class _Figures:
                 tr.x, tr.y, tr.customdata = x[on], y[on], hover[on]
                 tr.showlegend = th in present
                 tr.marker.color = (PALETTE[present.index(th) % len(PALETTE)] if th in present
-                                   else _MUTED)
+                                   else MUTED)
                 tr.text = [f"{v:.2f}" for v in x[on]]
             tr = self.contributions.data[-1]
             tr.x, tr.y = df["case_contribution"].to_numpy(), labels
@@ -234,7 +234,7 @@ class _Figures:
                        layer="below") for w0, w1 in zip(wins["start"], wins["end"], strict=True)]
         level = s.level()
         shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=level, y1=level,
-                           line=dict(color=_MUTED, dash="dash", width=1)))
+                           line=dict(color=MUTED, dash="dash", width=1)))
         name = s.base.names("audience")[s.audience]
         with self.timeline.batch_update():
             for n, a in enumerate(self._ids):

@@ -9,12 +9,11 @@ so tests drive it directly; the ipywidgets front end is :class:`strategy_kit.wid
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
+import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -232,9 +231,8 @@ class ExplorerState:
     def case(self) -> Case:
         """The case with the adjusted interest weights (the loaded case when none are)."""
         if self._case is None:
-            tables = {**self.base._tables, "audience_interests": self.audience_interests()}
-            self._case = dataclasses.replace(self.base, _tables=MappingProxyType(tables),
-                                             data_hash=f"{self.base.data_hash}-adjusted")
+            self._case = self.base.with_tables(audience_interests=self.audience_interests(),
+                                               tag="-adjusted")
         return self._case
 
     # -- export ------------------------------------------------------------------------------
@@ -274,9 +272,27 @@ class ExplorerState:
         while target.exists():
             n += 1
             target = parent / f"{self.base.name}-adjusted-{stamp}-{n}{suffix}"
+        self._warn_rated()
         write_export(src, target, self._overrides,
                      priority_weights(self.base, self.weights) if self.weights_changed else None)
         return target
+
+    def _warn_rated(self) -> None:
+        """Warn when an adjusted weight is one the participants rated.
+
+        The copy keeps ``ratings/``, so their median stands for it again when it is loaded.
+        """
+        r = self._group.ratings
+        if r is None or not self._overrides:
+            return
+        v = r.values
+        rated = set(v.loc[v["table"] == "audience_interests", "item"])
+        hit = [f"{a} × {i}" for a, i in self._overrides if f"{a}/{i}" in rated]
+        if hit:
+            warnings.warn(f"the participants rated {', '.join(hit)}: the exported case keeps "
+                          "ratings/, so their median replaces the adjusted weight when it is "
+                          "loaded (load it with ratings=False to use the adjusted one)",
+                          stacklevel=3)
 
     # -- the scores -------------------------------------------------------------------------
 

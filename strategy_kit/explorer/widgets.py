@@ -22,9 +22,9 @@ from ..case import Case
 from ..errors import StrategyKitError
 from ..model.matrices import PRIORITY_PARTS, priority_weights
 from ..model.scoring import score_priority  # noqa: F401  (as before the split)
-from ..plots.style import PART_LABELS
+from ..plots.style import MUTED, PART_LABELS, WARN
 from ..sections.display import esc, show_figure, show_html
-from .figures import _MUTED, _WARN, _Figures
+from .figures import _Figures
 from .lab import CASE_ENV, NOTEBOOK, lab_command, launch_lab  # noqa: F401  (re-exported)
 from .state import ExplorerState, _date
 
@@ -100,8 +100,8 @@ class Explorer:
         end = s.start + pd.Timedelta(days=s.days - 1)
         show_html(f"<p>Case <b>{esc(s.base.title)}</b>; goal <b>{esc(s.base.names('goal')[s.goal])}"
                   f"</b>; focus <b>{esc(names[s.audience])}</b>; planning {_date(s.start)} – "
-                  f"{_date(end)}. Run the notebook with <code>interactive = True</code> in "
-                  "JupyterLab to move the weights.</p>")
+                  f"{_date(end)}; scored on {esc(s.base.values_note)}. Run the notebook with "
+                  "<code>interactive = True</code> in JupyterLab to move the weights.</p>")
         figs = _Figures(s, widget=False)
         figs.update()
         for f in figs.all:
@@ -156,7 +156,7 @@ class Explorer:
         # the full name above each slider: interest names are long sentences
         self._interest_rows = {
             i: W.VBox([W.HTML(f"<div style='font-size:12px;line-height:15px'>{esc(n)} "
-                              f"<span style='color:{_MUTED}'>· {esc(themes[i])}</span></div>",
+                              f"<span style='color:{MUTED}'>· {esc(themes[i])}</span></div>",
                               layout=W.Layout(margin="4px 0 -6px 4px")),
                        self.interests[i]],
                    # no shrinking in the scrolled box, or the sliders are squeezed out
@@ -224,7 +224,8 @@ class Explorer:
         intro = W.HTML(
             f"<h3 style='margin:0'>{esc(base.title)}</h3><p style='margin:4px 0 8px 0'>"
             "Change a control and the figures follow. Your changes stay here until you "
-            "<b>export</b> them; the case itself is never changed.</p>")
+            "<b>export</b> them; the case itself is never changed. Scored on "
+            f"{esc(base.values_note)}.</p>")
         self._widget = _Box([intro, W.HBox([controls, figures])])
         self._widget.before_display = self._before_display
         self._sync_interests()
@@ -247,7 +248,7 @@ class Explorer:
             self._say(f"Something went wrong: {type(e).__name__}: {e}", error=True)
 
     def _say(self, message: str, error: bool = False) -> None:
-        colour = _WARN if error else "#00694f"
+        colour = WARN if error else "#00694f"
         self.status.value = f"<div style='color:{colour};margin-top:6px'>{message}</div>"
 
     def _on_view(self, value: str) -> None:
@@ -293,7 +294,7 @@ class Explorer:
                 sl = self.interests[i]
                 sl.value = w
                 changed = abs(w - c) > 5e-5
-                sl.style.handle_color = _WARN if changed else None
+                sl.style.handle_color = WARN if changed else None
                 sl.tooltip = f"{names[i]}: case {c:.2f}" + (f", now {w:.2f}" if changed
                                                             else "")
                 self._interest_rows[i].layout.display = "" if (
@@ -305,13 +306,13 @@ class Explorer:
         name = esc(s.base.names("audience")[a])
         self.interest_title.value = (
             f"<b style='font-size:14px'>What {name} care about</b><br><span style='color:"
-            f"{_MUTED}'>an orange handle: changed from the case</span>")
+            f"{MUTED}'>an orange handle: changed from the case</span>")
 
     def _refresh(self) -> None:
         s = self.state
         for i, sl in self.interests.items():
             changed = abs(sl.value - s.case_weight(s.audience, i)) > 5e-5
-            sl.style.handle_color = _WARN if changed else None
+            sl.style.handle_color = WARN if changed else None
         wn = priority_weights(s.base, s.weights)
         self.shares.value = ("<span style='color:#6b6b6b'>rescaled to add up to 1: " + " · ".join(
             f"{k} {v:.0%}" for k, v in zip(PRIORITY_PARTS, wn, strict=True)) + "</span>")
@@ -319,5 +320,5 @@ class Explorer:
         self._figures.update()
         if not s.compare:
             self._say("Tick at least one audience to compare; the focus audience is shown.")
-        elif self.status.value.startswith("<div style='color:" + _WARN):
+        elif self.status.value.startswith("<div style='color:" + WARN):
             self.status.value = ""

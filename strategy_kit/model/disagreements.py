@@ -18,7 +18,6 @@ import pandas as pd
 from ..params import DateLike
 from ..ratings.aggregate import with_values
 from ..ratings.agreement import item_agreement
-from ..ratings.load import case_ratings
 from ..ratings.read import item_ids
 from ..ratings.scale import rated
 from .scoring import score_priority
@@ -91,9 +90,10 @@ def plan_disagreements(case: Case, goal: str | None = None, start: DateLike = No
     Returns
     -------
     Disagreements or None
-        None when the case has no ratings.
+        None when the case holds no ratings (none in its folder, or loaded with
+        ``ratings=False``, or ``without_ratings()``).
     """
-    ratings = case_ratings(case)
+    ratings = case.ratings
     if ratings is None:
         return None
     if goal is not None:

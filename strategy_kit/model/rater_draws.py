@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from ..ratings.aggregate import group_median, nanmedian
-from ..ratings.load import case_ratings, own_values
 from ..ratings.read import Ratings, item_ids
 from ..ratings.scale import rated
 
@@ -70,7 +69,7 @@ def _leave_one_out(mat: np.ndarray, groups: np.ndarray) -> np.ndarray:
 def _table_draws(case: Case, own: Case, ratings: Ratings, table: str, goal: str | None,
                  draws: int, seed: int, loo: bool) -> tuple[pd.DataFrame, np.ndarray]:
     r = rated(table)
-    t = own._tables[table]
+    t = own.table(table)
     rows = np.ones(len(t), dtype=bool) if goal is None else (t["goal"] == goal).to_numpy()
     items = [i for i, keep in zip(item_ids(case, r), rows, strict=True) if keep]
     mat = ratings.matrix(table, items)
@@ -83,10 +82,10 @@ def _table_draws(case: Case, own: Case, ratings: Ratings, table: str, goal: str 
 
 def rater_draws(case: Case, mx: Matrices, goal: str, draws: int, seed: int) -> RaterDraws:
     """The rated values of ``draws`` resampled panels (or of each leave-one-out panel)."""
-    ratings = case_ratings(case)
+    ratings = case.ratings
     if ratings is None:
         raise ValueError("the case has no ratings")
-    own = own_values(case)
+    own = case.with_values("own")
     loo = len(ratings.raters) < BOOTSTRAP_MIN_RATERS
     n = len(ratings.raters) if loo else draws
     a_idx, i_idx, m_idx = mx.audiences.get_indexer, mx.interests.get_indexer, \

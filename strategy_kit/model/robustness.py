@@ -16,7 +16,6 @@ import pandas as pd
 from ..errors import BadParameterError
 from ..params import DateLike
 from ..ratings.aggregate import participant_case
-from ..ratings.load import case_ratings
 from .matrices import Matrices, check_count, horizon, matrices, priority_weights
 from .rater_draws import rater_draws
 from .scoring import check_rule, priority_matrix, score_priority
@@ -261,14 +260,15 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
 
 
 def _pick_source(case: Case, source: str | None) -> str:
-    has = case_ratings(case) is not None
+    has = case.ratings is not None  # read with the case, never from the disk here
     if source is None:
         return "raters" if has else "noise"
     if source not in ("raters", "noise"):
         raise BadParameterError("source", source, "'raters' or 'noise'")
     if source == "raters" and not has:
         raise BadParameterError("source", source,
-                                "'noise': the case has no ratings/ folder (docs/workshop.md)")
+                                "'noise': the case was loaded without ratings (no ratings/ "
+                                "folder, or ratings=False; docs/workshop.md)")
     return source
 
 
@@ -279,7 +279,7 @@ def participant_ranks(case: Case, goal: str, start: DateLike = None,
 
     A participant's view is their ratings, with the group's value where they gave none.
     """
-    ratings = case_ratings(case)
+    ratings = case.ratings
     frames = []
     for rater in ([] if ratings is None else ratings.raters["rater"]):
         p = score_priority(participant_case(case, ratings, rater), goal=goal, start=start,

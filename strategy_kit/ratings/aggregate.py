@@ -7,8 +7,6 @@ each organisation has one voice; the case's own value stays where nobody rated.
 
 from __future__ import annotations
 
-import dataclasses
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +19,8 @@ from .scale import RATED
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["aggregate_case", "group_median", "nanmedian", "participant_case", "with_values"]
+__all__ = ["aggregate_case", "group_median", "nanmedian", "participant_case", "rated_tables",
+           "with_values"]
 
 
 def nanmedian(values: np.ndarray, axis: int = -2) -> np.ndarray:
@@ -48,29 +47,40 @@ def group_median(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return nanmedian(per_group, axis=-2)
 
 
-def with_values(case: Case, values: dict[str, np.ndarray], tag: str) -> Case:
-    """A copy of ``case`` whose rated tables hold ``values`` (NaN keeps the case's value).
+def rated_tables(case: Case, values: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    """The rated tables of ``case`` holding ``values`` (NaN keeps the case's value).
 
     ``values`` maps a table name to one value per item (``item_ids`` order).
     """
-    tables = dict(case._tables)
+    tables = {}
     for r in RATED:
         if r.table not in values:
             continue
-        t = tables[r.table].copy()
+        t = case.table(r.table)
         new = np.asarray(values[r.table], dtype=float)
         t[r.value] = np.where(np.isnan(new), t[r.value].to_numpy(float), new)
         tables[r.table] = t
-    return dataclasses.replace(case, _tables=MappingProxyType(tables),
-                               data_hash=f"{case.data_hash}{tag}" if tag else case.data_hash)
+    return tables
 
 
-def aggregate_case(case: Case, ratings: Ratings) -> Case:
-    """The case with every rated value replaced by the raters' (group) median."""
+def with_values(case: Case, values: dict[str, np.ndarray], tag: str, note: str = "") -> Case:
+    """A copy of ``case`` whose rated tables hold ``values`` (NaN keeps the case's value).
+
+    ``tag`` goes on the data hash; ``note`` is the copy's ``values_note`` (one rater's view).
+    """
+    return case.with_tables(rated_tables(case, values), tag=tag, note=note)
+
+
+def aggregate_case(case: Case, ratings: Ratings, data_hash: str) -> Case:
+    """The case on the raters' (group) medians, holding ``ratings`` (``values == "raters"``).
+
+    ``case`` is the case on its own values; ``data_hash`` names the content and the ratings.
+    """
+    own = case.with_values("own")
     groups = ratings.raters["group"].to_numpy(object)
-    values = {r.table: group_median(ratings.matrix(r.table, item_ids(case, r)), groups)
+    values = {r.table: group_median(ratings.matrix(r.table, item_ids(own, r)), groups)
               for r in RATED}
-    return with_values(case, values, "")
+    return own.with_ratings(ratings, rated_tables(own, values), data_hash)
 
 
 def participant_case(case: Case, ratings: Ratings, rater: str) -> Case:
@@ -83,4 +93,5 @@ def participant_case(case: Case, ratings: Ratings, rater: str) -> Case:
         raise UnknownChoiceError("rater", rater, labels)
     at = labels.index(rater)
     values = {r.table: ratings.matrix(r.table, item_ids(case, r))[at] for r in RATED}
-    return with_values(case, values, f"-{rater}")
+    return with_values(case, values, f"-{rater}",
+                       note=f"{rater}'s own ratings (the group's medians where they gave none)")

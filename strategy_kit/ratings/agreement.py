@@ -146,7 +146,7 @@ def item_agreement(case: Case, ratings: Ratings | None = None) -> pd.DataFrame:
     for r in RATED:
         items = item_ids(case, r)
         mat = ratings.matrix(r.table, items)
-        agg = case._tables[r.table][r.value].to_numpy(float)
+        agg = case.table(r.table)[r.value].to_numpy(float)
         for j, item in enumerate(items):
             v = mat[:, j][~np.isnan(mat[:, j])]
             if len(v) == 0:

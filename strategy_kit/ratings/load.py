@@ -1,12 +1,14 @@
 """Load a case with its ratings: the public ``load_case`` (docs/workshop.md).
 
-A case with a ``ratings/`` folder is read, its ratings checked, and every rated value
-replaced by the raters' median (``aggregate``); a case without one is loaded as it is.
+A case with a ``ratings/`` folder is read, its ratings checked once, and every rated value
+replaced by the raters' median (``aggregate``); the ``Case`` then holds the ratings
+(``case.ratings``, with rounds and groups), says ``case.values == "raters"`` and still knows
+its own values (``case.with_values("own")``, ``case.without_ratings()``). A case without one is
+loaded as it is. Cached by the case's content hash and its ratings files' hash.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -18,8 +20,8 @@ from .read import Ratings, ratings_files, ratings_folder, read_ratings
 
 __all__ = ["case_ratings", "load_case", "own_values"]
 
-#: Aggregated cases and their ratings, by case, its content hash and its ratings files' hash.
-_RATED: dict[tuple[Path, str, str], tuple[Case, Ratings]] = {}
+#: Cases with their raters' medians, by case, its content hash and its ratings files' hash.
+_RATED: dict[tuple[Path, str, str], Case | None] = {}
 _RATED_MAX = 8
 
 
@@ -31,31 +33,36 @@ def _ratings_hash(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def _rated(raw: Case) -> tuple[Case, Ratings] | None:
-    key = (raw.path, raw.data_hash, _ratings_hash(raw.path))
+def _rated(own: Case) -> Case | None:
+    """The case on its raters' medians, holding its ratings; None when it has no ratings."""
+    key = (own.path, own.data_hash, _ratings_hash(own.path))
     if key not in _RATED:
-        ratings = read_ratings(raw)
-        if ratings is None:
-            return None
-        rated = aggregate_case(raw, ratings)
+        ratings = read_ratings(own)
         # The data hash says what the numbers came from: the case's content and its ratings.
-        digest = hashlib.sha256(f"{raw.data_hash}:{key[2]}".encode()).hexdigest()[:12]
-        _RATED[key] = (dataclasses.replace(rated, data_hash=digest), ratings)
+        digest = hashlib.sha256(f"{own.data_hash}:{key[2]}".encode()).hexdigest()[:12]
+        _RATED[key] = None if ratings is None else aggregate_case(own, ratings, digest)
         while len(_RATED) > _RATED_MAX:
             _RATED.pop(next(iter(_RATED)))
     return _RATED[key]
 
 
 def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool = True) -> Case:
-    """Load and validate a case folder; with ratings, its values are the raters' medians.
+    """Load and validate a case; with ratings, its values are the raters' medians.
 
     Parameters
     ----------
     name_or_path
-        A folder path, or the name of a case under ``data/`` (default ``belarus``).
+        A folder, a workbook, or the name of a case under ``data/`` (default ``belarus``).
     ratings
-        Use the ``ratings/`` folder when there is one (default); False for the case's own
-        values.
+        Use the ``ratings/`` folder (in the case's folder, or beside its workbook) when there
+        is one (default); False for the case's own values and no ratings at all: robustness
+        then perturbs the judgements and there are no disagreements.
+
+    Returns
+    -------
+    Case
+        ``case.values`` is ``raters`` when its ratings were used (``case.ratings`` holds
+        them), else ``own``; ``case.values_note`` says it for the pages.
 
     Raises
     ------
@@ -64,25 +71,22 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool =
     CaseError
         The case or its ratings have problems; every one is listed (file, sheet, cell).
     """
-    raw = load_own_values(name_or_path)
-    if not ratings or not ratings_folder(raw.path).is_dir():
-        return raw
-    found = _rated(raw)
-    return raw if found is None else found[0]
+    own = load_own_values(name_or_path)
+    if not ratings or not ratings_folder(own.path).is_dir():
+        return own
+    rated = _rated(own)
+    return own if rated is None else rated
 
 
 def case_ratings(case: Case) -> Ratings | None:
-    """The (checked) ratings of a case's folder; None when it has none.
+    """The ratings a case was loaded with (``case.ratings``); None when it has none.
 
-    A case whose folder is gone (a case built in a temporary folder) has no ratings to read.
+    Never reads the disk: a case loaded with ``ratings=False``, or derived with
+    ``without_ratings()``, has none.
     """
-    path = case.path
-    if not ratings_folder(path).is_dir():
-        return None
-    found = _rated(load_own_values(path))
-    return None if found is None else found[1]
+    return case.ratings  # type: ignore[return-value]
 
 
 def own_values(case: Case) -> Case:
-    """The case as its own files give it, without the raters' medians."""
-    return load_own_values(case.path)
+    """The case on its own values, its ratings still known (``case.with_values("own")``)."""
+    return case.with_values("own")

@@ -62,7 +62,7 @@ class Ratings:
 
 def item_ids(case: Case, r: Rated) -> list[str]:
     """The items of a rated table, in file order (ids joined with ``/``)."""
-    t = case._tables[r.table]
+    t = case.table(r.table)
     return ["/".join(row) for row in t[list(r.key)].astype(str).itertuples(index=False)]
 
 

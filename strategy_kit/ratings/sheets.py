@@ -83,7 +83,7 @@ def rater_names(raters: int | str | Path) -> list[str]:
 
 def _tables(case: Case, tables: Sequence[str] | None) -> list[Rated]:
     if not tables:
-        return [r for r in RATED if len(case._tables[r.table])]
+        return [r for r in RATED if len(case.table(r.table))]
     out = []
     for name in tables:
         try:
@@ -100,16 +100,16 @@ def deal_tables(case: Case, chosen: list[Rated], split: int) -> list[list[Rated]
         raise BadParameterError("split", split,
                                 f"a number from 1 to {max(1, len(chosen))} (the tables rated)")
     loads, hands = [0] * split, [[] for _ in range(split)]  # type: list[int], list[list[Rated]]
-    for r in sorted(chosen, key=lambda r: -len(case._tables[r.table])):
+    for r in sorted(chosen, key=lambda r: -len(case.table(r.table))):
         j = loads.index(min(loads))
         hands[j].append(r)
-        loads[j] += len(case._tables[r.table])
+        loads[j] += len(case.table(r.table))
     return [[r for r in chosen if r in hand] for hand in hands]
 
 
 def sheet_frame(case: Case, r: Rated) -> pd.DataFrame:
     """The rows of one sheet: the item's ids, their names, an empty value column."""
-    t = case._tables[r.table]
+    t = case.table(r.table)
     out = pd.DataFrame({k: t[k].astype(str) for k in r.key})
     for k, kind in zip(r.key, r.kinds(), strict=True):
         label = "name" if k == "id" else f"{k}_name"
@@ -119,9 +119,9 @@ def sheet_frame(case: Case, r: Rated) -> pd.DataFrame:
 
 
 def _readme(case: Case, hand: list[Rated]) -> str:
-    items = sum(len(case._tables[r.table]) for r in hand)
+    items = sum(len(case.table(r.table)) for r in hand)
     sheets = "\n".join(f"  - {r.sheet}: {QUESTIONS.get(r.sheet, r.sheet)} "
-                       f"({len(case._tables[r.table])} rows)" for r in hand)
+                       f"({len(case.table(r.table))} rows)" for r in hand)
     scale = (f"\nThe scale: low ≈ {LEVELS['low']}, medium ≈ {LEVELS['medium']}, high ≈ "
              f"{LEVELS['high']}; a number below {LOW_BELOW:.2f} counts as low, above "
              f"{HIGH_ABOVE:.2f} as high.\n")

@@ -81,8 +81,10 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
     """Everything a brief shows, from the same study as the audience report.
 
     The priority sentence, the windows, the preparation dates and the first move are the
-    report's (``sections.audience.study_audience``, ``sections.advice``), so the brief never
-    says something the report does not.
+    report's (``sections.audience.study_audience``, ``sections.advice``), on the same case
+    values (a name or folder is loaded as the report loads it: the raters' medians when the
+    case has ratings), so the brief never says something the report does not; ``values``
+    says which values these are.
     """
     from ..sections.advice import top_moves, window_move
     from ..sections.audience import study_audience
@@ -118,6 +120,7 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
         "open_items": _open_items(s) if caring else [], "caring": caring,
         "parameters": (f"{c.name} · {audience} · {goal} · {t0.date().isoformat()} · {n} days"
                        f" · windows: {s.rule.short}"),
+        "values": c.values_note, "rank": int(row["rank"]),
         "data_hash": c.data_hash, "version": __version__,
         "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
@@ -143,19 +146,20 @@ def write_brief(case: str | Path | Case, audience: str, goal: str, start: object
                 days: object = None, out_dir: str | Path | None = None,
                 threshold: object = None) -> Path:
     """Write the brief of an audience × goal beside its report; return its path."""
-    from ..case import Case, load_case
-    from .render import _write_atomically
+    from ..case import Case
+    from .meta import report_case
+    from .render import write_atomically
 
-    c = case if isinstance(case, Case) else load_case(case)
+    c = case if isinstance(case, Case) else report_case(case)
     html = render_brief(brief_context(c, audience, goal, start, days, threshold))
     out = brief_path(c.name, audience, goal, out_dir)
-    _write_atomically(out, html)
+    write_atomically(out, html)
     return out
 
 
 def write_briefs(jobs: Sequence[Any]) -> list[Path]:
     """The briefs of a batch's audience reports, beside them (``batch --brief``)."""
-    from .render import _write_atomically
+    from .render import write_atomically
 
     out = []
     for job in jobs:
@@ -165,6 +169,6 @@ def write_briefs(jobs: Sequence[Any]) -> list[Path]:
             html = render_brief(brief_context(p["case"], a, g, p["start"], p["days"],
                                               p.get("threshold")))
             path = job.out.with_name(f"{a}--{g}{BRIEF_SUFFIX}")
-            _write_atomically(path, html)
+            write_atomically(path, html)
             out.append(path)
     return out

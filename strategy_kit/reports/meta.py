@@ -1,7 +1,10 @@
 """What a report is, embedded in its head as JSON, so that a later index can list it fully.
 
 A report carries ``<script type="application/json" id="strategy-kit-meta">``: its kind, title,
-case, horizon and, for an audience report, the scores it was made with. The index of a later
+case, horizon, which values it was scored on (``values``, ``values_note``: the raters' medians
+or the case's own) and, for an audience report, the scores it was made with: those of the case
+the report's notebook loads (``strategy_kit.load_case``), so that the page and its metadata
+never disagree. The index of a later
 batch reads it back (:func:`read_meta`) instead of recomputing scores the case may no longer
 give. Paths never go in: a report is sent around, the sender's folders stay home.
 """
@@ -18,7 +21,7 @@ from ..errors import StrategyKitError
 if TYPE_CHECKING:
     from .render import ReportJob
 
-__all__ = ["META_ID", "meta_json", "read_meta", "report_meta", "scores_of"]
+__all__ = ["META_ID", "meta_json", "read_meta", "report_case", "report_meta", "scores_of"]
 
 META_ID = "strategy-kit-meta"
 _META = re.compile(r'<script[^>]*\bid="' + META_ID + r'"[^>]*>(.*?)</script>', re.S)
@@ -42,22 +45,35 @@ def scores_of(case: Any, audience: str, goal: str, start: object, days: object,
             **{k: float(s[k]) for k in _SCORES}, "rank": int(s["rank"])}
 
 
-def report_meta(job: ReportJob) -> dict[str, Any]:
-    """The metadata of a job's report: kind, title, case, horizon, and scores when it has them."""
-    from ..case import load_case
+def report_case(case: Any) -> Any:
+    """The case a report's notebook uses: ``strategy_kit.load_case`` (with its ratings).
 
+    Metadata, the batch index and the brief load it the same way, so they show the numbers
+    the report computes.
+    """
+    from ..ratings.load import load_case
+
+    return load_case(case)
+
+
+def report_meta(job: ReportJob) -> dict[str, Any]:
+    """The metadata of a job's report: kind, title, case, horizon, values, and its scores."""
     params = job.parameters
     meta: dict[str, Any] = {
         "kind": "audience" if "audience" in job.labels else "overview",
         "title": job.title, "case_title": job.case_title, "data_hash": job.data_hash,
         "start": params.get("start"), "days": params.get("days"), **dict(job.labels),
     }
+    try:
+        case = report_case(params["case"])
+    except (StrategyKitError, KeyError):  # the case changed under the run: no scores
+        return meta
+    meta.update(values=case.values, values_note=case.values_note)
     a, g = job.labels.get("audience"), job.labels.get("goal")
     if a and g:
         try:
-            meta.update(scores_of(load_case(params["case"]), a, g, params.get("start"),
-                                  params.get("days")))
-        except (StrategyKitError, KeyError):  # the case changed under the run: no scores
+            meta.update(scores_of(case, a, g, params.get("start"), params.get("days")))
+        except (StrategyKitError, KeyError):
             pass
     return meta
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..case import Case
 
 __all__ = ["ReportJob", "audience_job", "overview_job", "render_report", "run_report",
-           "export_html"]
+           "export_html", "exporter", "static_resources", "write_atomically"]
 
 AUDIENCE_NOTEBOOK = config.NOTEBOOKS_DIR / "01-audience-strategy.ipynb"
 OVERVIEW_NOTEBOOK = config.NOTEBOOKS_DIR / "02-portfolio-overview.ipynb"
@@ -112,7 +112,8 @@ def overview_job(case: str | Path | Case, goal: str | None = None, start: object
 
 
 @functools.cache
-def _exporter() -> Any:
+def exporter() -> Any:
+    """The report's nbconvert HTML exporter, built once per process (batch workers warm it)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -141,7 +142,8 @@ def _min_css(css: str) -> str:
 
 
 @functools.cache
-def _static() -> dict[str, str]:
+def static_resources() -> dict[str, str]:
+    """What every report embeds besides its notebook (the CSS), read once per process."""
     from .bundle import plotly_bundle
 
     plotly_bundle()  # read, checked and compressed once per process, before the first report
@@ -197,10 +199,10 @@ def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, s
     nb.metadata["title"] = title
     nb.metadata.pop("widgets", None)  # widget state would pull a renderer from a CDN
     _drop_empty_sections(nb)
-    resources = {"sk": {**_static(), "footer": footer, "version": __version__,
+    resources = {"sk": {**static_resources(), "footer": footer, "version": __version__,
                         "plotly": plotly_bundle(_trace_types(nb)),
                         "meta": meta_json(meta) if meta else ""}}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = exporter().from_notebook_node(nb, resources=resources)
     # The headings get their ids from nbconvert; the contents list is built from the result.
     # Heading text is already escaped by the markdown renderer.
     nav = ('<nav class="sk-toc" aria-label="Contents"><h2 class="sk-toc-title">Contents</h2>'
@@ -220,7 +222,8 @@ def _footer(job: ReportJob) -> list[tuple[str, str]]:
             ("strategy-kit", __version__), ("Parameters", params), ("Generated", now)]
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write a text file whole or not at all, with the permissions the umask allows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -287,7 +290,7 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
             raise RunError(f"{job.out.name}: the notebook could not run: {e}") from e
     from .meta import report_meta
 
-    _write_atomically(job.out, export_html(nb, job.title, _footer(job), report_meta(job)))
+    write_atomically(job.out, export_html(nb, job.title, _footer(job), report_meta(job)))
     log.unlink(missing_ok=True)
     return job.out
 
@@ -338,8 +341,8 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
             job = overview_job(path, goal, start, days, out_dir, threshold)
         import papermill  # noqa: F401  (imported here, while the kernel starts)
 
-        _exporter()
-        _static()
+        exporter()
+        static_resources()
         preparing.join()
         if failed:
             raise RunError(f"{job.out.name}: the kernel could not start: {failed[0]}")

@@ -138,7 +138,8 @@ def show_title(s: AudienceStudy) -> None:
         f"<h1>{esc(s.audience_name)}: {esc(s.goal_name)}</h1>"
         f'<p class="sk-lead">A strategy note for reaching <b>{esc(s.audience_name)}</b> on '
         f"<b>{esc(s.goal_name)}</b>, planning from {long_date(s.start)} to {long_date(end)} "
-        f"({s.days} days). Case: {esc(s.case.title)}.</p>{TOC_MARK}"
+        f"({s.days} days). Case: {esc(s.case.title)}, scored on {esc(s.case.values_note)}."
+        f"</p>{TOC_MARK}"
     )
 
 

@@ -155,10 +155,10 @@ def show_method(s: Any) -> None:
 
 
 def show_provenance(s: Any) -> None:
-    """Where the numbers come from: case, data hash, kit version, parameters, time."""
+    """Where the numbers come from: case, its values, data hash, kit version, parameters, time."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    rows = pd.DataFrame({"item": ["case", "case folder", "data hash", "strategy-kit",
+    rows = pd.DataFrame({"item": ["case", "case folder", "values", "data hash", "strategy-kit",
                                   "parameters", "generated"],
-                         "value": [s.case.title, s.case.path.name, s.case.data_hash, __version__,
-                                   json.dumps(s.parameters), now]})
+                         "value": [s.case.title, s.case.path.name, s.case.values_note,
+                                   s.case.data_hash, __version__, json.dumps(s.parameters), now]})
     show_table(rows)

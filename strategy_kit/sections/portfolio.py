@@ -146,7 +146,8 @@ def show_portfolio_title(s: PortfolioStudy) -> None:
     show_html(
         f"<h1>Portfolio overview: {esc(scope)}</h1>"
         f'<p class="sk-lead">{len(s.case.ids("audience"))} audiences, {len(s.goals)} goal(s), '
-        f"planning from {long_date(s.start)} to {long_date(end)}. Case: {esc(s.case.title)}.</p>"
+        f"planning from {long_date(s.start)} to {long_date(end)}. Case: {esc(s.case.title)}, "
+        f"scored on {esc(s.case.values_note)}.</p>"
         f"{TOC_MARK}"
     )
 

@@ -192,7 +192,7 @@ def test_a_slider_updates_the_figures_in_place(explorer: Explorer) -> None:
     assert [id(f) for f in figs.all] == ids and figs.priority.data[0] is fit_trace
     assert list(fit_trace.x) != before
     assert [list(t.x) for t in figs.contributions.data] != contrib_before
-    assert explorer.interests["rights"].style.handle_color == skw._WARN
+    assert explorer.interests["rights"].style.handle_color == skw.WARN
     explorer.reset.click()
     assert explorer.interests["rights"].value == pytest.approx(0.6)
     assert list(fit_trace.x) == pytest.approx(before)
