@@ -34,7 +34,7 @@ from ..params import parse_days, parse_start
 from ..ratings.aggregate import participant_case
 from ..ratings.load import case_ratings, load_case
 from .export import EXPORT_FORMATS, write_export
-from .lab import CASE_ENV
+from .lab import CASE_ENV, SCENARIO_ENV
 
 __all__ = ["ExplorerState"]
 
@@ -55,6 +55,7 @@ def _load(case: str | Path | Case | None) -> Case:
         return case
     if case is None or not str(case).strip():
         case = os.environ.get(CASE_ENV) or config.DEFAULT_CASE
+        return load_case(case, scenario=os.environ.get(SCENARIO_ENV) or None)
     return load_case(case)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
 
 from .. import config
 from ..case import Case
@@ -46,7 +49,8 @@ def _rated(raw: Case) -> tuple[Case, Ratings] | None:
     return _RATED[key]
 
 
-def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool = True) -> Case:
+def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool = True,
+              scenario: str | None = None) -> Case:
     """Load and validate a case folder; with ratings, its values are the raters' medians.
 
     Parameters
@@ -56,6 +60,9 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool =
     ratings
         Use the ``ratings/`` folder when there is one (default); False for the case's own
         values.
+    scenario
+        One of the case's ``scenarios/NAME.yaml`` (docs/compare.md); its cells win over the
+        raters' medians.
 
     Raises
     ------
@@ -64,11 +71,38 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool =
     CaseError
         The case or its ratings have problems; every one is listed (file, sheet, cell).
     """
+    if scenario:  # issue 22
+        return _with_scenario(name_or_path, ratings, scenario)
     raw = load_own_values(name_or_path)
     if not ratings or not ratings_folder(raw.path).is_dir():
         return raw
     found = _rated(raw)
     return raw if found is None else found[0]
+
+
+def _with_scenario(name_or_path: str | Path, ratings: bool, scenario: str) -> Case:
+    """The case under a scenario: the raters' medians, then the scenario's own cells."""
+    scen = load_own_values(name_or_path, scenario=scenario)
+    if not ratings or not ratings_folder(scen.path).is_dir():
+        return scen
+    found = _rated(load_own_values(scen.path))
+    if found is None:
+        return scen
+    from ..case.scenario import read_scenario
+    from .scale import RATED
+
+    rated = aggregate_case(scen, found[1])
+    tables = dict(rated._tables)
+    for o in read_scenario(scen.path, scenario).overrides:
+        for r in RATED:
+            if r.table == o.table and r.value in o.cells and not o.drop:
+                t, own = tables[r.table].copy(), scen._tables[r.table]
+                hit = own[list(o.key)].eq(pd.Series(o.key)).all(axis=1)
+                t.loc[hit.to_numpy(), r.value] = own.loc[hit, r.value].to_numpy()
+                tables[r.table] = t
+    digest = hashlib.sha256(f"{scen.data_hash}:{_ratings_hash(scen.path)}".encode())
+    return dataclasses.replace(rated, _tables=MappingProxyType(tables),
+                               data_hash=digest.hexdigest()[:12])
 
 
 def case_ratings(case: Case) -> Ratings | None:
