@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from . import __version__, config
+from .cli_versions import compare, scenario_option, snapshot, with_scenario
 from .errors import BadParameterError, RunError, StrategyKitError
 from .files.present import terminal_safe
 
@@ -43,25 +44,6 @@ def _case_option(f: Any) -> Any:
     return click.option("--case", "case_opt", metavar="CASE", help=CASE_HELP)(f)
 
 
-# -- issue 22: scenarios (docs/compare.md) -------------------------------------------------------
-
-
-def _scenario_option(f: Any) -> Any:
-    return click.option("--scenario", metavar="NAME",
-                        help="read the case under one of its scenarios/NAME.yaml "
-                             "(docs/compare.md)")(f)
-
-
-def _with_scenario(case: str, scenario: str | None) -> Any:
-    """The case loaded under ``scenario`` (checked, exit 2 on a bad one), else its name."""
-    if not scenario:
-        return case
-    from .ratings.load import load_case
-
-    return load_case(case, scenario=scenario)
-# -- end issue 22 --------------------------------------------------------------------------------
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="strategy-kit")
 def cli() -> None:
@@ -71,7 +53,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("case", required=False)
 @_case_option
-@_scenario_option
+@scenario_option
 def validate(case: str | None, case_opt: str | None, scenario: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
     from .attention.read import attention_problems
@@ -117,7 +99,7 @@ def list_(case: str | None, case_opt: str | None) -> None:
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--csv", "as_csv", is_flag=True, help="print CSV instead of a table")
-@_scenario_option
+@scenario_option
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool, scenario: str | None) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
@@ -182,7 +164,7 @@ def _audience_goal_options(f: Any) -> Any:
         click.option("--start", help="planning start, YYYY-MM-DD (default: today)"),
         click.option("--days", type=int,
                      help="planning horizon in days (default or 0: the case's)"),
-        _out_option, _pdf_options, _threshold_option, _scenario_option,
+        _out_option, _pdf_options, _threshold_option, scenario_option,
     )):
         f = option(f)
     return f
@@ -205,7 +187,7 @@ def brief(case: str | None, audience: str, goal: str, case_opt: str | None, star
     from .reports.brief import write_brief
 
     _browser_first(pdf)
-    _with_pdf(write_brief(_with_scenario(_pick_case(case, case_opt), scenario), audience, goal,
+    _with_pdf(write_brief(with_scenario(_pick_case(case, case_opt), scenario), audience, goal,
                           start, days, out_dir, threshold),
               pdf, paper)
 
@@ -236,7 +218,7 @@ def report(case: str | None, audience: str, goal: str, case_opt: str | None, sta
 @_out_option
 @_pdf_options
 @_threshold_option
-@_scenario_option
+@scenario_option
 def overview(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
              days: int | None, out_dir: str | None, pdf: bool, paper: str,
              threshold: str | None, scenario: str | None) -> None:
@@ -259,7 +241,7 @@ def overview(case: str | None, case_opt: str | None, goal: str | None, start: st
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
 @_threshold_option
-@_scenario_option
+@scenario_option
 def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | None,
              start: str | None, days: int | None, out: str, threshold: str | None,
              scenario: str | None) -> None:
@@ -267,7 +249,7 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
     from .calendar import EmptyCalendarError, write_calendar
 
     try:
-        click.echo(write_calendar(_with_scenario(_pick_case(case, case_opt), scenario), audience,
+        click.echo(write_calendar(with_scenario(_pick_case(case, case_opt), scenario), audience,
                                   out, goal, start, days, threshold))
     except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
         click.echo(str(e), err=True)
@@ -287,7 +269,7 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
 @_pdf_options
 @click.option("--brief", "briefs", is_flag=True, help="also write each report's one-page brief")
 @_threshold_option
-@_scenario_option
+@scenario_option
 @click.pass_context
 def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences: str | None,
           goals: str | None, workers: int | None, out_dir: str | None, plan: str | None,
@@ -301,7 +283,7 @@ def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences:
         if plan:
             raise BadParameterError("--scenario", scenario, "a case's scenario with --audiences/"
                                     "--goals, not with --plan")
-        picked = _with_scenario(picked or config.DEFAULT_CASE, scenario)
+        picked = with_scenario(picked or config.DEFAULT_CASE, scenario)
     ctx.exit(batch_main(picked, audiences, goals, workers, out_dir, plan, start, days,
                         threshold, pdf=pdf, paper=_paper(paper), briefs=briefs))
 
@@ -311,7 +293,7 @@ def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences:
 @_case_option
 @click.option("--port", type=int, help="the port on 127.0.0.1 (default: a free one)")
 @click.option("--open", "open_browser", is_flag=True, help="open the explorer in a browser")
-@_scenario_option
+@scenario_option
 def explore(case: str | None, case_opt: str | None, port: int | None,
             open_browser: bool, scenario: str | None) -> None:
     """JupyterLab on 127.0.0.1 with the explorer open (Ctrl-C stops it)."""
@@ -424,7 +406,10 @@ def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: 
 @_case_option
 @click.option("--csv", "as_csv", is_flag=True, help="every item as CSV on standard output")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None) -> None:
+@click.option("--round", "rnd", type=int, metavar="N", help="the raters of round N (default: the "
+              "latest)")
+def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None,
+              rnd: int | None) -> None:
     """Where the raters agree: items most disputed first, alphas, what changes the plan."""
     from .errors import BadParameterError
     from .model.disagreements import plan_disagreements
@@ -433,6 +418,9 @@ def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str |
 
     c = load_case(_pick_case(case, case_opt))
     r = case_ratings(c)
+    if rnd is not None:  # issue 22: one round's raters
+        from .ratings.rounds import round_case
+        c, r = round_case(c.path, rnd)
     if r is None:
         raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
     if as_csv:
@@ -447,6 +435,10 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+cli.add_command(compare)  # issue 22 (docs/compare.md)
+cli.add_command(snapshot)
 
 
 def main() -> None:
