@@ -85,6 +85,8 @@ class Case:
         default_factory=lambda: MappingProxyType(dict(DEFAULT_WINDOWS)))
     #: The scenario the case was loaded under (``scenarios/NAME.yaml``; docs/compare.md), or ''.
     scenario: str = ""
+    #: Person-days a month the team can give its plan (``case.yaml`` ``capacity``), or None.
+    capacity: float | None = None
 
     audiences = _TableView()
     interests = _TableView()
@@ -134,7 +136,7 @@ def _typed(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     for c in table.columns:
         s = df[c.name].str.strip()
-        if c.kind in ("score", "days", "posdays"):
+        if c.kind in ("score", "days", "posdays", "amount"):
             df[c.name] = pd.to_numeric(s.replace("", np.nan)).astype(float)
         elif c.kind == "date":
             df[c.name] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d")
@@ -262,6 +264,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
         priority_rule=settings["priority"],
         windows=MappingProxyType(settings["windows"]),
         scenario=scenario or "",
+        capacity=settings.get("capacity"),
     )
     _LOADED[(path, digest)] = case
     while len(_LOADED) > _LOADED_MAX:

@@ -82,7 +82,8 @@ def cell_changes(a: Case, b: Case) -> pd.DataFrame:
             if k not in ib:
                 rows.append((name, label, "(row)", "present", "absent", k))
             elif k not in ia:
-                rows.append((name, label, "(row)", "absent", "present", k))
+                added = ", ".join(f"{c} {_text(ib[k][c])}" for c in cols if _text(ib[k][c]))
+                rows.append((name, label, "(row)", "absent", added or "present", k))
             else:
                 for c in cols:
                     va, vb = _text(ia[k][c]), _text(ib[k][c])

@@ -73,13 +73,13 @@ def compare_context(cmp: Comparison, a: Case, b: Case, start: pd.Timestamp,
         part = part.sort_values(["goal", "order"], kind="stable")
         rows = [[r.goal_name or "—", r.item_name, r.before, r.after, r.change, r.cause or "—"]
                 for r in part.itertuples()]
-        sections.append({"id": sid, "title": title, "note": note, "head": HEAD, "rows": rows})
-    cells = [["—", f"{r.table}: {r.row}", r.before, r.after, r.column, ""]
-             for r in cmp.cells.itertuples()]
+        sections.append({"id": sid, "title": title, "note": note, "head": HEAD, "rows": rows,
+                         "plain": False})
+    cells = [[r.table, r.row, r.column, r.before, r.after] for r in cmp.cells.itertuples()]
     sections.append({"id": "cells", "title": "What differs in the tables", "note":
                      "Every cell that differs between the two versions (rows matched by id).",
-                     "head": ["", "Table: row", "Before", "After", "Column", ""],
-                     "rows": cells})
+                     "head": ["Table", "Row", "Column", "Before", "After"], "rows": cells,
+                     "plain": True})
     n_top = int((ch["kind"] == "top3").sum())
     summary = (f"{len(ch)} change(s) to the plan from {len(cmp.cells)} differing cell(s); "
                f"{n_top} cross into or out of a goal's top three.")
