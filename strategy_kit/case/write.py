@@ -263,6 +263,7 @@ def write_folder(src: CaseSource, dest: Path) -> None:
 
 ATTENTION = "attention"
 RATINGS = "ratings"  # the raters' sheets (strategy_kit.ratings reads them; case/ only copies)
+SCENARIOS = "scenarios"  # issue 22: the case's scenarios (case/scenario.py)
 DEST_ALLOWED = "a new folder, or a new file ending in .xlsx or .ods"
 
 
@@ -297,8 +298,8 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
 
     The source is validated first (``CaseError`` lists its problems); the destination must not
     exist yet, and is written whole or not at all. The case's ``attention/`` (measured
-    attention) and ``ratings/`` (docs/workshop.md) folders go along: into the new folder, or
-    beside the new workbook when none is there.
+    attention), ``ratings/`` (docs/workshop.md) and ``scenarios/`` folders go along: into the
+    new folder, or beside the new workbook when none is there.
 
     Returns
     -------
@@ -313,7 +314,7 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     path = resolve_case_path(src)
     source = read_source(path)
     write_atomically(lambda tmp: writer(source, tmp), dest)
-    for folder in (ATTENTION, RATINGS):  # measured attention and the raters' sheets go along
+    for folder in (ATTENTION, RATINGS, SCENARIOS):  # attention, raters' sheets, scenarios too
         here, beside = case_folder(path) / folder, case_folder(dest) / folder
         if here.is_dir() and not beside.exists():
             shutil.copytree(here, beside, ignore=shutil.ignore_patterns(".*", "~$*"))

@@ -98,9 +98,24 @@ def cell_changes(a: Case, b: Case) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "row", "column", "before", "after", "ids"])
 
 
-def _causes(cells: pd.DataFrame, ids: Iterable[str]) -> str:
-    """The differing cells that name any of ``ids`` (settings reach everything)."""
+#: The tables each kind of change depends on (method.md): a cell elsewhere cannot cause it.
+RANKING = ("audiences", "audience_interests", "goal_interests", "goal_audiences", "moments",
+           "moment_interests", "case.yaml")
+REACH = {
+    "rank": RANKING,
+    "window": ("audience_interests", "moments", "moment_interests", "case.yaml"),
+    "move": (*RANKING, "formats", "format_audiences", "allies", "ally_audiences"),
+    "frame": ("frames", "frame_interests", "audience_interests", "goal_interests"),
+}
+
+
+def _causes(cells: pd.DataFrame, ids: Iterable[str], kind: str) -> str:
+    """The differing cells of the tables ``kind`` depends on that name any of ``ids``.
+
+    Settings reach everything.
+    """
     want = set(ids)
+    cells = cells[cells["table"].isin(REACH[kind])]
     hit = cells[cells["ids"].map(lambda k: not k or bool(want & set(k)))]
     parts = [f"{r.table} {r.row}: {r.column} {r.before or '—'} → {r.after or '—'}"
              if r.column != "(row)" else f"{r.table} {r.row}: {r.after}"
@@ -142,7 +157,7 @@ def _ranks(a: Case, b: Case, start: object, days: object, cells: pd.DataFrame,
                         "item_name": b.labels("audience").get(x, x),
                         "before": f"{r0} ({ra.loc[x, 'priority']:.3f})",
                         "after": f"{r1} ({rb.loc[x, 'priority']:.3f})", "change": change,
-                        "cause": _causes(cells, reach)})
+                        "cause": _causes(cells, reach, "rank")})
     return out, pa, pb
 
 
@@ -167,7 +182,7 @@ def _windows(a: Case, b: Case, start: object, days: object,
                             "after": span if what == "gained" else "",
                             "change": f"window {what} ({names})",
                             "cause": _causes(cells, {x, *moments, *_interests(a, x),
-                                                     *_interests(b, x)})})
+                                                     *_interests(b, x)}, "window")})
     return out
 
 
@@ -196,7 +211,7 @@ def _moves(a: Case, b: Case, start: object, days: object, cells: pd.DataFrame,
                             "before": f"{na} ({a.labels('audience')[fa]})",
                             "after": f"{nb} ({b.labels('audience')[fb]})",
                             "change": f"{what} changes",
-                            "cause": _causes(cells, {g, fa, fb, ia, ib})})
+                            "cause": _causes(cells, {g, fa, fb, ia, ib}, "move")})
     return out
 
 
@@ -217,7 +232,8 @@ def _frames(a: Case, b: Case, cells: pd.DataFrame, pa: pd.DataFrame, pb: pd.Data
                             "item_name": b.labels("audience").get(x, x),
                             "before": na or "none", "after": nb or "none",
                             "change": "lead frame changes",
-                            "cause": _causes(cells, {fa, fb, g, x})})
+                            "cause": _causes(cells, {fa, fb, g, x} | _interests(b, x),
+                                             "frame")})
     return out
 
 
