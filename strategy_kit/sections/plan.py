@@ -91,7 +91,8 @@ def show_plan_in_practice(s: Any) -> None:
         return
     if audience is None:
         counts = status_counts(case)
-        show_table(counts[counts["goal"].isin(acts["goal"])].drop(columns="goal"),
+        show_table(counts[counts["goal"].isin(acts["goal"])].drop(columns="goal")
+                   .rename(columns={"goal_name": "goal"}),
                    caption="Actions per goal: planned, done, dropped")
     show_table(who_does_what(case, acts, getattr(s, "coverage", None)),
                caption="Who does what")
