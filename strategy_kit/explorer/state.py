@@ -23,6 +23,7 @@ import pandas as pd
 from .. import config
 from ..case import Case
 from ..case.locate import case_folder, is_workbook
+from ..case.scenario import list_scenarios
 from ..errors import BadParameterError, UnknownChoiceError
 from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_weights
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
@@ -162,6 +163,18 @@ class ExplorerState:
         r = case_ratings(self._group)
         self.base = self._group if view == "group" else participant_case(self._group, r, view)
         self.view, self._case, self._version = view, None, self._version + 1
+
+    def scenarios(self) -> tuple[str, ...]:
+        """``""`` (the case as it is), then the case's scenarios (issue 22, docs/compare.md)."""
+        return ("", *list_scenarios(self._group.path))
+
+    def set_scenario(self, name: str) -> None:
+        """Read the case under one of its scenarios (``""``: none); the group's view."""
+        if name not in self.scenarios():
+            raise UnknownChoiceError("scenario", name, self.scenarios()[1:])
+        self._group = load_case(self._group.path, scenario=name or None)
+        self.base, self.view, self._case = self._group, "group", None
+        self._version += 1
 
     # -- interest weights ------------------------------------------------------------------
 
