@@ -165,3 +165,36 @@ def test_two_rounds(tmp_path: Path) -> None:
     assert "audiences: mps" in Path(err.strip().splitlines()[-1]).read_text()
     out, _ = _run("agreement", str(case), "--round", "1", "--csv")
     assert out
+
+
+def test_git_revision(tmp_path: Path) -> None:
+    import subprocess
+
+    case = tmp_path / "repo" / "tiny"
+    shutil.copytree(CASES / "tiny", case)
+    git = ["git", "-C", str(tmp_path / "repo"), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "before"], check=True)
+    _plant(case)  # not committed: HEAD is the case before
+    out, err = _run("compare", f"{case}@git:HEAD", str(case), "--start", START,
+                    "--out", str(tmp_path / "r"), "--csv")
+    _check(Path(err.strip().splitlines()[-1]), out)
+    r = CliRunner().invoke(cli, ["compare", f"{case}@git:no-such-rev", str(case)])
+    assert r.exit_code == 2 and "git revision" in r.output
+
+
+def test_a_scenario_wins_over_the_raters_medians(tmp_path: Path) -> None:
+    import strategy_kit as sk
+
+    case = tmp_path / "workshop"
+    shutil.copytree(CASES / "workshop", case)
+    (case / "scenarios").mkdir()
+    (case / "scenarios" / "s.yaml").write_text(
+        "title: S\noverrides:\n  audiences:\n    - {id: mps, influence: 0.1}\n")
+    rated = sk.load_case(case).audiences.set_index("id")["influence"]
+    scen = sk.load_case(case, scenario="s").audiences.set_index("id")["influence"]
+    own = sk.load_case(case, ratings=False).audiences.set_index("id")["influence"]
+    assert scen["mps"] == 0.1 and rated["mps"] != own["mps"]  # the raters moved mps
+    others = [a for a in rated.index if a != "mps"]
+    assert (scen[others] == rated[others]).all()  # the medians stay everywhere else
