@@ -418,9 +418,9 @@ def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str |
 
     c = load_case(_pick_case(case, case_opt))
     r = case_ratings(c)
-    if rnd is not None:  # issue 22: one round's raters
-        from .ratings.rounds import round_case
-        c, r = round_case(c.path, rnd)
+    if rnd is not None:  # issue 22: one round's raters (what changes the plan: the latest's)
+        from .ratings.rounds import round_agreement
+        return click.echo(round_agreement(c.path, rnd, as_csv), nl=False)
     if r is None:
         raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
     if as_csv:

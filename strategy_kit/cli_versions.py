@@ -45,9 +45,10 @@ def with_scenario(case: str, scenario: str | None) -> Any:
 @click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="where the page goes (default: reports/)")
 @click.option("--csv", "as_csv", is_flag=True, help="also print the changes as CSV")
+@click.option("--pdf", is_flag=True, help="also write a PDF (a local Chromium or Chrome)")
 def compare(a: str, b: str | None, scenario_a: str | None, scenario_b: str | None,
             round_a: int | None, round_b: int | None, start: str | None, days: int | None,
-            out_dir: str | None, as_csv: bool) -> None:
+            out_dir: str | None, as_csv: bool, pdf: bool) -> None:
     """What changes a plan between two versions of a case: A before, B after.
 
     A and B are each CASE, CASE#SCENARIO, CASE@YYYY-MM-DD (a snapshot) or CASE@git:REV;
@@ -57,6 +58,10 @@ def compare(a: str, b: str | None, scenario_a: str | None, scenario_b: str | Non
     from .reports.compare import changes_csv, write_compare
 
     b = b or a
+    if pdf:  # the browser is found before any work (exit 2 without one)
+        from .reports.pdf import find_browser
+
+        find_browser()
     ca = load_version(a, scenario_a, round_a)
     cb = load_version(b, scenario_b, round_b)
     moved = None
@@ -70,6 +75,10 @@ def compare(a: str, b: str | None, scenario_a: str | None, scenario_b: str | Non
     if as_csv:
         sys.stdout.write(changes_csv(cmp))
     click.echo(path, err=as_csv)
+    if pdf:
+        from .reports.pdf import write_pdfs
+
+        click.echo(write_pdfs([(path, path.with_suffix(".pdf"))])[0], err=as_csv)
 
 
 def _label(spec: str, scenario: str | None, rnd: int | None) -> str:

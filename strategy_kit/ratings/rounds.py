@@ -22,7 +22,8 @@ from .aggregate import aggregate_case
 from .read import Ratings, item_ids, read_ratings
 from .scale import RATED
 
-__all__ = ["ROUND_ATTR", "load_round", "round_case", "round_changes", "round_ratings", "rounds_of"]
+__all__ = ["ROUND_ATTR", "load_round", "round_agreement", "round_changes", "round_ratings",
+           "rounds_of"]
 
 #: The rounds each loaded round-case came from, by data hash (a Case holds no ratings).
 ROUND_ATTR: dict[str, tuple[Path, int]] = {}
@@ -63,9 +64,14 @@ def load_round(path: Path | str, n: int, scenario: str | None = None) -> Case:
     return case
 
 
-def round_case(path: Path | str, n: int) -> tuple[Case, Ratings]:
-    """The case by round ``n``'s raters, and their ratings (``agreement --round``)."""
-    return load_round(path, n), round_ratings(path, n)[1]
+def round_agreement(path: Path | str, n: int, as_csv: bool = False) -> str:
+    """``agreement --round N``: the agreement of round ``n``'s raters (text or CSV)."""
+    from .console import agreement_csv, agreement_text
+
+    case, ratings = load_round(path, n), round_ratings(path, n)[1]
+    if as_csv:
+        return agreement_csv(case, ratings)
+    return f"Round {n} ({len(ratings.raters)} raters)\n" + agreement_text(case, ratings) + "\n"
 
 
 def _spread(m: np.ndarray) -> np.ndarray:

@@ -148,3 +148,35 @@ def test_belarus_has_scenarios_with_sources() -> None:
         s = read_scenario(path, name)
         assert s.source.startswith("Seed") and s.question in questions and s.answer
         assert sk.load_case("belarus", scenario=name).scenario == name
+
+
+def test_report_jobs_carry_the_scenario_to_the_notebook(tmp_path: Path) -> None:
+    from strategy_kit.batch.plan import plan_jobs
+    from strategy_kit.reports.brief import write_brief
+    from strategy_kit.reports.render import overview_job
+
+    case = _tiny(tmp_path, {"stronger-mps": MPS_090})
+    c = sk.load_case(case, scenario="stronger-mps")
+    jobs = plan_jobs(c, "mps", "sanctions", START, 365, tmp_path / "r")
+    (job,) = jobs
+    assert job.parameters["scenario"] == "stronger-mps"
+    assert job.out.parent.name == "tiny--stronger-mps"  # never over the case's own reports
+    assert overview_job(c, out_dir=tmp_path / "r").parameters["scenario"] == "stronger-mps"
+    assert "scenario" not in overview_job(sk.load_case(case), out_dir=tmp_path).parameters
+    brief = write_brief(c, "mps", "sanctions", START, 365, tmp_path / "r")
+    assert brief.parent.name == "tiny--stronger-mps"
+
+
+def test_cli_scores_under_a_scenario(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from strategy_kit.cli import cli
+
+    case = _tiny(tmp_path, {"stronger-mps": MPS_090})
+    r = CliRunner().invoke(cli, ["scores", str(case), "--scenario", "stronger-mps", "--goal",
+                                 "sanctions", "--start", START, "--csv"])
+    assert r.exit_code == 0, r.output
+    assert "mps,sanctions,0.0000,0.9000,0.6000,0.4500,2" in r.output
+    r = CliRunner().invoke(cli, ["report", str(case), "--audience", "mps", "--goal", "release",
+                                 "--scenario", "nope"])
+    assert r.exit_code == 2 and "unknown scenario 'nope'" in r.output

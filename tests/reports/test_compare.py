@@ -164,7 +164,11 @@ def test_two_rounds(tmp_path: Path) -> None:
     assert "spread 0.00" in mps.iloc[0]["after"]
     assert "audiences: mps" in Path(err.strip().splitlines()[-1]).read_text()
     out, _ = _run("agreement", str(case), "--round", "1", "--csv")
-    assert out
+    assert out.startswith("table,") and "mps" in out
+    out, _ = _run("agreement", str(case), "--round", "2")
+    assert out.startswith("Round 2 (3 raters)")
+    r = CliRunner().invoke(cli, ["agreement", str(case), "--round", "3"])
+    assert r.exit_code == 2 and "1, 2" in r.output
 
 
 def test_git_revision(tmp_path: Path) -> None:
