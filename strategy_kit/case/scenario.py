@@ -174,10 +174,10 @@ def read_scenario(path: Path, name: str) -> Scenario:
                                 row=mark.line + 1 if mark else None,
                                 allowed="YAML, as in the template case's scenarios/"))
     if problems:
-        raise CaseError(rel, problems)
+        raise CaseError(case_folder(path).name, problems)
     if not isinstance(raw, dict):
-        raise CaseError(rel, [Problem(rel, "expected keys and values", value=brief(raw),
-                                      allowed=", ".join(KEYS))])
+        raise CaseError(case_folder(path).name, [Problem(
+            rel, "expected keys and values", value=brief(raw), allowed=", ".join(KEYS))])
     lines = _lines(text)
     for k in raw:
         if k not in KEYS:
@@ -197,7 +197,7 @@ def read_scenario(path: Path, name: str) -> Scenario:
         settings = {}
     overrides = _overrides(rel, raw.get("overrides") or {}, lines, problems)
     if problems:
-        raise CaseError(rel, problems)
+        raise CaseError(case_folder(path).name, problems)
     return Scenario(name=name, file=rel, title=words["title"], question=words["question"],
                     answer=words["answer"], source=words["source"], why=words["why"],
                     settings=settings,
@@ -358,7 +358,7 @@ def scenario_settings(scenario: Scenario, path: Path, settings: Mapping[str, Any
             merged[k] = v
     found: list[Problem] = []
     out = case_settings(path, found, raw=merged)
-    problems.extend(replace(p, file=scenario.file, row=None,
+    problems.extend(replace(p, file=scenario.file, row=None,  # a key of case.yaml: no line
                             column=f"settings.{p.column}" if p.column else "settings")
                     for p in found)
     return out

@@ -180,3 +180,11 @@ def test_cli_scores_under_a_scenario(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["report", str(case), "--audience", "mps", "--goal", "release",
                                  "--scenario", "nope"])
     assert r.exit_code == 2 and "unknown scenario 'nope'" in r.output
+
+
+def test_bad_settings_are_named_by_key(tmp_path: Path) -> None:
+    text = "title: W\nsettings:\n  weights: {fit: 2}\n  capacity: many\n"
+    case = _tiny(tmp_path, {"w": text})
+    ps = _problems(case, "w")
+    assert any(p.startswith("scenarios/w.yaml, column 'settings.weights.fit'") for p in ps)
+    assert any(p.startswith("scenarios/w.yaml, column 'settings.capacity'") for p in ps)
