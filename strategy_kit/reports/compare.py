@@ -121,7 +121,8 @@ def write_compare(a: Case, b: Case, a_label: str, b_label: str, start: object = 
 
     t0 = parse_start(start)
     n = parse_days(days, b.horizon_days)  # type: ignore[arg-type]
-    out = Path(out_dir or config.REPORTS_DIR).resolve() / b.name
+    # the case's own name (a snapshot's or a revision's folder is named by its date)
+    out = Path(out_dir or config.REPORTS_DIR).resolve() / _slug(re.split(r"[@# ]", b_label)[0])
     check_output_dir(out)
     cmp = compare_cases(a, b, start=t0, days=n, a_label=a_label, b_label=b_label)
     if ratings is not None and not ratings.empty:
