@@ -229,7 +229,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
         The case has problems; the error lists every one (file, row, column, value, allowed).
     """
     path = resolve_case_path(name_or_path)
-    digest = _hash(path) + scenario_digest(path, scenario)
+    digest = _hash(path) + (f":{scenario}:{scenario_digest(path, scenario)}" if scenario else "")
     scen = read_scenario(path, scenario) if scenario else None
     cached = _LOADED.get((path, digest))
     if cached is not None:  # the same files: the same immutable case
