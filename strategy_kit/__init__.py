@@ -46,6 +46,12 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["write_rating_sheets"], "ratings.sheets"),
     **dict.fromkeys(["plan_disagreements", "Disagreements"], "model.disagreements"),
     **dict.fromkeys(["show_disagreement"], "sections.disagree"),
+    # issue 22: scenarios, comparison, the plan in practice (docs/compare.md)
+    **dict.fromkeys(["show_scenarios", "show_scenario_note"], "sections.scenarios"),
+    **dict.fromkeys(["compare_cases", "Comparison"], "model.compare"),
+    **dict.fromkeys(["load_version"], "ratings.version"),
+    **dict.fromkeys(["ComparisonStudy", "study_comparison", "show_comparison_title",
+                     "show_changes", "show_differing_cells"], "sections.compare"),
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from . import __version__, config
+from .cli_versions import compare, scenario_option, snapshot, with_scenario
 from .errors import BadParameterError, RunError, StrategyKitError
 from .files.present import terminal_safe
 
@@ -52,13 +53,14 @@ def cli() -> None:
 @cli.command()
 @click.argument("case", required=False)
 @_case_option
-def validate(case: str | None, case_opt: str | None) -> None:
+@scenario_option
+def validate(case: str | None, case_opt: str | None, scenario: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
     from .attention.read import attention_problems
     from .errors import CaseError
     from .ratings.load import load_case
 
-    c = load_case(_pick_case(case, case_opt))
+    c = load_case(_pick_case(case, case_opt), scenario=scenario)
     problems = attention_problems(c.path / "attention")  # what the reports will read too
     if problems:
         raise CaseError(c.name, problems)
@@ -97,13 +99,14 @@ def list_(case: str | None, case_opt: str | None) -> None:
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
 @click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
 @click.option("--csv", "as_csv", is_flag=True, help="print CSV instead of a table")
+@scenario_option
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
-           days: int | None, as_csv: bool) -> None:
+           days: int | None, as_csv: bool, scenario: str | None) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
     from .model.scoring import score_priority
     from .ratings.load import load_case
 
-    c = load_case(_pick_case(case, case_opt))
+    c = load_case(_pick_case(case, case_opt), scenario=scenario)
     table = score_priority(c, goal=goal, start=start, days=days)
     cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank"]
     if as_csv:
@@ -162,7 +165,7 @@ def _audience_goal_options(f: Any) -> Any:
         click.option("--start", help="planning start, YYYY-MM-DD (default: today)"),
         click.option("--days", type=int,
                      help="planning horizon in days (default or 0: the case's)"),
-        _out_option, _pdf_options, _threshold_option,
+        _out_option, _pdf_options, _threshold_option, scenario_option,
     )):
         f = option(f)
     return f
@@ -180,13 +183,13 @@ def _browser_first(pdf: bool) -> None:
 @_audience_goal_options
 def brief(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
           days: int | None, out_dir: str | None, pdf: bool, paper: str,
-          threshold: str | None) -> None:
+          threshold: str | None, scenario: str | None) -> None:
     """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
     from .reports.brief import write_brief
 
     _browser_first(pdf)
-    _with_pdf(write_brief(_pick_case(case, case_opt), audience, goal, start, days, out_dir,
-                          threshold),
+    _with_pdf(write_brief(with_scenario(_pick_case(case, case_opt), scenario), audience, goal,
+                          start, days, out_dir, threshold),
               pdf, paper)
 
 
@@ -197,14 +200,14 @@ def brief(case: str | None, audience: str, goal: str, case_opt: str | None, star
 @_audience_goal_options
 def report(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
            days: int | None, out_dir: str | None, pdf: bool, paper: str,
-           threshold: str | None) -> None:
+           threshold: str | None, scenario: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
     from .reports.render import render_report
 
     _browser_first(pdf)
     _with_pdf(render_report("audience", _pick_case(case, case_opt), audience=audience,
                             goal=goal, start=start, days=days, out_dir=out_dir,
-                            threshold=threshold), pdf, paper)
+                            threshold=threshold, scenario=scenario), pdf, paper)
 
 
 @cli.command()
@@ -216,15 +219,17 @@ def report(case: str | None, audience: str, goal: str, case_opt: str | None, sta
 @_out_option
 @_pdf_options
 @_threshold_option
+@scenario_option
 def overview(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
              days: int | None, out_dir: str | None, pdf: bool, paper: str,
-             threshold: str | None) -> None:
+             threshold: str | None, scenario: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
     from .reports.render import render_report
 
     _browser_first(pdf)
     _with_pdf(render_report("overview", _pick_case(case, case_opt), goal=goal, start=start,
-                            days=days, out_dir=out_dir, threshold=threshold), pdf, paper)
+                            days=days, out_dir=out_dir, threshold=threshold,
+                            scenario=scenario), pdf, paper)
 
 
 @cli.command()
@@ -237,14 +242,16 @@ def overview(case: str | None, case_opt: str | None, goal: str | None, start: st
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
 @_threshold_option
+@scenario_option
 def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | None,
-             start: str | None, days: int | None, out: str, threshold: str | None) -> None:
+             start: str | None, days: int | None, out: str, threshold: str | None,
+             scenario: str | None) -> None:
     """Windows of opportunity and preparation reminders as an ICS calendar file."""
     from .calendar import EmptyCalendarError, write_calendar
 
     try:
-        click.echo(write_calendar(_pick_case(case, case_opt), audience, out, goal, start, days,
-                                  threshold))
+        click.echo(write_calendar(with_scenario(_pick_case(case, case_opt), scenario), audience,
+                                  out, goal, start, days, threshold))
     except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
         click.echo(str(e), err=True)
 
@@ -263,15 +270,21 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
 @_pdf_options
 @click.option("--brief", "briefs", is_flag=True, help="also write each report's one-page brief")
 @_threshold_option
+@scenario_option
 @click.pass_context
 def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences: str | None,
           goals: str | None, workers: int | None, out_dir: str | None, plan: str | None,
           start: str | None, days: int | None, pdf: bool, paper: str, briefs: bool,
-          threshold: str | None) -> None:
+          threshold: str | None, scenario: str | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
     from .batch.command import batch_main
 
     picked = _pick_case(case, case_opt) if case or case_opt else None  # a plan names its own
+    if scenario:  # issue 22: the jobs carry the scenario to each notebook
+        if plan:
+            raise BadParameterError("--scenario", scenario, "a case's scenario with --audiences/"
+                                    "--goals, not with --plan")
+        picked = with_scenario(picked or config.DEFAULT_CASE, scenario)
     ctx.exit(batch_main(picked, audiences, goals, workers, out_dir, plan, start, days,
                         threshold, pdf=pdf, paper=_paper(paper), briefs=briefs))
 
@@ -281,12 +294,14 @@ def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences:
 @_case_option
 @click.option("--port", type=int, help="the port on 127.0.0.1 (default: a free one)")
 @click.option("--open", "open_browser", is_flag=True, help="open the explorer in a browser")
+@scenario_option
 def explore(case: str | None, case_opt: str | None, port: int | None,
-            open_browser: bool) -> None:
+            open_browser: bool, scenario: str | None) -> None:
     """JupyterLab on 127.0.0.1 with the explorer open (Ctrl-C stops it)."""
     from .explorer.lab import launch_lab
 
-    launch_lab(_pick_case(case, case_opt), port=port, open_browser=open_browser)
+    launch_lab(_pick_case(case, case_opt), port=port, open_browser=open_browser,
+               scenario=scenario)
 
 
 @cli.command(name="new-case")
@@ -392,7 +407,10 @@ def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: 
 @_case_option
 @click.option("--csv", "as_csv", is_flag=True, help="every item as CSV on standard output")
 @click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None) -> None:
+@click.option("--round", "rnd", type=int, metavar="N", help="the raters of round N (default: the "
+              "latest)")
+def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None,
+              rnd: int | None) -> None:
     """Where the raters agree: items most disputed first, alphas, what changes the plan."""
     from .errors import BadParameterError
     from .model.disagreements import plan_disagreements
@@ -401,6 +419,9 @@ def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str |
 
     c = load_case(_pick_case(case, case_opt))
     r = case_ratings(c)
+    if rnd is not None:  # issue 22: one round's raters (what changes the plan: the latest's)
+        from .ratings.rounds import round_agreement
+        return click.echo(round_agreement(c.path, rnd, as_csv), nl=False)
     if r is None:
         raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
     if as_csv:
@@ -415,6 +436,10 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+cli.add_command(compare)  # issue 22 (docs/compare.md)
+cli.add_command(snapshot)
 
 
 def main() -> None:

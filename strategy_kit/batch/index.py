@@ -26,7 +26,7 @@ __all__ = ["render_index", "write_index"]
 def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
     from ..reports.meta import report_case, scores_of
 
-    cases: dict[str, Any] = {}
+    cases: dict[tuple[str, str], Any] = {}
     tables: dict[Any, Any] = {}
     rows = []
     for r in results:
@@ -41,8 +41,8 @@ def _index_rows(results: Sequence[BatchResult]) -> list[dict[str, Any]]:
         a, g = job.labels.get("audience"), job.labels.get("goal")
         if a and g:
             try:
-                c = cases.get(params["case"]) or cases.setdefault(params["case"],
-                                                                   report_case(params["case"]))
+                key = (params["case"], params.get("scenario") or "")
+                c = cases.get(key) or cases.setdefault(key, report_case(*key))
                 row.update(scores_of(c, a, g, params["start"], params["days"], tables))
             except (StrategyKitError, KeyError):  # the case changed since: no scores, no crash
                 pass
@@ -119,7 +119,7 @@ def render_index(results: Sequence[BatchResult], generated: dt.datetime | None =
                              undefined=jinja2.StrictUndefined)
     first = results[0].job
     try:
-        case = report_case(first.parameters["case"])
+        case = report_case(first.parameters["case"], first.parameters.get("scenario"))
         goals, values = list(case.ids("goal")), case.values_note
     except (StrategyKitError, KeyError):
         goals, values = [], ""

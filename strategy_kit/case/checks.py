@@ -54,6 +54,8 @@ def _checks(col: Col) -> list[pa.Check]:
             return [allowing_blank(lambda s: _is_number(s, 0.0, 1.0), "a number from 0 to 1")]
         case "days":
             return [allowing_blank(lambda s: _is_number(s, 0.0), "a number of days, 0 or more")]
+        case "amount":  # issue 22: person-days, a budget
+            return [allowing_blank(lambda s: _is_number(s, 0.0), "a number, 0 or more")]
         case "posdays":
             return [
                 allowing_blank(lambda s: _is_number(s, 1e-9), "a number of days greater than 0")
@@ -82,7 +84,7 @@ def likely_fix(col: Col, value: str | None) -> str | None:
     if value is None:
         return None
     v = value.strip()
-    if col.kind in ("score", "days", "posdays"):
+    if col.kind in ("score", "days", "posdays", "amount"):
         if re.fullmatch(r"-?\d+,\d+", v):  # a decimal comma: 0,7
             return v.replace(",", ".")
         pct = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*%?", v)

@@ -48,6 +48,7 @@ def allowed_text(col: Col, sheet: bool = False) -> str:
         "score": "a number from 0 to 1",
         "days": "a number of days, 0 or more",
         "posdays": "a number of days greater than 0",
+        "amount": "a number, 0 or more",
         "date": "a date, `YYYY-MM-DD`" + (", not before `start`" if col.name == "end" else ""),
         "enum": ", ".join(f"`{v}`" for v in col.values),
     }.get(col.kind, "text")

@@ -19,6 +19,7 @@ from ..errors import CaseError, Problem, UnknownChoiceError
 from .checks import column_problems, cross_problems
 from .locate import is_workbook, list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
+from .scenario import apply_scenario, read_scenario, scenario_digest, scenario_settings
 from .schema import (
     DEFAULT_WINDOWS,
     TABLE_OF_KIND,
@@ -111,6 +112,10 @@ class Case:
     _variants: Mapping[str, tuple[Mapping[str, pd.DataFrame], str]] = field(
         default_factory=dict, repr=False)
     _note: str = field(default="", repr=False)  # values_note of a derived copy (one rater's)
+    #: The scenario the case was loaded under (``scenarios/NAME.yaml``; docs/compare.md), or ''.
+    scenario: str = ""
+    #: Person-days a month the team can give its plan (``case.yaml`` ``capacity``), or None.
+    capacity: float | None = None
 
     audiences = _TableView()
     interests = _TableView()
@@ -250,7 +255,7 @@ def _typed(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     for c in table.columns:
         s = df[c.name].str.strip()
-        if c.kind in ("score", "days", "posdays"):
+        if c.kind in ("score", "days", "posdays", "amount"):
             df[c.name] = pd.to_numeric(s.replace("", np.nan)).astype(float)
         elif c.kind == "date":
             df[c.name] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d")
@@ -317,7 +322,8 @@ _LOADED: dict[tuple[Path, str], Case] = {}
 _LOADED_MAX = 8
 
 
-def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
+def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
+              scenario: str | None = None) -> Case:
     """Load and validate a case folder or workbook.
 
     Parameters
@@ -325,6 +331,9 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     name_or_path
         A folder path, a workbook (``.xlsx``, ``.ods``; a folder holding one ``case.xlsx``), or
         the name of a case under ``data/`` (default ``belarus``).
+    scenario
+        The name of one of the case's ``scenarios/NAME.yaml`` (docs/compare.md): its overrides
+        are written into the tables and settings before they are checked.
 
     Returns
     -------
@@ -341,17 +350,23 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         The case has problems; the error lists every one (file, row, column, value, allowed).
     """
     path = resolve_case_path(name_or_path)
-    digest = _hash(path)
+    digest = _hash(path) + (f":{scenario}:{scenario_digest(path, scenario)}" if scenario else "")
+    scen = read_scenario(path, scenario) if scenario else None
     cached = _LOADED.get((path, digest))
     if cached is not None:  # the same files: the same immutable case
         return cached
     problems: list[Problem] = []
     settings, guidance, raw, book = _read(path, problems)
+    applied = None
+    if scen is not None and not problems:  # issue 22: a scenario's cells, checked as the case's
+        settings = scenario_settings(scen, path, settings, problems)
+        applied = apply_scenario(scen, raw, problems)
     found: list[Problem] = []
     for name, df in raw.items():
         found.extend(column_problems(TABLES[name], df))
     found.extend(cross_problems(raw))
-    problems.extend(book.relabel(found) if book else found)
+    mine, found = applied.relabel(found) if applied else ([], found)
+    problems.extend(mine + (book.relabel(found) if book else found))
     if problems:
         raise CaseError(path.name, problems)
     tables = {name: _typed(TABLES[name], df) for name, df in raw.items()}
@@ -369,6 +384,8 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         _tables=MappingProxyType(tables),
         priority_rule=settings["priority"],
         windows=MappingProxyType(settings["windows"]),
+        scenario=scenario or "",
+        capacity=settings.get("capacity"),
     )
     case = dataclasses.replace(case, _variants=MappingProxyType(
         {"own": (case._tables, case.data_hash)}))

@@ -252,7 +252,8 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
     return out
 
 
-KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows")
+KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows",
+              "capacity")
 
 
 _FILE: Any = object()  # read the file (the default), rather than keys a workbook holds
@@ -308,6 +309,14 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     if _choice("priority", "priority rule", rule, PRIORITY_RULES, problems):
         settings["priority"] = rule
     settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
+    cap = raw.get("capacity")  # issue 22: person-days a month (docs/compare.md)
+    if cap is not None:
+        if isinstance(cap, bool) or not isinstance(cap, int | float) or cap <= 0:
+            problems.append(Problem("case.yaml", "bad capacity", column="capacity",
+                                    value=brief(cap), allowed="person-days a month, a number "
+                                    "above 0 (or leave the key out)"))
+        else:
+            settings["capacity"] = float(cap)
     weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)
     if weights is not None:
         settings["weights"] = weights

@@ -17,7 +17,8 @@ class Col:
     """One column of a case table.
 
     ``kind`` is one of ``id``, ``ref``, ``refs`` (ids joined by ';'), ``text``, ``score``,
-    ``date``, ``enum``, ``days`` (a number of days >= 0) or ``posdays`` (> 0).
+    ``date``, ``enum``, ``days`` (a number of days >= 0), ``posdays`` (> 0) or ``amount``
+    (a number >= 0: person-days, money).
     """
 
     name: str
@@ -202,6 +203,14 @@ TABLES: dict[str, Table] = {
                 Col("format", "ref", required=False, blank_ok=True, ref="formats"),
                 Col("allies", "refs", required=False, blank_ok=True, ref="allies"),
                 _opt_text("resources"),
+                # issue 22, the plan in practice (docs/compare.md): all optional
+                _opt_text("owner"),  # who is responsible; blank: the 'who' column
+                Col("person_days", "amount", required=False, blank_ok=True),
+                Col("budget", "amount", required=False, blank_ok=True),
+                Col("status", "enum", required=False, blank_ok=True,
+                    values=("planned", "done", "dropped")),  # blank: planned
+                _opt_text("indicator"),  # what would show it worked
+                _opt_text("result"),  # what it achieved (a done action)
             ),
             optional_file=True,
         ),

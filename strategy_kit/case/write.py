@@ -38,7 +38,7 @@ __all__ = ["CaseSource", "convert_case", "read_source", "write_folder", "write_w
 
 #: Rows a drop-down or rule covers, and rows of an id list another sheet's drop-down offers.
 VALIDATED_ROWS = 2000
-NUMERIC = ("score", "days", "posdays")
+NUMERIC = ("score", "days", "posdays", "amount")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 GUIDANCE_HEADER = {"recommendations": "recommendation", "pitfalls": "pitfall"}
@@ -158,7 +158,7 @@ def _validation(col: Col, meaning: str, id_columns: dict[str, str]) -> dict[str,
         case "score":
             return {**base, "validate": "decimal", "criteria": "between", "minimum": 0,
                     "maximum": 1}
-        case "days":
+        case "days" | "amount":
             return {**base, "validate": "decimal", "criteria": ">=", "value": 0}
         case "posdays":
             return {**base, "validate": "decimal", "criteria": ">", "value": 0}

@@ -11,20 +11,27 @@ workbook (``strategy-kit convert``). The loaded case is never touched.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..case.contents import PARTS, case_files, copy_parts
-from ..case.locate import case_folder
+from ..case.locate import case_folder, is_workbook
 from ..case.yamlfile import load_yaml
+from ..errors import BadParameterError
 from ..model.matrices import PRIORITY_PARTS
 
 #: What an export can write: a case folder, or a workbook.
+if TYPE_CHECKING:
+    from ..case import Case
+
 EXPORT_FORMATS = ("folder", "xlsx", "ods")
 
 
@@ -125,3 +132,43 @@ def write_export(src: Path, target: Path, overrides: Mapping[tuple[str, str], fl
         out.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def export_target(base: Case, folder: str | Path | None, fmt: str | None) -> Path:
+    """A new path for the explorer's copy of ``base``: ``<case>-adjusted-<stamp>[.fmt]``.
+
+    Next to the case (or in ``folder``); ``fmt`` is ``folder``, ``xlsx`` or ``ods``, by default
+    the case's own form.
+    """
+    src = base.path
+    fmt = fmt or (src.suffix.lower().lstrip(".") if is_workbook(src) else "folder")
+    if fmt not in EXPORT_FORMATS:
+        raise BadParameterError("export format", fmt, ", ".join(EXPORT_FORMATS))
+    suffix = "" if fmt == "folder" else f".{fmt}"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    parent = Path(folder) if folder else src.parent
+    if not folder and is_workbook(src) and src.stem == "case":
+        parent = case_folder(src).parent  # beside the case's folder, not in it
+    target = parent / f"{base.name}-adjusted-{stamp}{suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = parent / f"{base.name}-adjusted-{stamp}-{n}{suffix}"
+    return target
+
+
+def warn_rated(ratings: Any, overrides: Mapping[tuple[str, str], float]) -> None:
+    """Warn when an adjusted weight is one the participants rated.
+
+    The copy keeps ``ratings/``, so their median stands for it again when it is loaded.
+    """
+    if ratings is None or not overrides:
+        return
+    v = ratings.values
+    rated = set(v.loc[v["table"] == "audience_interests", "item"])
+    hit = [f"{a} × {i}" for a, i in overrides if f"{a}/{i}" in rated]
+    if hit:
+        warnings.warn(f"the participants rated {', '.join(hit)}: the exported case keeps "
+                      "ratings/, so their median replaces the adjusted weight when it is "
+                      "loaded (load it with ratings=False to use the adjusted one)",
+                      stacklevel=4)

@@ -31,6 +31,8 @@ __all__ = ["CASE_ENV", "NOTEBOOK", "TOKEN_ENV", "lab_command", "lab_env", "launc
 
 #: The case ``launch_lab`` opened; the notebook's empty ``case`` parameter falls back to it.
 CASE_ENV = "STRATEGY_KIT_CASE"
+#: The scenario the explorer's kernel loads the case under (issue 22), when one is given.
+SCENARIO_ENV = "STRATEGY_KIT_SCENARIO"
 NOTEBOOK = "03-explore.ipynb"
 #: jupyter_server's IdentityProvider takes its token from this variable of its environment.
 TOKEN_ENV = "JUPYTER_TOKEN"
@@ -85,7 +87,8 @@ def lab_command(port: int, root: Path, open_browser: bool = False) -> list[str]:
               else [])]
 
 
-def launch_lab(case: str | None, port: int | None = None, open_browser: bool = False) -> None:
+def launch_lab(case: str | None, port: int | None = None, open_browser: bool = False,
+               scenario: str | None = None) -> None:
     """Start JupyterLab on 127.0.0.1 with ``notebooks/03-explore.ipynb`` open; Ctrl-C stops it.
 
     JupyterLab runs from the current Python's environment, whose ipywidgets, anywidget and
@@ -100,15 +103,17 @@ def launch_lab(case: str | None, port: int | None = None, open_browser: bool = F
         The port; None: a free one.
     open_browser
         Open the page in the default browser.
+    scenario
+        One of the case's scenarios (docs/compare.md), handed on in ``$STRATEGY_KIT_SCENARIO``.
     """
     root = config.ROOT
     if not (config.NOTEBOOKS_DIR / NOTEBOOK).is_file():
         raise RunError(f"no {config.NOTEBOOKS_DIR / NOTEBOOK}: the explorer needs a checkout "
                        "of strategy-kit (pip install -e .)")
-    c = load_case(case or config.DEFAULT_CASE)
+    c = load_case(case or config.DEFAULT_CASE, scenario=scenario)
     port = port or _free_port()
     token = os.urandom(16).hex()
-    env = lab_env(token, {**os.environ, CASE_ENV: str(c.path)})
+    env = lab_env(token, {**os.environ, CASE_ENV: str(c.path), SCENARIO_ENV: scenario or ""})
     url = f"http://127.0.0.1:{port}/lab/tree/notebooks/{NOTEBOOK}?token={token}"
     proc = subprocess.Popen(lab_command(port, root, open_browser), env=env, cwd=root)
     # a SIGTERM to us must stop JupyterLab too (the finally below), not leave it running

@@ -9,9 +9,7 @@ so tests drive it directly; the ipywidgets front end is :class:`strategy_kit.wid
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import pandas as pd
 
 from .. import config
 from ..case import Case
-from ..case.locate import case_folder, is_workbook
+from ..case.scenario import list_scenarios
 from ..errors import BadParameterError, UnknownChoiceError
 from ..model.matrices import PRIORITY_PARTS, check_count, matrices, priority_weights
 from ..model.recommend import recommend_allies, recommend_formats, recommend_messages
@@ -32,8 +30,8 @@ from ..model.windows import WindowRule, find_windows, window_rule
 from ..params import parse_days, parse_start
 from ..ratings.aggregate import participant_case
 from ..ratings.load import case_ratings, load_case
-from .export import EXPORT_FORMATS, write_export
-from .lab import CASE_ENV
+from .export import export_target, warn_rated, write_export
+from .lab import CASE_ENV, SCENARIO_ENV
 
 __all__ = ["ExplorerState"]
 
@@ -54,6 +52,7 @@ def _load(case: str | Path | Case | None) -> Case:
         return case
     if case is None or not str(case).strip():
         case = os.environ.get(CASE_ENV) or config.DEFAULT_CASE
+        return load_case(case, scenario=os.environ.get(SCENARIO_ENV) or None)
     return load_case(case)
 
 
@@ -161,6 +160,18 @@ class ExplorerState:
         self.base = self._group if view == "group" else participant_case(self._group, r, view)
         self.view, self._case, self._version = view, None, self._version + 1
 
+    def scenarios(self) -> tuple[str, ...]:
+        """``""`` (the case as it is), then the case's scenarios (issue 22, docs/compare.md)."""
+        return ("", *list_scenarios(self._group.path))
+
+    def set_scenario(self, name: str) -> None:
+        """Read the case under one of its scenarios (``""``: none); the group's view."""
+        if name not in self.scenarios():
+            raise UnknownChoiceError("scenario", name, self.scenarios()[1:])
+        self._group = load_case(self._group.path, scenario=name or None)
+        self.base, self.view, self._case = self._group, "group", None
+        self._version += 1
+
     # -- interest weights ------------------------------------------------------------------
 
     def case_weight(self, audience: str, interest: str) -> float:
@@ -258,41 +269,11 @@ class ExplorerState:
         if dead:
             raise BadParameterError("interest weights", ", ".join(dead),
                                     "at least one interest above 0 for every audience")
-        src = self.base.path
-        fmt = fmt or (src.suffix.lower().lstrip(".") if is_workbook(src) else "folder")
-        if fmt not in EXPORT_FORMATS:
-            raise BadParameterError("export format", fmt, ", ".join(EXPORT_FORMATS))
-        suffix = "" if fmt == "folder" else f".{fmt}"
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        parent = Path(folder) if folder else src.parent
-        if not folder and is_workbook(src) and src.stem == "case":
-            parent = case_folder(src).parent  # beside the case's folder, not in it
-        target = parent / f"{self.base.name}-adjusted-{stamp}{suffix}"
-        n = 1
-        while target.exists():
-            n += 1
-            target = parent / f"{self.base.name}-adjusted-{stamp}-{n}{suffix}"
-        self._warn_rated()
-        write_export(src, target, self._overrides,
+        target = export_target(self.base, folder, fmt)
+        warn_rated(self._group.ratings, self._overrides)
+        write_export(self.base.path, target, self._overrides,
                      priority_weights(self.base, self.weights) if self.weights_changed else None)
         return target
-
-    def _warn_rated(self) -> None:
-        """Warn when an adjusted weight is one the participants rated.
-
-        The copy keeps ``ratings/``, so their median stands for it again when it is loaded.
-        """
-        r = self._group.ratings
-        if r is None or not self._overrides:
-            return
-        v = r.values
-        rated = set(v.loc[v["table"] == "audience_interests", "item"])
-        hit = [f"{a} × {i}" for a, i in self._overrides if f"{a}/{i}" in rated]
-        if hit:
-            warnings.warn(f"the participants rated {', '.join(hit)}: the exported case keeps "
-                          "ratings/, so their median replaces the adjusted weight when it is "
-                          "loaded (load it with ratings=False to use the adjusted one)",
-                          stacklevel=3)
 
     # -- the scores -------------------------------------------------------------------------
 

@@ -132,6 +132,9 @@ class Explorer:
         self.view = W.Dropdown(options=[("the group (medians)" if v == "group" else v, v)
                                         for v in s.views()], value=s.view,
                                description="Whose ratings", layout=wide(), style=st)
+        self.scenario = W.Dropdown(options=[(n or "the case as it is", n) for n in s.scenarios()],
+                                   value=s.base.scenario, description="Scenario",
+                                   layout=wide(), style=st)  # issue 22
         self.start = W.DatePicker(value=s.start.date(), description="Start", style=st)
         self.days = W.IntSlider(value=s.days, min=30, max=max(730, s.days), step=15,
                                 description="Horizon (days)", continuous_update=False,
@@ -191,6 +194,7 @@ class Explorer:
             self._watch(cb, lambda _: s.update(
                 compare=[a for a, c in self.compare.items() if c.value]))
         self._watch(self.view, self._on_view)
+        self._watch(self.scenario, self._on_scenario)
         self._watch(self.start, lambda v: v and s.update(start=v))
         self._watch(self.days, lambda v: s.update(days=v))
         for k, sl in self.weights.items():
@@ -209,6 +213,7 @@ class Explorer:
 
         controls = W.VBox([
             *([self.view] if len(s.views()) > 1 else []),  # issue 15: only with ratings
+            *([self.scenario] if len(s.scenarios()) > 1 else []),  # issue 22: with scenarios
             self.goal, self.audience,
             head("Audiences to compare"),
             W.VBox(list(self.compare.values())),
@@ -253,6 +258,15 @@ class Explorer:
 
     def _on_view(self, value: str) -> None:
         self.state.set_view(value)
+        self._sync_interests()
+
+    def _on_scenario(self, value: str) -> None:
+        self.state.set_scenario(value)
+        self._syncing = True
+        try:
+            self.view.value = "group"
+        finally:
+            self._syncing = False
         self._sync_interests()
 
     def _on_audience(self, value: str) -> None:

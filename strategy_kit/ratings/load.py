@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
+
 from .. import config
 from ..case import Case
 from ..case import load_case as load_own_values
@@ -46,8 +48,9 @@ def _rated(own: Case) -> Case | None:
     return _RATED[key]
 
 
-def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool = True) -> Case:
-    """Load and validate a case; with ratings, its values are the raters' medians.
+def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool = True,
+              scenario: str | None = None) -> Case:
+    """Load and validate a case folder; with ratings, its values are the raters' medians.
 
     Parameters
     ----------
@@ -57,12 +60,9 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool =
         Use the ``ratings/`` folder (in the case's folder, or beside its workbook) when there
         is one (default); False for the case's own values and no ratings at all: robustness
         then perturbs the judgements and there are no disagreements.
-
-    Returns
-    -------
-    Case
-        ``case.values`` is ``raters`` when its ratings were used (``case.ratings`` holds
-        them), else ``own``; ``case.values_note`` says it for the pages.
+    scenario
+        One of the case's ``scenarios/NAME.yaml`` (docs/compare.md); its cells win over the
+        raters' medians.
 
     Raises
     ------
@@ -71,11 +71,40 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE, *, ratings: bool =
     CaseError
         The case or its ratings have problems; every one is listed (file, sheet, cell).
     """
+    if scenario:  # issue 22
+        return _with_scenario(name_or_path, ratings, scenario)
     own = load_own_values(name_or_path)
     if not ratings or not ratings_folder(own.path).is_dir():
         return own
     rated = _rated(own)
     return own if rated is None else rated
+
+
+def _with_scenario(name_or_path: str | Path, ratings: bool, scenario: str) -> Case:
+    """The case under a scenario: the raters' medians, then the scenario's own cells."""
+    scen = load_own_values(name_or_path, scenario=scenario)
+    if not ratings or not ratings_folder(scen.path).is_dir():
+        return scen
+    rated = _rated(load_own_values(scen.path))
+    if rated is None or rated.ratings is None:
+        return scen
+    from ..case.scenario import read_scenario
+    from .scale import RATED
+
+    digest = hashlib.sha256(f"{scen.data_hash}:{_ratings_hash(scen.path)}".encode())
+    on_scenario = aggregate_case(scen, rated.ratings, digest.hexdigest()[:12])
+    tables: dict[str, pd.DataFrame] = {}
+    for o in read_scenario(scen.path, scenario).overrides:
+        for r in RATED:
+            if r.table == o.table and r.value in o.cells and not o.drop:
+                t = tables.get(r.table, on_scenario.table(r.table))
+                own = scen.table(r.table)
+                hit = own[list(o.key)].eq(pd.Series(o.key)).all(axis=1)
+                t.loc[hit.to_numpy(), r.value] = own.loc[hit, r.value].to_numpy()
+                tables[r.table] = t
+    if not tables:
+        return on_scenario
+    return on_scenario.with_ratings(rated.ratings, tables, on_scenario.data_hash)
 
 
 def case_ratings(case: Case) -> Ratings | None:

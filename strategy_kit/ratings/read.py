@@ -270,7 +270,7 @@ def _sources(folder: Path, problems: list[Problem]) -> dict[str, Path]:
     return found
 
 
-def read_ratings(case: Case) -> Ratings | None:
+def read_ratings(case: Case, round_: int | None = None) -> Ratings | None:
     """The ratings in the case's ``ratings/`` folder; None when it has none.
 
     Raises
@@ -308,7 +308,7 @@ def read_ratings(case: Case) -> Ratings | None:
     labels = [s if info.loc[i, "show_name"] else f"R{i + 1:02d}" for i, s in enumerate(stems)]
     raters = pd.DataFrame({"rater": labels, "group": info["group"], "round": info["round"]})
     raters["group"] = raters["group"].where(raters["group"] != "", raters["rater"])
-    latest = raters["round"].max()
+    latest = raters["round"].max() if round_ is None else round_  # issue 22: any round
     raters = raters[raters["round"] == latest].reset_index(drop=True)
     values = pd.DataFrame(rows, columns=["rater", "table", "item", "value"])
     values = values[values["rater"].isin(raters["rater"])].reset_index(drop=True)

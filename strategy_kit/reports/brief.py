@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import __version__, config
+from ..case.scenario import output_name
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -152,13 +153,14 @@ def write_brief(case: str | Path | Case, audience: str, goal: str, start: object
 
     c = case if isinstance(case, Case) else report_case(case)
     html = render_brief(brief_context(c, audience, goal, start, days, threshold))
-    out = brief_path(c.name, audience, goal, out_dir)
+    out = brief_path(output_name(c), audience, goal, out_dir)
     write_atomically(out, html)
     return out
 
 
 def write_briefs(jobs: Sequence[Any]) -> list[Path]:
     """The briefs of a batch's audience reports, beside them (``batch --brief``)."""
+    from .meta import report_case
     from .render import write_atomically
 
     out = []
@@ -166,7 +168,8 @@ def write_briefs(jobs: Sequence[Any]) -> list[Path]:
         a, g = job.labels.get("audience"), job.labels.get("goal")
         if a and g:
             p = job.parameters
-            html = render_brief(brief_context(p["case"], a, g, p["start"], p["days"],
+            case = report_case(p["case"], p.get("scenario"))
+            html = render_brief(brief_context(case, a, g, p["start"], p["days"],
                                               p.get("threshold")))
             path = job.out.with_name(f"{a}--{g}{BRIEF_SUFFIX}")
             write_atomically(path, html)

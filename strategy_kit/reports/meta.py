@@ -45,15 +45,15 @@ def scores_of(case: Any, audience: str, goal: str, start: object, days: object,
             **{k: float(s[k]) for k in _SCORES}, "rank": int(s["rank"])}
 
 
-def report_case(case: Any) -> Any:
+def report_case(case: Any, scenario: str | None = None) -> Any:
     """The case a report's notebook uses: ``strategy_kit.load_case`` (with its ratings).
 
-    Metadata, the batch index and the brief load it the same way, so they show the numbers
-    the report computes.
+    Metadata, the batch index and the brief load it the same way, under the report's
+    ``scenario`` if it has one, so they show the numbers the report computes.
     """
     from ..ratings.load import load_case
 
-    return load_case(case)
+    return load_case(case, scenario=scenario or None)
 
 
 def report_meta(job: ReportJob) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def report_meta(job: ReportJob) -> dict[str, Any]:
         "start": params.get("start"), "days": params.get("days"), **dict(job.labels),
     }
     try:
-        case = report_case(params["case"])
+        case = report_case(params["case"], params.get("scenario"))
     except (StrategyKitError, KeyError):  # the case changed under the run: no scores
         return meta
     meta.update(values=case.values, values_note=case.values_note)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from .. import __version__, config
+from ..case.scenario import output_name
 from ..config import TOC_MARK
 from ..errors import RunError
 from ..files.present import presentable
@@ -71,6 +72,11 @@ def _threshold(c: Case, threshold: object) -> dict[str, str]:
     return {"threshold": str(threshold).strip()}
 
 
+def _scenario(c: Case) -> dict[str, str]:
+    """The scenario parameter of a report (issue 22); none without a scenario."""
+    return {"scenario": c.scenario} if c.scenario else {}
+
+
 def audience_job(case: str | Path | Case, audience: str, goal: str, start: object = None,
                  days: object = None, out_dir: str | Path | None = None,
                  threshold: object = None) -> ReportJob:
@@ -78,12 +84,14 @@ def audience_job(case: str | Path | Case, audience: str, goal: str, start: objec
     c, start_iso, n = _common(case, start, days)
     c.check("audience", audience)
     c.check("goal", goal)
-    out = Path(out_dir or config.REPORTS_DIR).resolve() / c.name / f"{audience}--{goal}.html"
+    out = (Path(out_dir or config.REPORTS_DIR).resolve() / output_name(c)
+           / f"{audience}--{goal}.html")
     a, g = c.names("audience")[audience], c.names("goal")[goal]
     return ReportJob(
         notebook=AUDIENCE_NOTEBOOK,
         parameters={"case": str(c.path), "audience": audience, "goal": goal,
-                    "start": start_iso, "days": n, **_threshold(c, threshold)},
+                    "start": start_iso, "days": n, **_threshold(c, threshold),
+                    **_scenario(c)},
         out=out, title=f"{a} — {g}", case_title=c.title, data_hash=c.data_hash,
         labels={"audience": audience, "goal": goal},
     )
@@ -97,12 +105,12 @@ def overview_job(case: str | Path | Case, goal: str | None = None, start: object
     goal = goal or "all"
     if goal != "all":
         c.check("goal", goal)
-    out = Path(out_dir or config.REPORTS_DIR).resolve() / c.name / f"overview--{goal}.html"
+    out = Path(out_dir or config.REPORTS_DIR).resolve() / output_name(c) / f"overview--{goal}.html"
     g = "all goals" if goal == "all" else c.names("goal")[goal]
     return ReportJob(
         notebook=OVERVIEW_NOTEBOOK,
         parameters={"case": str(c.path), "goal": goal, "start": start_iso, "days": n,
-                    **_threshold(c, threshold)},
+                    **_threshold(c, threshold), **_scenario(c)},
         out=out, title=f"Portfolio overview — {g}", case_title=c.title, data_hash=c.data_hash,
         labels={"goal": goal},
     )
@@ -299,7 +307,8 @@ def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
 
 def render_report(kind: str, case: str | Path, *, audience: str | None = None,
                   goal: str | None = None, start: object = None, days: object = None,
-                  out_dir: str | Path | None = None, threshold: object = None) -> Path:
+                  out_dir: str | Path | None = None, threshold: object = None,
+                  scenario: str | None = None) -> Path:
     """Check, run and export one report as fast as one process can (``strategy-kit report``).
 
     ``kind`` is ``audience`` or ``overview``. The cheap checks run first (``precheck``: no
@@ -318,6 +327,10 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
 
     path = precheck_report(case, audience, goal, start, days)
     check_output_dir(Path(out_dir or config.REPORTS_DIR) / path.name)  # before any kernel
+    if scenario:  # issue 22: the scenario read and checked before any kernel starts
+        from ..ratings.load import load_case
+
+        case = load_case(path, scenario=scenario)
     reuse_engine()  # registers the engine with papermill
     # One report, one kernel: nothing ran before it, so the kit need not be imported afresh.
     session = KernelSession(fresh=())
@@ -328,7 +341,8 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
         try:
             session.connect()
             # The notebook's load_case is then a cache hit (validated cases are kept by hash).
-            session.run(f"__import__('strategy_kit').load_case({str(path)!r})")
+            session.run(f"__import__('strategy_kit').load_case({str(path)!r}, "
+                        f"scenario={scenario or None!r})")
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
 
@@ -336,9 +350,10 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     preparing.start()
     try:
         if kind == "audience":
-            job = audience_job(path, str(audience), str(goal), start, days, out_dir, threshold)
+            job = audience_job(case if scenario else path, str(audience), str(goal), start, days,
+                               out_dir, threshold)
         else:
-            job = overview_job(path, goal, start, days, out_dir, threshold)
+            job = overview_job(case if scenario else path, goal, start, days, out_dir, threshold)
         import papermill  # noqa: F401  (imported here, while the kernel starts)
 
         exporter()

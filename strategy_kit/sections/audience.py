@@ -28,6 +28,8 @@ from ..plots.style import MAX_ROWS
 from .advice import explain_priority, late_formats, no_reason_note, top_moves
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
+from .plan import show_plan_in_practice
+from .scenarios import show_scenario_note
 
 __all__ = [
     "AudienceStudy",
@@ -141,6 +143,7 @@ def show_title(s: AudienceStudy) -> None:
         f"({s.days} days). Case: {esc(s.case.title)}, scored on {esc(s.case.values_note)}."
         f"</p>{TOC_MARK}"
     )
+    show_scenario_note(s.case)  # issue 22
 
 
 def show_summary(s: AudienceStudy) -> None:
@@ -248,6 +251,7 @@ def show_what_to_say(s: AudienceStudy) -> None:
 def show_plan_coverage(s: AudienceStudy) -> None:
     """Planned actions (actions.csv) against the windows of the top audiences."""
     plan_coverage_section(s.case, s.coverage)
+    show_plan_in_practice(s)  # issue 22: owners, person-days, status, results
 
 
 def show_measured(s: AudienceStudy) -> None:

@@ -22,6 +22,8 @@ from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_table, show_text
+from .plan import show_plan_in_practice
+from .scenarios import show_scenario_note
 
 __all__ = [
     "PortfolioStudy",
@@ -150,6 +152,7 @@ def show_portfolio_title(s: PortfolioStudy) -> None:
         f"scored on {esc(s.case.values_note)}.</p>"
         f"{TOC_MARK}"
     )
+    show_scenario_note(s.case)  # issue 22
 
 
 def show_portfolio_summary(s: PortfolioStudy) -> None:
@@ -205,6 +208,7 @@ def show_ally_leverage(s: PortfolioStudy) -> None:
 def show_portfolio_coverage(s: PortfolioStudy) -> None:
     """Planned actions against the windows of each goal's top three audiences."""
     plan_coverage_section(s.case, s.coverage)
+    show_plan_in_practice(s)  # issue 22: owners, person-days, status, results, counts
 
 
 def show_rank_stability(s: PortfolioStudy) -> None:
