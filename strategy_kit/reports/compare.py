@@ -117,7 +117,7 @@ def write_compare(a: Case, b: Case, a_label: str, b_label: str, start: object = 
     """
     from ..files.output import check_output_dir
     from ..model.compare import compare_cases
-    from .render import _write_atomically
+    from .render import write_atomically
 
     t0 = parse_start(start)
     n = parse_days(days, b.horizon_days)  # type: ignore[arg-type]
@@ -131,5 +131,5 @@ def write_compare(a: Case, b: Case, a_label: str, b_label: str, start: object = 
         cmp = dataclasses.replace(cmp, changes=pd.concat([cmp.changes, ratings],
                                                          ignore_index=True))
     path = out / f"compare--{_slug(a_label)}--{_slug(b_label)}.html"
-    _write_atomically(path, render_compare(compare_context(cmp, a, b, t0, n)))
+    write_atomically(path, render_compare(compare_context(cmp, a, b, t0, n)))
     return cmp, path
