@@ -8,7 +8,6 @@ spread, the interquartile range, narrowed).
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from .scale import RATED
 __all__ = ["ROUND_ATTR", "load_round", "round_agreement", "round_changes", "round_ratings",
            "rounds_of"]
 
-#: The rounds each loaded round-case came from, by data hash (a Case holds no ratings).
+#: The rounds each loaded round-case came from, by data hash.
 ROUND_ATTR: dict[str, tuple[Path, int]] = {}
 #: The smallest change of a median, or of the spread, that counts as movement.
 MOVED = 0.05
@@ -58,8 +57,7 @@ def round_ratings(path: Path | str, n: int, scenario: str | None = None) -> tupl
 def load_round(path: Path | str, n: int, scenario: str | None = None) -> Case:
     """The case with the medians of round ``n``'s raters."""
     raw, ratings = round_ratings(path, n, scenario)
-    case = aggregate_case(raw, ratings)
-    case = dataclasses.replace(case, data_hash=f"{raw.data_hash}-r{n}")
+    case = aggregate_case(raw, ratings, f"{raw.data_hash}-r{n}")
     ROUND_ATTR[case.data_hash] = (raw.path, n)
     return case
 
