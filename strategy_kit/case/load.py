@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import CaseError, Problem, UnknownChoiceError
+from . import memo
 from .checks import column_problems, cross_problems
 from .locate import is_workbook, list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
@@ -221,8 +222,9 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
     """
     path = resolve_case_path(name_or_path)
     digest = _hash(path)
-    cached = _LOADED.get((path, digest))
+    cached = _LOADED.get((path, digest)) or memo.recall(("case", path, digest))
     if cached is not None:  # the same files: the same immutable case
+        _LOADED[(path, digest)] = cached
         return cached
     problems: list[Problem] = []
     settings, guidance, raw, book = _read(path, problems)
@@ -250,6 +252,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         windows=MappingProxyType(settings["windows"]),
     )
     _LOADED[(path, digest)] = case
+    memo.remember(("case", path, digest), case)  # for the kernel's next notebook (batch)
     while len(_LOADED) > _LOADED_MAX:
         _LOADED.pop(next(iter(_LOADED)))
     return case

@@ -30,7 +30,7 @@ from ..model.robustness import score_robustness
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, score_timing
 from ..model.windows import WindowRule, find_windows, window_rule
-from ..params import parse_days, parse_start
+from ..params import long_date, parse_days, parse_start
 from ..ratings.aggregate import participant_case
 from ..ratings.load import case_ratings, load_case
 from .export import EXPORT_FORMATS, write_export
@@ -46,8 +46,7 @@ DRAWS = 200
 COMPARE_DEFAULT = 5
 
 
-def _date(v: object) -> str:
-    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
+_date = long_date  # the report's date format (params.REPORT_DATE)
 
 
 def _load(case: str | Path | Case | None) -> Case:

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from .. import config
-from ..case import Case
+from ..case import Case, memo
 from ..case import load_case as load_own_values
 from .aggregate import aggregate_case
 from .read import Ratings, ratings_files, ratings_folder, read_ratings
@@ -33,6 +33,8 @@ def _ratings_hash(path: Path) -> str:
 
 def _rated(raw: Case) -> tuple[Case, Ratings] | None:
     key = (raw.path, raw.data_hash, _ratings_hash(raw.path))
+    if key not in _RATED and (kept := memo.recall(("rated", *key))) is not None:
+        _RATED[key] = kept  # rated in this kernel for an earlier notebook (batch)
     if key not in _RATED:
         ratings = read_ratings(raw)
         if ratings is None:
@@ -41,6 +43,7 @@ def _rated(raw: Case) -> tuple[Case, Ratings] | None:
         # The data hash says what the numbers came from: the case's content and its ratings.
         digest = hashlib.sha256(f"{raw.data_hash}:{key[2]}".encode()).hexdigest()[:12]
         _RATED[key] = (dataclasses.replace(rated, data_hash=digest), ratings)
+        memo.remember(("rated", *key), _RATED[key])
         while len(_RATED) > _RATED_MAX:
             _RATED.pop(next(iter(_RATED)))
     return _RATED[key]

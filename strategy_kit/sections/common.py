@@ -20,6 +20,7 @@ import pandas as pd
 from .. import __version__, config, plots
 from ..case import Case
 from ..model.coverage import Coverage
+from ..params import long_date
 from ..ratings.load import load_case
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 
@@ -80,9 +81,6 @@ def labelled(df: pd.DataFrame, case: Case) -> pd.DataFrame:
     return out
 
 
-def long_date(v: object) -> str:
-    """A date as a report writes it (1 Dec 2026); empty for a missing one."""
-    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
 
 
 def plan_coverage_section(case: Case, cov: Coverage) -> None:
