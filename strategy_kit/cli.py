@@ -66,7 +66,7 @@ def validate(case: str | None, case_opt: str | None) -> None:
                                          "allies", "frames", "actions")}
     click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
                              + ", ".join(f"{v} {k}" for k, v in n.items())))
-    from .ratings.console import ratings_line  # issue 15
+    from .ratings.console import ratings_line
     from .ratings.load import case_ratings
     from .ratings.read import ratings_folder
 
@@ -112,22 +112,17 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
-# -- issue 11: the window rule on the command line ---------------------------------------------
 THRESHOLD_HELP = ("windows of opportunity: a timing from 0 to 1 (absolute, e.g. 0.5), or a share "
                   "of each audience's peak (e.g. 80%) (default: the case's windows: setting)")
 
 
 def _threshold_option(f: Any) -> Any:
     return click.option("--threshold", metavar="T", help=THRESHOLD_HELP)(f)
-# -- end issue 11 ------------------------------------------------------------------------------
 
 
 def _out_option(f: Any) -> Any:
     return click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
                         help="where reports go (default: reports/)")(f)
-
-
-# -- PDF and brief (issue 14) -----------------------------------------------------------------
 
 
 def _pdf_options(f: Any) -> Any:
@@ -187,9 +182,6 @@ def brief(case: str | None, audience: str, goal: str, case_opt: str | None, star
     _with_pdf(write_brief(_pick_case(case, case_opt), audience, goal, start, days, out_dir,
                           threshold),
               pdf, paper)
-
-
-# -- end of PDF and brief (issue 14) ----------------------------------------------------------
 
 
 @cli.command()
@@ -302,7 +294,6 @@ def new_case(name: str, as_xlsx: bool) -> None:
     from .ratings.load import load_case
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
-    # -- issue 13: a workbook instead of a folder ------------------------------------------
     if as_xlsx or target.suffix.lower() in (".xlsx", ".ods"):
         from .case.write import convert_case
 
@@ -315,7 +306,6 @@ def new_case(name: str, as_xlsx: bool) -> None:
         click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
                    f"then run: strategy-kit validate {target}")
         return
-    # -- end issue 13 ----------------------------------------------------------------------
     if not re.fullmatch(ID_PATTERN, target.name):
         raise BadParameterError("case name", target.name, ID_ALLOWED)
     if target.exists() or target.is_symlink():  # a dangling link too: never write through it
@@ -335,9 +325,6 @@ def new_case(name: str, as_xlsx: bool) -> None:
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
 
 
-# -- issue 13: convert a case between a folder and a workbook -------------------------------
-
-
 @cli.command()
 @click.argument("src", metavar="SRC")
 @click.argument("dest", metavar="DEST")
@@ -350,12 +337,6 @@ def convert(src: str, dest: str) -> None:
     from .case.write import convert_case
 
     click.echo(f"wrote {convert_case(src, dest)}")
-
-
-# -- end issue 13 ------------------------------------------------------------------------------
-
-
-# -- issue 15: many raters (docs/workshop.md) ----------------------------------------------
 
 
 @cli.group()

@@ -38,8 +38,6 @@ from .lab import CASE_ENV
 
 __all__ = ["ExplorerState"]
 
-#: The fixed window threshold of earlier versions; the windows now follow ``state.rule``.
-THRESHOLD = 0.5
 #: Fewer draws than the reports' 1,000: the explorer must answer within ~100 ms; the
 #: probabilities it shows move by about ±3 points.
 DRAWS = 200

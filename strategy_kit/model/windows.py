@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["WindowRule", "best_moments", "find_windows", "window_rule"]
 
-WINDOW_COLUMNS = ["audience", "start", "end", "peak_date", "peak", "moments", "moment_names",
-                  "lead_days", "prepare_by", "late"]
-
 
 @dataclass(frozen=True)
 class WindowRule:

@@ -27,7 +27,6 @@ from .display import esc, show_figure, show_html, show_list, show_table, show_te
 __all__ = [
     "ROBUSTNESS_DRAWS",
     "ROBUSTNESS_WORK",
-    "THRESHOLD",
     "as_case",
     "labelled",
     "robustness_draws",
@@ -39,9 +38,6 @@ __all__ = [
     "show_workshop_advice",
 ]
 
-
-#: The fixed window threshold of earlier versions; windows now follow the case's rule.
-THRESHOLD = 0.5
 
 #: The robustness draws of a report (method.md §Robustness) …
 ROBUSTNESS_DRAWS = 1000
