@@ -14,9 +14,14 @@ import click
 from . import __version__, config
 from .errors import BadParameterError, RunError, StrategyKitError
 from .files.present import terminal_safe
-
-CASE_HELP = ("a case folder, a case workbook (.xlsx, .ods), or the name of a case under data/ "
-             "(default: belarus)")
+from .options import audience_goal_options as _audience_goal_options
+from .options import browser_first as _browser_first
+from .options import case_option as _case_option
+from .options import out_option as _out_option
+from .options import paper_size as _paper
+from .options import pdf_options as _pdf_options
+from .options import threshold_option as _threshold_option
+from .options import with_pdf as _with_pdf
 
 
 class _Group(click.Group):
@@ -37,10 +42,6 @@ def _pick_case(positional: str | None, option: str | None) -> str:
     if positional and option and positional != option:
         raise BadParameterError("case", f"{positional} / {option}", "the case given once")
     return positional or option or config.DEFAULT_CASE
-
-
-def _case_option(f: Any) -> Any:
-    return click.option("--case", "case_opt", metavar="CASE", help=CASE_HELP)(f)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,64 +111,6 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
     else:
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-
-
-THRESHOLD_HELP = ("windows of opportunity: a timing from 0 to 1 (absolute, e.g. 0.5), or a share "
-                  "of each audience's peak (e.g. 80%) (default: the case's windows: setting)")
-
-
-def _threshold_option(f: Any) -> Any:
-    return click.option("--threshold", metavar="T", help=THRESHOLD_HELP)(f)
-
-
-def _out_option(f: Any) -> Any:
-    return click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
-                        help="where reports go (default: reports/)")(f)
-
-
-def _pdf_options(f: Any) -> Any:
-    f = click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
-                     default="A4", show_default=True, help="the PDF's paper size")(f)
-    return click.option("--pdf", is_flag=True, help="also write a PDF (needs a local Chromium "
-                        "or Chrome; STRATEGY_KIT_CHROMIUM names one)")(f)
-
-
-def _with_pdf(html: Path, pdf: bool, paper: str) -> None:
-    """Print the HTML path, and with --pdf the PDF written beside it."""
-    click.echo(html)
-    if pdf:
-        from .reports.pdf import write_pdfs
-
-        click.echo(write_pdfs([(html, html.with_suffix(".pdf"))], paper=_paper(paper))[0])
-
-
-def _paper(paper: str) -> str:
-    return "Letter" if paper.lower() == "letter" else "A4"
-
-
-def _audience_goal_options(f: Any) -> Any:
-    """The options of a page about one audience × goal (``report``, ``brief``)."""
-    for option in reversed((
-        click.argument("case", required=False),
-        click.option("--audience", required=True,
-                     help="an audience id (strategy-kit list shows them)"),
-        click.option("--goal", required=True, help="a goal id"),
-        _case_option,
-        click.option("--start", help="planning start, YYYY-MM-DD (default: today)"),
-        click.option("--days", type=int,
-                     help="planning horizon in days (default or 0: the case's)"),
-        _out_option, _pdf_options, _threshold_option,
-    )):
-        f = option(f)
-    return f
-
-
-def _browser_first(pdf: bool) -> None:
-    """With --pdf, find the browser before any work (exit 2 when there is none)."""
-    if pdf:
-        from .reports.pdf import find_browser
-
-        find_browser()
 
 
 @cli.command()

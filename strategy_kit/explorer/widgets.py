@@ -22,11 +22,12 @@ from ..case import Case
 from ..errors import StrategyKitError
 from ..model.matrices import PRIORITY_PARTS, priority_weights
 from ..model.scoring import score_priority  # noqa: F401  (as before the split)
+from ..params import long_date as _date
 from ..plots.style import PART_LABELS
 from ..sections.display import esc, show_figure, show_html
 from .figures import _MUTED, _WARN, _Figures
 from .lab import CASE_ENV, NOTEBOOK, lab_command, launch_lab  # noqa: F401  (re-exported)
-from .state import ExplorerState, _date
+from .state import ExplorerState
 
 __all__ = ["CASE_ENV", "Explorer", "ExplorerState", "launch_lab"]
 
