@@ -203,3 +203,37 @@ def test_the_named_path_check_can_fail() -> None:
         "x.md: strategy_kit/explorer_state.py", "x.md: tests/test_widgets.py",
         "x.md: tests/reports/test_report.py::test_footer_has_provenance",
         "x.md: _explorer_figures.py", "x.md: test_nothing_here"]
+
+
+_DOTTED = re.compile(r"\bstrategy_kit(?:\.[A-Za-z_]\w*)+")
+
+
+def dotted_names_missing(texts: list[tuple[str, str]]) -> list[str]:
+    """``strategy_kit.a.b`` names (a module, or something in one) that do not resolve."""
+    import importlib
+
+    def resolves(name: str) -> bool:
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[i:]:
+                    obj = getattr(obj, attribute)
+            except AttributeError:
+                return False
+            return True
+        return False
+
+    return [f"{where}: {name}" for where, text in texts
+            for name in dict.fromkeys(_DOTTED.findall(text)) if not resolves(name)]
+
+
+def test_every_module_the_docs_name_by_its_dotted_name_exists() -> None:
+    missing = dotted_names_missing(_texts())
+    assert not missing, "named but not there: " + "; ".join(missing)
+    assert dotted_names_missing([("x.md", "`strategy_kit.widgets.Explorer` and "
+                                           "`strategy_kit.explorer.widgets.Explorer`")]) == [
+        "x.md: strategy_kit.widgets.Explorer"]

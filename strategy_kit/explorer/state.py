@@ -4,7 +4,8 @@
 the audiences, the horizon, the priority weights, the audiences' interest weights, the
 robustness noise), recomputes the scores with the engine (memoised, so that a slider answers
 within ~100 ms) and exports the adjusted weights as a copy of the case. It needs no widgets,
-so tests drive it directly; the ipywidgets front end is :class:`strategy_kit.widgets.Explorer`.
+so tests drive it directly; the ipywidgets front end is
+:class:`strategy_kit.explorer.widgets.Explorer`, and the scores it shows are in ``scores``.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 ``Explorer`` puts ipywidgets controls (goal, audiences, horizon, priority and interest weights,
 robustness noise, reset and export) around an :class:`ExplorerState` and shows its four
 Plotly ``FigureWidget``s, updated in place; in a batch run (``Explorer.show(interactive=False)``)
-the same figures are drawn once, static. The state lives in :mod:`strategy_kit.explorer_state`,
-the figures in ``_explorer_figures`` and ``launch_lab`` in :mod:`strategy_kit.lab`; their
+the same figures are drawn once, static. The state lives in :mod:`strategy_kit.explorer.state`,
+the figures in ``figures`` and ``launch_lab`` in :mod:`strategy_kit.explorer.lab`; their
 public names are importable from here too.
 """
 
