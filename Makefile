@@ -7,7 +7,7 @@ CASE ?= belarus
 
 .DEFAULT_GOAL := help
 
-.PHONY: demo test help lab lint bench clean
+.PHONY: demo test test-fast help lab lint bench clean
 
 demo: $(VENV)/.installed ## Set up .venv, validate the default case and render its reports into reports/
 	@$(BIN)/strategy-kit validate $(CASE)
@@ -36,8 +36,12 @@ test: $(VENV)/.installed-test ## Set up .venv with test tools (and chromium, Lib
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks
 
+test-fast: $(VENV)/.installed-test ## Ruff, then the tests without a browser, LibreOffice or kernels (slow)
+	$(BIN)/ruff check strategy_kit tests benchmarks
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow and not browser and not libreoffice" tests
+
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 lab: $(VENV)/.installed ## Open the explorer in JupyterLab on 127.0.0.1
 	$(BIN)/strategy-kit explore $(CASE)

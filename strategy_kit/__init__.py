@@ -1,7 +1,9 @@
 """strategy-kit: score audiences, timing, formats, allies and messages for an advocacy case.
 
-The public API is re-exported here. Heavy modules (the engine, plots, report sections) are
-imported on first use, so that ``strategy-kit validate`` and a kernel's first import stay fast.
+The public API is re-exported here; the notebooks' helpers also as one namespace,
+``strategy_kit.sections`` (``sk.sections.show_summary`` is ``sk.show_summary``). Heavy
+modules (the engine, plots, report sections) are imported on first use, so that
+``strategy-kit validate`` and a kernel's first import stay fast.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .errors import (
     StrategyKitError,
     UnknownChoiceError,
 )
+from .sections import HELPERS
 
 #: Public names imported on first use, and the module each lives in.
 _LAZY: dict[str, str] = {
@@ -37,6 +40,7 @@ _LAZY: dict[str, str] = {
                      "recommend_messages", "Messages"], "model.recommend"),
     **dict.fromkeys(["score_robustness", "Robustness"], "model.robustness"),
     **dict.fromkeys(["plan_coverage", "Coverage"], "model.coverage"),
+    **dict.fromkeys(["plan_preparation"], "model.preparation"),
     # issue 15: many raters (docs/workshop.md)
     **dict.fromkeys(["krippendorff_alpha", "item_agreement", "table_agreement"],
                     "ratings.agreement"),
@@ -45,35 +49,17 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["participant_case"], "ratings.aggregate"),
     **dict.fromkeys(["write_rating_sheets"], "ratings.sheets"),
     **dict.fromkeys(["plan_disagreements", "Disagreements"], "model.disagreements"),
-    **dict.fromkeys(["show_disagreement"], "sections.disagree"),
-    # issue 22: scenarios, comparison, the plan in practice (docs/compare.md)
-    **dict.fromkeys(["show_scenarios", "show_scenario_note"], "sections.scenarios"),
+    # issue 22: comparison (docs/compare.md)
     **dict.fromkeys(["compare_cases", "Comparison"], "model.compare"),
     **dict.fromkeys(["load_version"], "ratings.version"),
-    **dict.fromkeys(["ComparisonStudy", "study_comparison", "show_comparison_title",
-                     "show_changes", "show_differing_cells"], "sections.compare"),
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),
     **dict.fromkeys(["Explorer"], "explorer.widgets"),
     **dict.fromkeys(["ExplorerState"], "explorer.state"),
     **dict.fromkeys(["launch_lab"], "explorer.lab"),
-    **dict.fromkeys(["show_figure", "show_html", "show_list", "show_table", "show_text"],
-                    "sections.display"),
-    **dict.fromkeys(["AudienceStudy", "study_audience", "show_title", "show_summary", "show_why",
-                     "show_when", "show_how", "show_with_whom", "show_what_to_say",
-                     "show_plan_coverage", "show_measured", "show_robustness"],
-                    "sections.audience"),
-    **dict.fromkeys(["PortfolioStudy", "study_portfolio", "show_portfolio_title", "show_heatmap",
-                     "show_influence_fit", "show_calendar", "show_ally_leverage",
-                     "show_portfolio_coverage", "show_rank_stability", "show_portfolio_summary"],
-                    "sections.portfolio"),
-    **dict.fromkeys(["show_open_questions", "show_method", "show_provenance",
-                     "show_workshop_advice"],
-                    "sections.common"),
-    **dict.fromkeys(["AttentionStudy", "study_attention", "show_attention_title",
-                     "show_measured_attention", "show_spikes", "show_half_lives",
-                     "show_half_life_note"], "sections.measured"),
+    # The notebooks' helpers, also as the namespace strategy_kit.sections (kept as aliases).
+    **{name: f"sections.{module}" for name, module in HELPERS.items()},
 }
 
 __all__ = [
@@ -85,11 +71,14 @@ __all__ = [
     "StrategyKitError",
     "UnknownChoiceError",
     "__version__",
+    "sections",
     *_LAZY,
 ]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "sections":  # the show_* and study_* helpers' namespace
+        return importlib.import_module(".sections", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value

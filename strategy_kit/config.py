@@ -14,6 +14,8 @@ REPORTS_DIR = ROOT / "reports"
 DOCS_DIR = ROOT / "docs"
 METHOD_DOC = DOCS_DIR / "method.md"
 TEMPLATE_CASE_DIR = PACKAGE_DIR / "case_template"
+#: The report, brief and batch-index templates, their style sheet and the vendored plotly.js.
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
 DEFAULT_CASE = "belarus"
 KERNEL_NAME = "python3"
 #: Where an exported report puts its table of contents: after the title and its lead.

@@ -22,6 +22,9 @@ FIRST_DATE = dt.date(1900, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
 DATE_RANGE = f"a date from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
 
+#: How reports, briefs and the explorer write a date: 1 Dec 2026 (``long_date``).
+REPORT_DATE = "%-d %b %Y"
+
 _DAYS = "a whole number of days from 1 to 3660 (0 or empty: the case's horizon)"
 
 
@@ -79,3 +82,10 @@ def parse_days(value: int | str | None, default: int, name: str = "days") -> int
     if not 1 <= days <= 3660:
         raise BadParameterError(name, value, _DAYS)
     return days
+
+
+def long_date(v: object) -> str:
+    """A date as a report writes it (1 Dec 2026); empty for a missing one (None, NaT, NaN)."""
+    import pandas as pd
+
+    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime(REPORT_DATE)

@@ -282,8 +282,14 @@ def test_a_fading_tail_is_not_a_window(template_copy: Path) -> None:
     assert not Path("never.ics").exists()
 
 
-def test_accepts_a_loaded_case_and_leaves_it_unchanged(template_copy: Path) -> None:
+def test_accepts_a_loaded_case_and_leaves_the_callers_rule_as_it_was(
+        template_copy: Path) -> None:
+    # A window rule given as a mapping is the caller's: merging the case's settings into it in
+    # place would change it under them (this check fails if it did).
     case = load_case(template_copy)
-    before = case.moments
-    calendar_events(case, "lawmakers", start=START, days=DAYS, threshold=THRESHOLD)
-    pd.testing.assert_frame_equal(case.moments, before)
+    rule = {"rule": "absolute", "threshold": THRESHOLD}
+    events = calendar_events(case, "lawmakers", start=START, days=DAYS, threshold=rule)
+    assert rule == {"rule": "absolute", "threshold": THRESHOLD}
+    same = calendar_events(template_copy, "lawmakers", start=START, days=DAYS,
+                           threshold=THRESHOLD)
+    pd.testing.assert_frame_equal(events, same)

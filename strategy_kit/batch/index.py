@@ -12,7 +12,6 @@ from ..errors import StrategyKitError
 from ..files.present import without_local_paths
 from .results import BatchResult
 
-TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 #: A brief is written beside its report as ``<audience>--<goal>.brief.html`` (``brief``).
 BRIEF_SUFFIX = ".brief.html"
 SCORES = ("fit", "influence", "timing", "priority")
@@ -115,8 +114,8 @@ def render_index(results: Sequence[BatchResult], generated: dt.datetime | None =
 
     from ..reports.meta import report_case
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.TEMPLATES_DIR),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
     first = results[0].job
     try:
         case = report_case(first.parameters["case"], first.parameters.get("scenario"))

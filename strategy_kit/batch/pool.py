@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import BadParameterError
-from ..files.present import terminal_safe
 from ..run.startup import skip_slow_unused_imports
 from .index import write_index
+from .progress import Progress
 from .results import BatchResult, BatchSummary
 
 if TYPE_CHECKING:
@@ -191,59 +191,6 @@ def _stop_signals() -> Iterator[None]:
 # -- the main process -------------------------------------------------------------------------
 
 
-class _Progress:
-    """Progress of a batch: a tqdm bar on a terminal; otherwise one line per finished report."""
-
-    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total, self.stream, self.enabled = total, stream, enabled
-        self.tty = enabled and bool(getattr(stream, "isatty", lambda: False)())
-        self.done = self.failed = 0
-        self.bar: Any = None
-
-    def _write(self, text: str) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.stream.write(text)
-            self.stream.flush()
-
-    def start(self, workers: int) -> None:
-        if not self.enabled:
-            return
-        self._write(f"rendering {self.total} report{'s' if self.total != 1 else ''} with "
-                    f"{workers} worker{'s' if workers != 1 else ''}\n")
-        if self.tty:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=self.total, file=self.stream, unit="report", leave=False,
-                            dynamic_ncols=True)
-
-    def update(self, r: BatchResult) -> None:
-        self.done += r.status == "done"
-        self.failed += r.status == "failed"
-        if not self.enabled:
-            return
-        k = self.done + self.failed
-        took = f" ({r.seconds:.1f} s)" if r.seconds is not None else ""
-        line = f"[{k:>{len(str(self.total))}}/{self.total}] {r.status:<6} {r.job.out.name}{took}"
-        if r.error:
-            line += f": {terminal_safe(r.error)}"
-        if self.bar is None:
-            self._write(line + "\n")
-            return
-        if r.status != "done":
-            self.bar.write(line, file=self.stream)
-        self.bar.set_postfix_str(f"{self.done} done, {self.failed} failed", refresh=False)
-        self.bar.update(1)
-
-    def tick(self) -> None:
-        if self.bar is not None:
-            self.bar.refresh()
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-
 def run_batch(jobs: Sequence[ReportJob], workers: int | None = None, *, progress: bool = True,
               stream: TextIO | None = None, execution_timeout: float | None = None,
               index: bool = True) -> BatchSummary:
@@ -269,7 +216,7 @@ def run_batch(jobs: Sequence[ReportJob], workers: int | None = None, *, progress
     if workers is not None and workers < 1:
         raise BadParameterError("workers", workers, "a whole number of at least 1")
     n = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    bar = _Progress(len(jobs), stream or sys.stderr, enabled=progress)
+    bar = Progress(len(jobs), stream or sys.stderr, enabled=progress)
     t0 = time.perf_counter()
     results: dict[int, BatchResult] = {}
     pool: dict[int, _Worker] = {}

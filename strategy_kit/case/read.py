@@ -16,15 +16,8 @@ import pandas as pd
 import yaml
 
 from ..errors import Problem, brief, close_match
-from .schema import (
-    DEFAULT_HORIZON_DAYS,
-    DEFAULT_PRIORITY_RULE,
-    DEFAULT_WEIGHTS,
-    DEFAULT_WINDOWS,
-    PRIORITY_RULES,
-    WINDOW_RULES,
-    Table,
-)
+from .schema import Table
+from .settings import default_settings, parse_settings
 from .yamlfile import YamlRefused, load_yaml
 
 __all__ = ["MAX_FIELD_CHARS", "case_settings", "read_csv", "read_guidance"]
@@ -174,104 +167,19 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     return None
 
 
-def _fraction(key: str, v: object, problems: list[Problem], low: float = 0.0,
-              high: float = 1.0, above: bool = False) -> float | None:
-    """A number of case.yaml in [low, high] (or (low, high] with ``above``), else a problem."""
-    span = f"{'above' if above else 'from'} {low:g} {'and at most' if above else 'to'} {high:g}"
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        fix = None
-        if isinstance(v, str) and v.replace(",", ".", 1).replace(".", "", 1).isdigit():
-            fix = v.replace(",", ".", 1)  # 0,7 typed for 0.7
-        problems.append(Problem("case.yaml", f"'{key}' is not a number", column=key,
-                                value=brief(v), allowed=f"a number {span}", suggestion=fix))
-        return None
-    x = float(v)
-    if (x <= low if above else x < low) or x > high:
-        fix = f"{x / 100:.2f}" if high == 1.0 and 1 < x <= 100 else None  # a percentage
-        problems.append(Problem("case.yaml", f"'{key}' is out of range", column=key,
-                                value=f"{v:g}", allowed=f"a number {span}", suggestion=fix))
-        return None
-    return x
-
-
-def _weights(raw: Any, problems: list[Problem]) -> dict[str, float] | None:
-    """The priority weights, each from 0 to 1, rescaled to add up to 1."""
-    if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "bad weights", column="weights", value=brief(raw),
-                                allowed="fit, influence and timing, each a number from 0 to 1"))
-        return None
-    weights = {}
-    for key, v in raw.items():
-        if key not in DEFAULT_WEIGHTS:
-            problems.append(Problem("case.yaml", f"unknown weight '{brief(key)}'", column="weights",
-                                    allowed="fit, influence, timing",
-                                    suggestion=close_match(key, DEFAULT_WEIGHTS)))
-            continue
-        x = _fraction(f"weights.{key}", v, problems)
-        if x is not None:
-            weights[key] = x
-    full = {k: weights.get(k, 0.0 if raw else DEFAULT_WEIGHTS[k]) for k in DEFAULT_WEIGHTS}
-    total = sum(full.values())
-    if total <= 0:
-        if len(weights) == len(raw):
-            problems.append(Problem("case.yaml", "the weights add up to 0", column="weights",
-                                    allowed="at least one weight above 0"))
-        return None
-    return {k: v / total for k, v in full.items()}
-
-
-def _choice(key: str, what: str, v: object, choices: tuple[str, ...],
-            problems: list[Problem]) -> bool:
-    """True when ``v`` is one of ``choices``; else a problem naming the key and the choices."""
-    if v in choices:
-        return True
-    problems.append(Problem("case.yaml", f"unknown {what}", column=key, value=brief(v),
-                            allowed=" or ".join(choices), suggestion=close_match(v, choices)))
-    return False
-
-
-def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
-    """The window rule of case.yaml (method.md §Windows of opportunity)."""
-    out: dict[str, Any] = dict(DEFAULT_WINDOWS)
-    if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "bad windows", column="windows", value=brief(raw),
-                                allowed="rule (relative or absolute), share, floor, threshold"))
-        return out
-    for key, v in raw.items():
-        if key not in DEFAULT_WINDOWS:
-            problems.append(Problem("case.yaml", f"unknown key 'windows.{brief(key)}'",
-                                    column="windows", allowed="rule, share, floor, threshold",
-                                    suggestion=close_match(key, DEFAULT_WINDOWS)))
-        elif key == "rule":
-            if _choice("windows.rule", "window rule", v, WINDOW_RULES, problems):
-                out["rule"] = v
-        else:
-            x = _fraction(f"windows.{key}", v, problems, above=key != "floor")
-            if x is not None:
-                out[key] = x
-    return out
-
-
-KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows",
-              "capacity")
-
-
 _FILE: Any = object()  # read the file (the default), rather than keys a workbook holds
 
 
 def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict[str, Any]:
     """The settings of ``case.yaml``, with defaults.
 
-    Title, description, horizon, weights, priority rule and windows; every bad value is a
-    problem naming the key, the value and the range. ``raw``: the keys and values already read
+    Title, description, horizon, weights, priority rule and windows, checked by
+    ``settings.parse_settings``: every bad value is a problem naming the key, the value and
+    the range. ``raw``: the keys and values already read
     elsewhere (a workbook's ``case`` sheet), checked the same way instead of reading
     ``case.yaml``.
     """
-    settings: dict[str, Any] = {"title": path.name, "description": "",
-                                "horizon_days": DEFAULT_HORIZON_DAYS,
-                                "weights": dict(DEFAULT_WEIGHTS),
-                                "priority": DEFAULT_PRIORITY_RULE,
-                                "windows": dict(DEFAULT_WINDOWS)}
+    settings = default_settings(path.name)
     f = path / "case.yaml"
     if raw is _FILE and not f.is_file():
         problems.append(Problem("case.yaml", "the file is missing",
@@ -283,43 +191,7 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
         raw = {}
     if raw is None:
         return settings
-    if not isinstance(raw, dict):
-        problems.append(Problem("case.yaml", "expected keys and values", value=brief(raw),
-                                allowed=", ".join(KNOWN_KEYS)))
-        return settings
-    for key in ("title", "description"):
-        v = raw.get(key)
-        if not isinstance(v, str) or not v.strip():
-            problems.append(Problem("case.yaml", f"'{key}' is missing or empty",
-                                    column=key, allowed="a line of text"))
-        else:
-            settings[key] = v.strip()
-    for key in raw:
-        if key not in KNOWN_KEYS and close_match(key, KNOWN_KEYS):
-            problems.append(Problem("case.yaml", f"unknown key '{brief(key)}'", column=brief(key),
-                                    allowed=", ".join(sorted(KNOWN_KEYS)),
-                                    suggestion=close_match(key, KNOWN_KEYS)))
-    h = raw.get("horizon_days", DEFAULT_HORIZON_DAYS)
-    if isinstance(h, bool) or not isinstance(h, int) or h < 1:
-        problems.append(Problem("case.yaml", "bad horizon", column="horizon_days", value=brief(h),
-                                allowed="a whole number of days, 1 or more"))
-    else:
-        settings["horizon_days"] = h
-    rule = raw.get("priority", DEFAULT_PRIORITY_RULE)
-    if _choice("priority", "priority rule", rule, PRIORITY_RULES, problems):
-        settings["priority"] = rule
-    settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
-    cap = raw.get("capacity")  # issue 22: person-days a month (docs/compare.md)
-    if cap is not None:
-        if isinstance(cap, bool) or not isinstance(cap, int | float) or cap <= 0:
-            problems.append(Problem("case.yaml", "bad capacity", column="capacity",
-                                    value=brief(cap), allowed="person-days a month, a number "
-                                    "above 0 (or leave the key out)"))
-        else:
-            settings["capacity"] = float(cap)
-    weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)
-    if weights is not None:
-        settings["weights"] = weights
+    parse_settings(raw, settings, problems)
     return settings
 
 

@@ -1,6 +1,6 @@
 """The explorer's four figures, updated in place: priority, contributions, timeline, to-do.
 
-``_Figures`` draws an :class:`~strategy_kit.explorer_state.ExplorerState` as Plotly
+``_Figures`` draws an :class:`~strategy_kit.explorer.state.ExplorerState` as Plotly
 ``FigureWidget``s (live, in JupyterLab) or plain ``go.Figure``s (static, in batch runs). It
 builds the traces once; ``update`` assigns new data only to the figures whose inputs changed,
 so that the widgets are never rebuilt. Case strings go through ``_t`` before they reach Plotly.

@@ -6,7 +6,7 @@
 The access token goes to JupyterLab in its environment (``$JUPYTER_TOKEN``, ``lab_env``),
 which only its user can read, never on its command line, which every local user can
 (``ps``, ``/proc/PID/cmdline``).
-The explorer itself is in :mod:`strategy_kit.widgets`.
+The explorer itself is in :mod:`strategy_kit.explorer.widgets`.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 ``Explorer`` puts ipywidgets controls (goal, audiences, horizon, priority and interest weights,
 robustness noise, reset and export) around an :class:`ExplorerState` and shows its four
 Plotly ``FigureWidget``s, updated in place; in a batch run (``Explorer.show(interactive=False)``)
-the same figures are drawn once, static. The state lives in :mod:`strategy_kit.explorer_state`,
-the figures in ``_explorer_figures`` and ``launch_lab`` in :mod:`strategy_kit.lab`; their
+the same figures are drawn once, static. The state lives in :mod:`strategy_kit.explorer.state`,
+the figures in ``figures`` and ``launch_lab`` in :mod:`strategy_kit.explorer.lab`; their
 public names are importable from here too.
 """
 
@@ -22,11 +22,12 @@ from ..case import Case
 from ..errors import StrategyKitError
 from ..model.matrices import PRIORITY_PARTS, priority_weights
 from ..model.scoring import score_priority  # noqa: F401  (as before the split)
+from ..params import long_date as _date
 from ..plots.style import MUTED, PART_LABELS, WARN
 from ..sections.display import esc, show_figure, show_html
 from .figures import _Figures
 from .lab import CASE_ENV, NOTEBOOK, lab_command, launch_lab  # noqa: F401  (re-exported)
-from .state import ExplorerState, _date
+from .state import ExplorerState
 
 __all__ = ["CASE_ENV", "Explorer", "ExplorerState", "launch_lab"]
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from ..case.settings import PRIORITY_PARTS as PRIORITY_PARTS  # noqa: PLC0414  (re-exported)
+from ..case.settings import override_weights
 from ..errors import BadParameterError, UnknownChoiceError
 from ..params import DateLike, parse_days, parse_start
 
@@ -28,7 +30,6 @@ T = TypeVar("T")
 
 #: How many horizons (start, days) of derived arrays to keep per case.
 MEMO_SIZE = 16
-PRIORITY_PARTS = ("fit", "influence", "timing")
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,32 +257,11 @@ def check_audiences(case: Case, audiences: object) -> list[str]:
 def priority_weights(case: Case, weights: Mapping[str, float] | None) -> np.ndarray:
     """The priority weights (fit, influence, timing), summing to 1 (method.md §Priority).
 
-    ``weights`` overrides the case's weights; keys it leaves out keep the case's value.
+    ``weights`` overrides the case's weights; keys it leaves out keep the case's value
+    (``case.settings.override_weights`` checks them, as for case.yaml's).
     """
-    base = {k: float(case.weights[k]) for k in PRIORITY_PARTS}
-    if weights is not None:
-        if not isinstance(weights, Mapping):
-            raise BadParameterError("weights", weights,
-                                    "a mapping of fit, influence and timing to numbers")
-        for key, v in weights.items():
-            if key not in PRIORITY_PARTS:
-                raise UnknownChoiceError("weight", key, PRIORITY_PARTS)
-            if isinstance(v, bool) or not isinstance(v, int | float | np.number) \
-                    or not np.isfinite(v) or v < 0:
-                raise BadParameterError(f"weight '{key}'", v, "a number, 0 or more")
-            base[key] = float(v)
-    w = np.array([base[k] for k in PRIORITY_PARTS])
-    if w.sum() <= 0:
-        raise BadParameterError("weights", dict(weights or {}), "at least one weight above 0")
+    w = np.array(list(override_weights(case.weights, weights).values()))  # checked in case/
     return w / w.sum()
-
-
-def check_threshold(threshold: object) -> float:
-    """A window threshold: a number above 0, at most 1."""
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number) \
-            or not 0 < float(threshold) <= 1:
-        raise BadParameterError("threshold", threshold, "a number above 0 and at most 1")
-    return float(threshold)
 
 
 def check_count(value: object, name: str, low: int = 1, high: int = 1_000_000) -> int:

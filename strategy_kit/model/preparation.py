@@ -23,13 +23,10 @@ from .windows import window_rule, windows_of
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["FormatPlan", "PREPARATION_COLUMNS", "plan_preparation"]
+__all__ = ["FormatPlan", "plan_preparation"]
 
 #: How many recommended formats a window's preparation considers.
 TOP_FORMATS = 3
-PREPARATION_COLUMNS = ["audience", "goal", "start", "end", "peak_date", "peak", "moments",
-                       "moment_names", "occurrence", "prepare_by", "prepare_on", "late",
-                       "reason", "formats"]
 
 
 @dataclass(frozen=True)

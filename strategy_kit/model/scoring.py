@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..case.schema import PRIORITY_RULES
 from ..params import DateLike
 from .matrices import horizon, matrices, priority_weights, to_dates
 from .timing import goal_peaks
@@ -20,10 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["score_contributions", "score_fit", "score_priority"]
 
-PRIORITY_COLUMNS = ["audience", "audience_name", "group", "goal", "goal_name", "fit",
-                    "influence", "timing", "peak_date", "fit_part", "influence_part",
-                    "timing_part", "priority", "rank", "opportunity", "rule"]
-RULES = ("gated", "additive")
+RULES = PRIORITY_RULES  # gated, additive (their home: case.schema)
 
 
 def _goal_rows(case: Case, goal: str | None) -> np.ndarray:

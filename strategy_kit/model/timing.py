@@ -156,13 +156,6 @@ def timing_matrix(case: Case, h: Horizon, goal: int | None = None) -> np.ndarray
     return memo(case, ("timing", h.first, h.days, goal), build)
 
 
-def peak_timing(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
-    """Each audience's highest timing in the horizon and the first day it is reached."""
-    t = timing_matrix(case, h)
-    at = t.argmax(axis=1)
-    return t[np.arange(len(at)), at], h.first + at
-
-
 def candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Of the breakpoint ``days``, those on which some audience's timing can peak.
 

@@ -7,25 +7,21 @@ a call, the command line (``--threshold``) or the explorer can override it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..errors import BadParameterError
+from ..case.settings import override_windows
 from ..params import DateLike
-from .matrices import Horizon, check_threshold, horizon, matrices, to_dates
+from .matrices import Horizon, horizon, matrices, to_dates
 from .timing import DRIVER_SHARE, kernels, pressure_of, timing_matrix
 
 if TYPE_CHECKING:
     from ..case import Case
 
 __all__ = ["WindowRule", "best_moments", "find_windows", "window_rule"]
-
-WINDOW_COLUMNS = ["audience", "start", "end", "peak_date", "peak", "moments", "moment_names",
-                  "lead_days", "prepare_by", "late"]
 
 
 @dataclass(frozen=True)
@@ -63,54 +59,17 @@ class WindowRule:
         return f"{self.share:.0%} of peak (floor {self.floor:.2f})"
 
 
-def _share(text: str) -> float:
-    try:
-        v = float(text.strip().rstrip("%")) / 100
-    except ValueError:
-        raise BadParameterError("threshold", text, "a number above 0 and at most 1 (absolute), "
-                                "or a share of the peak such as 80%") from None
-    if not 0 < v <= 1:
-        raise BadParameterError("threshold", text, "a share of the peak above 0% and at most "
-                                "100%, such as 80%")
-    return v
-
-
 def window_rule(case: Case, threshold: object = None) -> WindowRule:
     """The window rule: the case's ``windows:`` settings, overridden by ``threshold``.
 
     ``threshold`` may be None (the case's rule), a number (the absolute rule at that
     threshold, as before), a text such as ``"80%"`` (the relative rule at that share of the
     peak, with the case's floor), a number as text (``"0.4"``), a mapping of ``windows:``
-    keys, or a :class:`WindowRule`.
+    keys, or a :class:`WindowRule`; ``case.settings.override_windows`` checks it.
     """
-    s = dict(getattr(case, "windows", None) or {})
-    base = WindowRule(**{k: s[k] for k in ("rule", "share", "floor", "threshold") if k in s})
-    if threshold is None:
-        return base
     if isinstance(threshold, WindowRule):
         return threshold
-    if isinstance(threshold, Mapping):
-        unknown = set(threshold) - {"rule", "share", "floor", "threshold"}
-        if unknown:
-            raise BadParameterError("windows", sorted(unknown), "rule, share, floor, threshold")
-        out = replace(base, **dict(threshold))
-        if out.rule not in ("relative", "absolute"):
-            raise BadParameterError("windows rule", out.rule, "relative or absolute")
-        check_threshold(out.share)
-        check_threshold(out.threshold)
-        if not 0 <= out.floor <= 1:
-            raise BadParameterError("floor", out.floor, "a number from 0 to 1")
-        return out
-    if isinstance(threshold, str):
-        text = threshold.strip()
-        if text.endswith("%"):
-            return replace(base, rule="relative", share=_share(text))
-        try:
-            threshold = float(text)
-        except ValueError:
-            raise BadParameterError("threshold", text, "a number above 0 and at most 1, or a "
-                                    "share of the peak such as 80%") from None
-    return replace(base, rule="absolute", threshold=check_threshold(threshold))
+    return WindowRule(**override_windows(getattr(case, "windows", None) or {}, threshold))
 
 
 def _tail_days(t: np.ndarray) -> int:

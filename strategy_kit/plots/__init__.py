@@ -7,15 +7,16 @@ importable from here: ``from strategy_kit import plots; plots.plot_priority(...)
 
 from .disagree import plot_disputed
 from .grid import plot_influence_fit
+from .measured import plot_measured_attention
 from .priority import (
     plot_contributions,
     plot_heatmap,
     plot_priority,
-    plot_rank_stability,
     plot_table,
 )
+from .stability import plot_rank_stability
 from .style import FIT, FONT, PALETTE, TEMPLATE, WARN, _text  # noqa: F401  (_text: tests)
-from .timeline import plot_calendar, plot_coverage, plot_measured_attention, plot_timeline
+from .timeline import plot_calendar, plot_coverage, plot_timeline
 
 __all__ = [
     "FIT",

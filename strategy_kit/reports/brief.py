@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import __version__, config
 from ..case.scenario import output_name
+from ..params import long_date
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -26,8 +27,7 @@ __all__ = ["BRIEF_SUFFIX", "brief_context", "brief_path", "render_brief", "write
            "write_briefs"]
 
 BRIEF_SUFFIX = ".brief.html"
-def _day(v: object) -> str:
-    return pd.Timestamp(v).strftime("%-d %b %Y") if v is not None and pd.notna(v) else ""
+_day = long_date  # the report's date format (params.REPORT_DATE)
 
 
 def _names(v: object) -> str:
@@ -131,7 +131,7 @@ def render_brief(context: dict[str, Any]) -> str:
     """The brief's HTML page (self-contained, escaped, no script, no request)."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.PACKAGE_DIR / "templates"),
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.TEMPLATES_DIR),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     return env.get_template("brief.html.j2").render(**context)
 

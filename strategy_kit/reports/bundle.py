@@ -27,7 +27,7 @@ __all__ = ["CARTESIAN_TRACES", "PlotlyBundle", "bundle_version", "plotly_bundle"
 
 log = logging.getLogger(__name__)
 
-VENDORED_BUNDLE = config.PACKAGE_DIR / "templates" / "vendor" / "plotly-cartesian.min.js.gz"
+VENDORED_BUNDLE = config.TEMPLATES_DIR / "vendor" / "plotly-cartesian.min.js.gz"
 #: The trace types of plotly.js-cartesian-dist-min (its README).
 CARTESIAN_TRACES = frozenset({
     "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",

@@ -38,7 +38,6 @@ __all__ = ["ReportJob", "audience_job", "overview_job", "render_report", "run_re
 
 AUDIENCE_NOTEBOOK = config.NOTEBOOKS_DIR / "01-audience-strategy.ipynb"
 OVERVIEW_NOTEBOOK = config.NOTEBOOKS_DIR / "02-portfolio-overview.ipynb"
-TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 
 
 @dataclass(frozen=True)
@@ -129,9 +128,11 @@ def exporter() -> Any:
     # Cells tagged "report-hide" (how to run the notebook) are for notebook users only.
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"report-hide"}
+    # Check the notebook once, after the preprocessors, rather than after each of them.
+    c.HTMLExporter.optimistic_validation = True
     exporter = HTMLExporter(
         config=c,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        extra_template_basedirs=[str(config.TEMPLATES_DIR)],
         template_name="strategy_kit_report",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -142,8 +143,12 @@ def exporter() -> Any:
     return exporter
 
 
+@functools.lru_cache(maxsize=4)
 def _min_css(css: str) -> str:
-    """JupyterLab's style sheets without comments and spare white space (a fifth smaller)."""
+    """JupyterLab's style sheets without comments and spare white space (a fifth smaller).
+
+    The same sheets every report: minified once per process.
+    """
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     css = re.sub(r"\s+", " ", css)
     return re.sub(r"\s*([{};])\s*", r"\1", css)
@@ -155,7 +160,10 @@ def static_resources() -> dict[str, str]:
     from .bundle import plotly_bundle
 
     plotly_bundle()  # read, checked and compressed once per process, before the first report
-    return {"css": (TEMPLATES_DIR / "report.css").read_text()}
+    return {"css": (config.TEMPLATES_DIR / "report.css").read_text()}
+
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 def _trace_types(nb: nbformat.NotebookNode) -> set[str]:
@@ -163,10 +171,24 @@ def _trace_types(nb: nbformat.NotebookNode) -> set[str]:
     found = set()
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            fig = out.get("data", {}).get("application/vnd.plotly.v1+json")
+            fig = out.get("data", {}).get(PLOTLY_MIME)
             if isinstance(fig, dict):
                 found |= {str(t.get("type") or "scatter") for t in fig.get("data", [])}
     return found
+
+
+def _drop_plotly_json(nb: nbformat.NotebookNode) -> None:
+    """Remove the figures' Plotly JSON, which JupyterLab draws and the page never shows.
+
+    Each figure's ``text/html`` output carries the same JSON for the page. Without the second
+    copy, nbconvert copies and checks a notebook a fraction of the size (most of an export's
+    time on a report with figures).
+    """
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data and PLOTLY_MIME in data and "text/html" in data:
+                del data[PLOTLY_MIME]
 
 
 def _drop_empty_sections(nb: nbformat.NotebookNode) -> None:
@@ -210,6 +232,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, footer: list[tuple[str, s
     resources = {"sk": {**static_resources(), "footer": footer, "version": __version__,
                         "plotly": plotly_bundle(_trace_types(nb)),
                         "meta": meta_json(meta) if meta else ""}}
+    _drop_plotly_json(nb)
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     # The headings get their ids from nbconvert; the contents list is built from the result.
     # Heading text is already escaped by the markdown renderer.

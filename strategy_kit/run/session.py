@@ -163,7 +163,9 @@ class KernelSession:
         Modules imported when the kernel starts (and after each reset, when ``fresh``), so
         that no report pays for their import.
     keep
-        Packages kept loaded across notebooks although they are not under a library folder.
+        Packages kept loaded across notebooks although they are not under a library folder
+        (default: ``case/memo.py``, which keeps validated cases as pickled bytes, so that the
+        reports of a batch validate their case once per kernel).
     fresh
         Packages dropped and imported afresh before every notebook even when installed as
         libraries, so that no module-level state carries over (default: the kit itself, whose
@@ -178,7 +180,8 @@ class KernelSession:
     def __init__(self, kernel_name: str = config.KERNEL_NAME,
                  preload: tuple[str, ...] = ("strategy_kit", "strategy_kit.sections.audience",
                                                "strategy_kit.sections.portfolio"),
-                 keep: tuple[str, ...] = (), fresh: tuple[str, ...] = ("strategy_kit",),
+                 keep: tuple[str, ...] = ("strategy_kit.case.memo",),
+                 fresh: tuple[str, ...] = ("strategy_kit",),
                  startup_timeout: float = 60.0, reset_timeout: float = 60.0) -> None:
         self.kernel_name = kernel_name
         self.preload, self.keep, self.fresh = tuple(preload), tuple(keep), tuple(fresh)

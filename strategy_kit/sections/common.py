@@ -20,13 +20,13 @@ import pandas as pd
 from .. import __version__, config, plots
 from ..case import Case
 from ..model.coverage import Coverage
+from ..params import long_date
 from ..ratings.load import load_case
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 
 __all__ = [
     "ROBUSTNESS_DRAWS",
     "ROBUSTNESS_WORK",
-    "THRESHOLD",
     "as_case",
     "labelled",
     "robustness_draws",
@@ -38,9 +38,6 @@ __all__ = [
     "show_workshop_advice",
 ]
 
-
-#: The fixed window threshold of earlier versions; windows now follow the case's rule.
-THRESHOLD = 0.5
 
 #: The robustness draws of a report (method.md §Robustness) …
 ROBUSTNESS_DRAWS = 1000
@@ -80,9 +77,6 @@ def labelled(df: pd.DataFrame, case: Case) -> pd.DataFrame:
     return out
 
 
-def long_date(v: object) -> str:
-    """A date as a report writes it (1 Dec 2026); empty for a missing one."""
-    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
 
 
 def plan_coverage_section(case: Case, cov: Coverage) -> None:

@@ -26,6 +26,7 @@ from ..case import Case
 from ..case.locate import case_folder
 from ..config import TOC_MARK
 from ..errors import BadParameterError
+from ..params import long_date
 from ..ratings.load import load_case
 from .display import esc, show_figure, show_html, show_table, show_text
 
@@ -182,8 +183,7 @@ def study_attention(case: str | Path | Case = config.DEFAULT_CASE,
 # -- sections ---------------------------------------------------------------------------------
 
 
-def _day(v: object) -> str:
-    return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%-d %b %Y")
+_day = long_date  # the report's date format (params.REPORT_DATE)
 
 
 def _pct(v: float) -> str:
@@ -254,7 +254,7 @@ def attention_figure(s: AttentionStudy, modelled: pd.DataFrame | None = None) ->
     sp = s.spikes
     # a spike no moment explains is labelled with its date: short labels overlap less
     marks = pd.DataFrame({"date": sp["peak_date"], "share": sp["peak_share"],
-                          "name": [r["moment_name"] or f"{r['peak_date']:%-d %b %Y}"
+                          "name": [r["moment_name"] or _day(r["peak_date"])
                                    for _, r in sp.iterrows()]})
     fits = [pd.DataFrame({"date": pd.date_range(r.fit_start, r.fit_end),
                           "fitted": r.baseline + r.amplitude * 2 ** (

@@ -17,7 +17,6 @@ from strategy_kit.case.guide import doc_sections, guide, guide_rows
 from strategy_kit.case.schema import TABLES
 from strategy_kit.case.write import convert_case, read_source
 from strategy_kit.cli import cli
-from strategy_kit.model.scoring import score_priority
 
 START = "2027-01-01"
 #: Text a workbook must keep exactly: commas, quotes, newlines, Cyrillic, Georgian, Polish.
@@ -41,6 +40,8 @@ def assert_same_case(a: Any, b: Any) -> None:
         b.name, b.title, b.description, b.horizon_days)
     assert dict(a.weights) == dict(b.weights)
     assert dict(a.guidance) == dict(b.guidance)
+    assert (a.priority_rule, dict(a.windows), a.data_hash) == (
+        b.priority_rule, dict(b.windows), b.data_hash)
 
 
 @pytest.fixture
@@ -78,6 +79,9 @@ def edit_book(path: Path, cells: dict[str, Any]) -> Path:
 
 @pytest.mark.parametrize("ext", [".xlsx", ".ods"])
 def test_belarus_round_trip_is_lossless(tmp_path: Path, ext: str) -> None:
+    # The one test of "a workbook is its folder": the same Case (every typed table, every
+    # setting, the same data hash) both ways. Everything downstream (scores, reports,
+    # calendars) reads only the Case, so it is not compared again at each level.
     folder = load_case("belarus")
     book = convert_case("belarus", tmp_path / f"belarus{ext}")
     from_book = load_case(book)
@@ -87,8 +91,6 @@ def test_belarus_round_trip_is_lossless(tmp_path: Path, ext: str) -> None:
     for name in TABLES:  # the CSV text itself comes back, not only the typed values
         assert (back / f"{name}.csv").read_text() == (
             config.DATA_DIR / "belarus" / f"{name}.csv").read_text(), name
-    pd.testing.assert_frame_equal(score_priority(folder, start=START),
-                                  score_priority(from_book, start=START))
 
 
 @pytest.mark.parametrize("ext", [".xlsx", ".ods"])
@@ -234,21 +236,12 @@ def test_cli_commands_read_a_workbook(tmp_path: Path) -> None:
     runner = CliRunner()
     book = tmp_path / "belarus.xlsx"
     assert runner.invoke(cli, ["convert", "belarus", str(book)]).exit_code == 0
-    args = ["--start", START, "--csv"]
-    from_folder = runner.invoke(cli, ["scores", "belarus", *args])
-    from_book = runner.invoke(cli, ["scores", str(book), *args])
-    assert from_book.exit_code == 0 and from_book.output == from_folder.output
+    from_book = runner.invoke(cli, ["scores", str(book), "--start", START, "--csv"])
+    assert from_book.exit_code == 0, from_book.output
+    assert from_book.output.startswith("audience,") and "end-terror" in from_book.output
     assert runner.invoke(cli, ["validate", str(book)]).output.startswith("ok:")
     listed = runner.invoke(cli, ["list", "--case", str(book)])
-    assert listed.output == runner.invoke(cli, ["list", "belarus"]).output
-
-
-def test_calendar_from_a_workbook_is_the_folders(tmp_path: Path) -> None:
-    from strategy_kit.calendar import calendar_events
-
-    book = convert_case("belarus", tmp_path / "belarus.xlsx")
-    pd.testing.assert_frame_equal(calendar_events("belarus", "media", "end-terror", START),
-                                  calendar_events(book, "media", "end-terror", START))
+    assert listed.exit_code == 0 and "media" in listed.output
 
 
 def test_new_case_xlsx_writes_a_valid_workbook_with_drop_downs(tmp_path: Path) -> None:

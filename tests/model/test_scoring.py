@@ -138,12 +138,22 @@ def test_ties_share_the_better_rank(tiny: Case) -> None:
     assert p["rank"].tolist() == [1, 1, 1]
 
 
-def test_priority_does_not_mutate(tiny: Case) -> None:
-    w = {"fit": 0.5}
-    before = tiny.audiences
-    score_priority(tiny, start=START, weights=w)
-    assert w == {"fit": 0.5}
-    pd.testing.assert_frame_equal(before, tiny.audiences)
+def test_scoring_leaves_what_the_caller_passes_as_it_was(tiny: Case) -> None:
+    # The caller's weights and audience list are theirs: rescaling the weights or sorting the
+    # audiences in place would change them under the caller (each check fails if it did).
+    from types import MappingProxyType
+
+    from strategy_kit.model.timing import score_timing
+
+    w = {"influence": 2.0, "fit": 0.5}
+    p = score_priority(tiny, start=START, weights=w)
+    assert list(w.items()) == [("influence", 2.0), ("fit", 0.5)]
+    frozen = score_priority(tiny, start=START, weights=MappingProxyType(dict(w)))
+    pd.testing.assert_frame_equal(p, frozen)
+    audiences = ["press", "mps"]
+    t = score_timing(tiny, start=START, days=30, audiences=audiences)
+    assert audiences == ["press", "mps"]
+    assert set(t["audience"]) == {"press", "mps"}
 
 
 # -- bad input --------------------------------------------------------------------------------

@@ -451,3 +451,23 @@ def test_long_names_wrap_on_two_lines_and_labels_win() -> None:
     assert all(str(y).startswith("Short ") for y in fig.data[0].y)
     hover = fig.data[0].customdata[:, 0]
     assert not any(str(h).startswith("Short ") for h in hover)  # full names in hover text
+
+
+def test_the_template_has_defaults_for_every_trace_type_the_kit_draws() -> None:
+    # The template keeps plotly_white's trace defaults only for the kit's trace types: a new
+    # kind of trace must be added to TRACE_TYPES, or it would be drawn without them.
+    import ast
+    from pathlib import Path
+
+    from strategy_kit.plots.style import TRACE_TYPES
+
+    used = set()
+    for path in Path(plots.__file__).parents[1].rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == "go" and node.attr[:1].isupper() \
+                    and node.attr not in ("Figure", "FigureWidget"):
+                used.add(node.attr.lower())
+    assert used and used <= set(TRACE_TYPES), sorted(used - set(TRACE_TYPES))
+    template = pio.templates[plots.TEMPLATE]
+    assert set(template.data.to_plotly_json()) == set(TRACE_TYPES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from large_case import write_large_case
 
@@ -12,6 +13,7 @@ from strategy_kit.plots.style import MAX_ROWS
 from strategy_kit.sections.common import ROBUSTNESS_DRAWS, robustness_draws
 
 
+@pytest.mark.slow
 def test_a_large_case_report_draws_the_top_audiences_and_the_chosen_one(tmp_path: Path) -> None:
     case = write_large_case(tmp_path / "synthetic", 120, interests=20, goals=2, moments=10)
     result = CliRunner().invoke(cli, ["report", str(case), "--audience", "aud-00077",

@@ -11,13 +11,19 @@ from typing import Any
 
 import click
 
-from . import __version__, config
-from .cli_versions import compare, scenario_option, snapshot, with_scenario
-from .errors import BadParameterError, RunError, StrategyKitError
-from .files.present import terminal_safe
-
-CASE_HELP = ("a case folder, a case workbook (.xlsx, .ods), or the name of a case under data/ "
-             "(default: belarus)")
+from .. import __version__, config
+from ..errors import BadParameterError, RunError, StrategyKitError
+from ..files.present import terminal_safe
+from .options import audience_goal_options as _audience_goal_options
+from .options import browser_first as _browser_first
+from .options import case_option as _case_option
+from .options import out_option as _out_option
+from .options import paper_size as _paper
+from .options import pdf_options as _pdf_options
+from .options import scenario_option
+from .options import threshold_option as _threshold_option
+from .options import with_pdf as _with_pdf
+from .versions import compare, snapshot, with_scenario
 
 
 class _Group(click.Group):
@@ -40,10 +46,6 @@ def _pick_case(positional: str | None, option: str | None) -> str:
     return positional or option or config.DEFAULT_CASE
 
 
-def _case_option(f: Any) -> Any:
-    return click.option("--case", "case_opt", metavar="CASE", help=CASE_HELP)(f)
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="strategy-kit")
 def cli() -> None:
@@ -56,9 +58,9 @@ def cli() -> None:
 @scenario_option
 def validate(case: str | None, case_opt: str | None, scenario: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
-    from .attention.read import attention_problems
-    from .errors import CaseError
-    from .ratings.load import load_case
+    from ..attention.read import attention_problems
+    from ..errors import CaseError
+    from ..ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt), scenario=scenario)
     problems = attention_problems(c.path / "attention")  # what the reports will read too
@@ -68,9 +70,9 @@ def validate(case: str | None, case_opt: str | None, scenario: str | None) -> No
                                          "allies", "frames", "actions")}
     click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
                              + ", ".join(f"{v} {k}" for k, v in n.items())))
-    from .ratings.console import ratings_line  # issue 15
-    from .ratings.load import case_ratings
-    from .ratings.read import ratings_folder
+    from ..ratings.console import ratings_line
+    from ..ratings.load import case_ratings
+    from ..ratings.read import ratings_folder
 
     if ratings_folder(c.path).is_dir():
         click.echo(terminal_safe(ratings_line(case_ratings(c))))
@@ -81,7 +83,7 @@ def validate(case: str | None, case_opt: str | None, scenario: str | None) -> No
 @_case_option
 def list_(case: str | None, case_opt: str | None) -> None:
     """Ids and names of audiences, goals and moments."""
-    from .ratings.load import load_case
+    from ..ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
     for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
@@ -103,8 +105,8 @@ def list_(case: str | None, case_opt: str | None) -> None:
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool, scenario: str | None) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
-    from .model.scoring import score_priority
-    from .ratings.load import load_case
+    from ..model.scoring import score_priority
+    from ..ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt), scenario=scenario)
     table = score_priority(c, goal=goal, start=start, days=days)
@@ -116,84 +118,18 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
         click.echo(terminal_safe(f"scored on {c.values_note}"))
 
 
-# -- issue 11: the window rule on the command line ---------------------------------------------
-THRESHOLD_HELP = ("windows of opportunity: a timing from 0 to 1 (absolute, e.g. 0.5), or a share "
-                  "of each audience's peak (e.g. 80%) (default: the case's windows: setting)")
-
-
-def _threshold_option(f: Any) -> Any:
-    return click.option("--threshold", metavar="T", help=THRESHOLD_HELP)(f)
-# -- end issue 11 ------------------------------------------------------------------------------
-
-
-def _out_option(f: Any) -> Any:
-    return click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
-                        help="where reports go (default: reports/)")(f)
-
-
-# -- PDF and brief (issue 14) -----------------------------------------------------------------
-
-
-def _pdf_options(f: Any) -> Any:
-    f = click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
-                     default="A4", show_default=True, help="the PDF's paper size")(f)
-    return click.option("--pdf", is_flag=True, help="also write a PDF (needs a local Chromium "
-                        "or Chrome; STRATEGY_KIT_CHROMIUM names one)")(f)
-
-
-def _with_pdf(html: Path, pdf: bool, paper: str) -> None:
-    """Print the HTML path, and with --pdf the PDF written beside it."""
-    click.echo(html)
-    if pdf:
-        from .reports.pdf import write_pdfs
-
-        click.echo(write_pdfs([(html, html.with_suffix(".pdf"))], paper=_paper(paper))[0])
-
-
-def _paper(paper: str) -> str:
-    return "Letter" if paper.lower() == "letter" else "A4"
-
-
-def _audience_goal_options(f: Any) -> Any:
-    """The options of a page about one audience × goal (``report``, ``brief``)."""
-    for option in reversed((
-        click.argument("case", required=False),
-        click.option("--audience", required=True,
-                     help="an audience id (strategy-kit list shows them)"),
-        click.option("--goal", required=True, help="a goal id"),
-        _case_option,
-        click.option("--start", help="planning start, YYYY-MM-DD (default: today)"),
-        click.option("--days", type=int,
-                     help="planning horizon in days (default or 0: the case's)"),
-        _out_option, _pdf_options, _threshold_option, scenario_option,
-    )):
-        f = option(f)
-    return f
-
-
-def _browser_first(pdf: bool) -> None:
-    """With --pdf, find the browser before any work (exit 2 when there is none)."""
-    if pdf:
-        from .reports.pdf import find_browser
-
-        find_browser()
-
-
 @cli.command()
 @_audience_goal_options
 def brief(case: str | None, audience: str, goal: str, case_opt: str | None, start: str | None,
           days: int | None, out_dir: str | None, pdf: bool, paper: str,
           threshold: str | None, scenario: str | None) -> None:
     """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
-    from .reports.brief import write_brief
+    from ..reports.brief import write_brief
 
     _browser_first(pdf)
     _with_pdf(write_brief(with_scenario(_pick_case(case, case_opt), scenario), audience, goal,
                           start, days, out_dir, threshold),
               pdf, paper)
-
-
-# -- end of PDF and brief (issue 14) ----------------------------------------------------------
 
 
 @cli.command()
@@ -202,7 +138,7 @@ def report(case: str | None, audience: str, goal: str, case_opt: str | None, sta
            days: int | None, out_dir: str | None, pdf: bool, paper: str,
            threshold: str | None, scenario: str | None) -> None:
     """Render one audience × goal strategy report to a shareable HTML file."""
-    from .reports.render import render_report
+    from ..reports.render import render_report
 
     _browser_first(pdf)
     _with_pdf(render_report("audience", _pick_case(case, case_opt), audience=audience,
@@ -224,7 +160,7 @@ def overview(case: str | None, case_opt: str | None, goal: str | None, start: st
              days: int | None, out_dir: str | None, pdf: bool, paper: str,
              threshold: str | None, scenario: str | None) -> None:
     """Render the portfolio overview (every audience; one goal or all) to HTML."""
-    from .reports.render import render_report
+    from ..reports.render import render_report
 
     _browser_first(pdf)
     _with_pdf(render_report("overview", _pick_case(case, case_opt), goal=goal, start=start,
@@ -247,7 +183,7 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
              start: str | None, days: int | None, out: str, threshold: str | None,
              scenario: str | None) -> None:
     """Windows of opportunity and preparation reminders as an ICS calendar file."""
-    from .calendar import EmptyCalendarError, write_calendar
+    from ..calendar import EmptyCalendarError, write_calendar
 
     try:
         click.echo(write_calendar(with_scenario(_pick_case(case, case_opt), scenario), audience,
@@ -277,7 +213,7 @@ def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences:
           start: str | None, days: int | None, pdf: bool, paper: str, briefs: bool,
           threshold: str | None, scenario: str | None) -> None:
     """Render many audience × goal reports in parallel, with an index page."""
-    from .batch.command import batch_main
+    from ..batch.command import batch_main
 
     picked = _pick_case(case, case_opt) if case or case_opt else None  # a plan names its own
     if scenario:  # issue 22: the jobs carry the scenario to each notebook
@@ -298,7 +234,7 @@ def batch(ctx: click.Context, case: str | None, case_opt: str | None, audiences:
 def explore(case: str | None, case_opt: str | None, port: int | None,
             open_browser: bool, scenario: str | None) -> None:
     """JupyterLab on 127.0.0.1 with the explorer open (Ctrl-C stops it)."""
-    from .explorer.lab import launch_lab
+    from ..explorer.lab import launch_lab
 
     launch_lab(_pick_case(case, case_opt), port=port, open_browser=open_browser,
                scenario=scenario)
@@ -312,15 +248,14 @@ def new_case(name: str, as_xlsx: bool) -> None:
     """A new case folder (with --xlsx, one workbook) from the template: a name or a path."""
     import re
 
-    from .case.schema import ID_ALLOWED, ID_PATTERN
-    from .case.template import write_template
-    from .files.output import check_output_dir
-    from .ratings.load import load_case
+    from ..case.schema import ID_ALLOWED, ID_PATTERN
+    from ..case.template import write_template
+    from ..files.output import check_output_dir
+    from ..ratings.load import load_case
 
     target = Path(name) if ("/" in name or name.startswith(".")) else config.DATA_DIR / name
-    # -- issue 13: a workbook instead of a folder ------------------------------------------
     if as_xlsx or target.suffix.lower() in (".xlsx", ".ods"):
-        from .case.write import convert_case
+        from ..case.write import convert_case
 
         target = target if target.suffix else target.with_name(target.name + ".xlsx")
         if not re.fullmatch(ID_PATTERN, target.stem):
@@ -331,7 +266,6 @@ def new_case(name: str, as_xlsx: bool) -> None:
         click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
                    f"then run: strategy-kit validate {target}")
         return
-    # -- end issue 13 ----------------------------------------------------------------------
     if not re.fullmatch(ID_PATTERN, target.name):
         raise BadParameterError("case name", target.name, ID_ALLOWED)
     if target.exists() or target.is_symlink():  # a dangling link too: never write through it
@@ -351,9 +285,6 @@ def new_case(name: str, as_xlsx: bool) -> None:
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
 
 
-# -- issue 13: convert a case between a folder and a workbook -------------------------------
-
-
 @cli.command()
 @click.argument("src", metavar="SRC")
 @click.argument("dest", metavar="DEST")
@@ -363,15 +294,9 @@ def convert(src: str, dest: str) -> None:
     The extension of DEST decides. SRC is validated first; DEST must not exist yet and is
     written whole or not at all.
     """
-    from .case.write import convert_case
+    from ..case.write import convert_case
 
     click.echo(f"wrote {convert_case(src, dest)}")
-
-
-# -- end issue 13 ------------------------------------------------------------------------------
-
-
-# -- issue 15: many raters (docs/workshop.md) ----------------------------------------------
 
 
 @cli.group()
@@ -392,8 +317,8 @@ def ratings() -> None:
 def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: str | None,
                    split: int, as_csv: bool, out_dir: str) -> None:
     """One rating workbook (or CSV folder) per participant, every row prefilled."""
-    from .ratings.load import load_case
-    from .ratings.sheets import write_rating_sheets
+    from ..ratings.load import load_case
+    from ..ratings.sheets import write_rating_sheets
 
     c = load_case(_pick_case(case, case_opt), ratings=False)
     written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
@@ -412,15 +337,15 @@ def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: 
 def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None,
               rnd: int | None) -> None:
     """Where the raters agree: items most disputed first, alphas, what changes the plan."""
-    from .errors import BadParameterError
-    from .model.disagreements import plan_disagreements
-    from .ratings.console import agreement_csv, agreement_text
-    from .ratings.load import case_ratings, load_case
+    from ..errors import BadParameterError
+    from ..model.disagreements import plan_disagreements
+    from ..ratings.console import agreement_csv, agreement_text
+    from ..ratings.load import case_ratings, load_case
 
     c = load_case(_pick_case(case, case_opt))
     r = case_ratings(c)
     if rnd is not None:  # issue 22: one round's raters (what changes the plan: the latest's)
-        from .ratings.rounds import round_agreement
+        from ..ratings.rounds import round_agreement
         return click.echo(round_agreement(c.path, rnd, as_csv), nl=False)
     if r is None:
         raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
@@ -444,7 +369,7 @@ cli.add_command(snapshot)
 
 def main() -> None:
     """Entry point of the ``strategy-kit`` console script."""
-    from .run.startup import skip_slow_unused_imports
+    from ..run.startup import skip_slow_unused_imports
 
     skip_slow_unused_imports()
     cli(prog_name="strategy-kit")

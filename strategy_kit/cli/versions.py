@@ -11,24 +11,17 @@ from typing import Any
 
 import click
 
-from . import config
-from .files.present import terminal_safe
+from .. import config
+from ..files.present import terminal_safe
 
-__all__ = ["compare", "scenario_option", "snapshot", "with_scenario"]
-
-
-def scenario_option(f: Any) -> Any:
-    """``--scenario NAME``: one of the case's ``scenarios/NAME.yaml``."""
-    return click.option("--scenario", metavar="NAME",
-                        help="read the case under one of its scenarios/NAME.yaml "
-                             "(docs/compare.md)")(f)
+__all__ = ["compare", "snapshot", "with_scenario"]
 
 
 def with_scenario(case: str, scenario: str | None) -> Any:
     """The case loaded under ``scenario`` (checked: exit 2 on a bad one), else its name."""
     if not scenario:
         return case
-    from .ratings.load import load_case
+    from ..ratings.load import load_case
 
     return load_case(case, scenario=scenario)
 
@@ -54,19 +47,19 @@ def compare(a: str, b: str | None, scenario_a: str | None, scenario_b: str | Non
     A and B are each CASE, CASE#SCENARIO, CASE@YYYY-MM-DD (a snapshot) or CASE@git:REV;
     B defaults to A (then give --scenario-b or --round-b).
     """
-    from .ratings.version import load_version
-    from .reports.compare import changes_csv, write_compare
+    from ..ratings.version import load_version
+    from ..reports.compare import changes_csv, write_compare
 
     b = b or a
     if pdf:  # the browser is found before any work (exit 2 without one)
-        from .reports.pdf import find_browser
+        from ..reports.pdf import find_browser
 
         find_browser()
     ca = load_version(a, scenario_a, round_a)
     cb = load_version(b, scenario_b, round_b)
     moved = None
     if round_a is not None or round_b is not None:
-        from .ratings.rounds import round_changes
+        from ..ratings.rounds import round_changes
 
         moved = round_changes(ca, cb)  # items whose median moved; converged or not
     la = _label(a, scenario_a, round_a)
@@ -76,7 +69,7 @@ def compare(a: str, b: str | None, scenario_a: str | None, scenario_b: str | Non
         sys.stdout.write(changes_csv(cmp))
     click.echo(path, err=as_csv)
     if pdf:
-        from .reports.pdf import write_pdfs
+        from ..reports.pdf import write_pdfs
 
         click.echo(write_pdfs([(path, path.with_suffix(".pdf"))])[0], err=as_csv)
 
@@ -84,7 +77,7 @@ def compare(a: str, b: str | None, scenario_a: str | None, scenario_b: str | Non
 def _label(spec: str, scenario: str | None, rnd: int | None) -> str:
     from pathlib import Path
 
-    from .ratings.version import split_version
+    from ..ratings.version import split_version
 
     name, at, scen = split_version(spec)
     scen = scenario or scen
@@ -97,10 +90,10 @@ def _label(spec: str, scenario: str | None, rnd: int | None) -> str:
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="the snapshot's date (default: today)")
 def snapshot(case: str | None, day: str | None) -> None:
     """Keep a dated copy of a case's tables and ratings in its snapshots/ folder."""
-    from .case.locate import resolve_case_path
-    from .case.snapshot import take_snapshot
-    from .params import parse_start
-    from .ratings.load import load_case
+    from ..case.locate import resolve_case_path
+    from ..case.snapshot import take_snapshot
+    from ..params import parse_start
+    from ..ratings.load import load_case
 
     path = resolve_case_path(case or config.DEFAULT_CASE)
     load_case(path)  # a snapshot of a valid case only
