@@ -55,6 +55,7 @@ def cli() -> None:
 def validate(case: str | None, case_opt: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
     from .attention.read import attention_problems
+    from .case.schema import TABLES
     from .errors import CaseError
     from .ratings.load import load_case
 
@@ -66,6 +67,11 @@ def validate(case: str | None, case_opt: str | None) -> None:
                                          "allies", "frames", "actions")}
     click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
                              + ", ".join(f"{v} {k}" for k, v in n.items())))
+    from .files.cells import formula_warnings  # issue 23: text a spreadsheet could run
+
+    for line in formula_warnings({TABLES[k].file.removesuffix(".csv"): v
+                                  for k, v in c._tables.items()}):
+        click.secho(terminal_safe(f"warning: {line}"), fg="yellow", err=True)
     from .ratings.console import ratings_line  # issue 15
     from .ratings.load import case_ratings
     from .ratings.read import ratings_folder
@@ -107,7 +113,9 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
     table = score_priority(c, goal=goal, start=start, days=days)
     cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank"]
     if as_csv:
-        table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
+        from .files.cells import neutralise_frame  # a spreadsheet opens it: text, no formula
+
+        neutralise_frame(table[cols]).to_csv(sys.stdout, index=False, float_format="%.4f")
     else:
         click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 

@@ -17,6 +17,7 @@ import pandas as pd
 from ..case.locate import case_folder
 from ..case.workbook import column_letter
 from ..errors import CaseError, Problem, close_match
+from ..files.cells import restore_frame
 from .scale import ALLOWED, RATED, Rated, parse_value, rated
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def _read_sheets(source: Path, rel: str, problems: list[Problem]
                 problems.append(Problem(f"{rel}/{f.name}", f"cannot read the file ({e})",
                                         allowed="a UTF-8 CSV file with a header row"))
                 continue
+            df = restore_frame(df)  # undo the "'" ratings sheets --csv put before '=…'
             out.append((_Where(f"{rel}/{f.name}", None, list(df.columns)), f.stem, df))
         return out
     try:

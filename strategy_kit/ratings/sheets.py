@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import BadParameterError, UnknownChoiceError
+from ..files.cells import neutralise_frame
 from .read import RATERS_FILE
 from .scale import HIGH_ABOVE, LEVELS, LOW_BELOW, RATED, Rated, rated
 
@@ -132,20 +133,24 @@ def _readme(case: Case, hand: list[Rated]) -> str:
 def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path))
+    # Case text is text: no formula, no automatic link (docs/security.md).
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     answer = wb.add_format({"bg_color": "#FFF9E0", "border": 1, "locked": False})
     ws = wb.add_worksheet("Read me")
     ws.set_column(0, 0, 100, wrap)
     for i, line in enumerate(_readme(case, hand).splitlines()):
-        ws.write(i, 0, line)
+        ws.write_string(i, 0, line)
     for r in hand:
         df = sheet_frame(case, r)
         ws = wb.add_worksheet(r.sheet)
-        ws.write_row(0, 0, list(df.columns), head)
+        for j, col in enumerate(df.columns):
+            ws.write_string(0, j, str(col), head)
         for i, row in enumerate(df.itertuples(index=False), start=1):
-            ws.write_row(i, 0, list(row)[:-1])
+            for j, v in enumerate(list(row)[:-1]):
+                ws.write_string(i, j, "" if v is None or v != v else str(v))
             ws.write_blank(i, len(df.columns) - 1, None, answer)
         for j, col in enumerate(df.columns):
             width = max(len(col), *(len(str(v)) for v in df[col])) if len(df) else len(col)
@@ -158,7 +163,7 @@ def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
                              "Blank = don't know.",
         })
         ws.freeze_panes(1, 0)
-        ws.write(0, last + 2, QUESTIONS.get(r.sheet, ""), wrap)
+        ws.write_string(0, last + 2, QUESTIONS.get(r.sheet, ""), wrap)
         ws.set_column(last + 2, last + 2, 50)
     wb.close()
 
@@ -167,8 +172,9 @@ def _csv_folder(folder: Path, case: Case, hand: list[Rated]) -> None:
     folder.mkdir()
     (folder / "README.txt").write_text(_readme(case, hand), encoding="utf-8")
     for r in hand:
-        sheet_frame(case, r).to_csv(folder / f"{r.sheet}.csv", index=False,
-                                    quoting=csv.QUOTE_MINIMAL)
+        # a spreadsheet's CSV import would evaluate '=…': formula-like text gets a "'"
+        neutralise_frame(sheet_frame(case, r)).to_csv(folder / f"{r.sheet}.csv", index=False,
+                                                      quoting=csv.QUOTE_MINIMAL)
 
 
 def write_rating_sheets(case: Case, raters: int | str | Path, out: str | Path,
