@@ -60,7 +60,10 @@ def validate(case: str | None, case_opt: str | None) -> None:
     from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
-    problems = attention_problems(c.path / "attention")  # what the reports will read too
+    from .case.locate import case_folder
+
+    # what the reports will read too (beside a workbook, for a workbook case)
+    problems = attention_problems(case_folder(c.path) / "attention")
     if problems:
         raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",

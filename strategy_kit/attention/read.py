@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem, StrategyKitError, brief
+from ..files.inside import outside
 from ..files.present import presentable
 from .wide import looks_like_trends, looks_like_wide, wide_records
 
@@ -84,6 +85,11 @@ def attention_problems(folder: Path) -> list[Problem]:
         return []
     problems = []
     for p in sorted(folder.iterdir()):
+        reason = outside(p, folder.parent)  # a link out of the case is never read
+        if reason:
+            problems.append(Problem(f"{folder.name}/{p.name}", reason,
+                                    allowed="a file inside the case folder"))
+            continue
         if not (p.is_file() and p.suffix.lower() == ".csv"):
             continue
         try:

@@ -25,7 +25,7 @@ import yaml
 
 from ..errors import Problem, close_match
 from .guide import GUIDANCE_SHEETS
-from .read import case_settings, read_guidance
+from .read import case_settings, folder_problems, read_guidance
 from .schema import TABLES, Table
 
 __all__ = ["Workbook", "cell_text", "column_letter", "read_workbook"]
@@ -236,6 +236,7 @@ def _guidance(sheets: dict[str, pd.DataFrame]) -> dict[str, Any] | None:
 def read_workbook(path: Path, problems: list[Problem]) -> Workbook:
     """Read a case workbook; every problem is appended to ``problems`` naming its sheet/cell."""
     book = Workbook(path, {}, {})
+    problems.extend(folder_problems(path.parent))  # its attention/, ratings/ beside it
     sheets = _sheets(path, problems)
     name = Path(path.stem)
     if sheets is None:
