@@ -25,6 +25,7 @@ import yaml
 
 from ..errors import Problem, close_match
 from .guide import GUIDANCE_SHEETS
+from .limits import LIMITS, workbook_problem
 from .read import case_settings, folder_problems, read_guidance
 from .schema import TABLES, Table
 
@@ -121,6 +122,10 @@ def sheet_names(text: str) -> str:
 
 
 def _sheets(path: Path, problems: list[Problem]) -> dict[str, pd.DataFrame] | None:
+    refused = workbook_problem(path)  # before any reader unpacks it: bombs, huge sheets
+    if refused:
+        problems.append(Problem(path.name, refused, allowed=LIMITS))
+        return None
     try:
         raw = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as e:  # calamine's errors have no common base class

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..case.limits import LIMITS, workbook_problem
 from ..case.locate import case_folder
 from ..case.workbook import column_letter
 from ..errors import CaseError, Problem, close_match
@@ -117,6 +118,10 @@ def _read_sheets(source: Path, rel: str, problems: list[Problem]
                 continue
             df = restore_frame(df)  # undo the "'" ratings sheets --csv put before '=…'
             out.append((_Where(f"{rel}/{f.name}", None, list(df.columns)), f.stem, df))
+        return out
+    refused = workbook_problem(source)  # before any reader unpacks it (case/limits.py)
+    if refused:
+        problems.append(Problem(rel, refused, allowed=LIMITS))
         return out
     try:
         sheets = pd.read_excel(source, sheet_name=None, engine="calamine", dtype=object)
