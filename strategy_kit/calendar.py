@@ -9,10 +9,7 @@ instead of adding copies.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -263,21 +260,10 @@ def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_n
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """The kit's one atomic writer (``files.atomic``): never a half-written file."""
+    from .files.atomic import write_atomically
+
+    write_atomically(path, data)
 
 
 def write_calendar(case: str | Path | Case, audience: str, out: str | Path,

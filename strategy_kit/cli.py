@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__, config
-from .errors import BadParameterError, RunError, StrategyKitError
+from .errors import BadParameterError, StrategyKitError, exit_code
 from .files.present import terminal_safe
 
 CASE_HELP = ("a case folder, a case workbook (.xlsx, .ods), or the name of a case under data/ "
@@ -20,17 +19,24 @@ CASE_HELP = ("a case folder, a case workbook (.xlsx, .ods), or the name of a cas
 
 
 class _Group(click.Group):
-    """Turns the kit's errors into the exit codes of docs/cli.md: 2 bad input, 1 a failed run."""
+    """Turns the kit's errors into the exit codes of docs/cli.md: 2 bad input, 1 a failed run.
+
+    The one place errors become exit codes (``errors.exit_code``); an ``OSError`` that no
+    writer caught (a full disk, a read-only folder) is one sentence too (``files.faults``).
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except RunError as e:
-            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
-            ctx.exit(1)
         except StrategyKitError as e:
             click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
-            ctx.exit(2)
+            ctx.exit(exit_code(e))
+        except OSError as e:
+            from .files.faults import fault
+
+            error = fault(e)
+            click.secho(terminal_safe(f"error: {error}"), fg="red", err=True)
+            ctx.exit(exit_code(error))
 
 
 def _pick_case(positional: str | None, option: str | None) -> str:
@@ -192,8 +198,11 @@ def brief(case: str | None, audience: str, goal: str, case_opt: str | None, star
           days: int | None, out_dir: str | None, pdf: bool, paper: str,
           threshold: str | None) -> None:
     """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
+    from .files.output import check_output_dir
     from .reports.brief import write_brief
 
+    if out_dir:  # before any work, and before a dangling link is resolved away (exit 2)
+        check_output_dir(out_dir)
     _browser_first(pdf)
     _with_pdf(write_brief(_pick_case(case, case_opt), audience, goal, start, days, out_dir,
                           threshold),
@@ -320,8 +329,13 @@ def new_case(name: str, as_xlsx: bool) -> None:
         target = target if target.suffix else target.with_name(target.name + ".xlsx")
         if not re.fullmatch(ID_PATTERN, target.stem):
             raise BadParameterError("case name", target.stem, ID_ALLOWED)
-        with tempfile.TemporaryDirectory(prefix="sk-new-case-") as tmp:
+        from .files.private import private_mkdtemp  # the template, in the kit's own folder
+
+        tmp = private_mkdtemp("new-case-")
+        try:
             convert_case(write_template(Path(tmp) / target.stem), target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         load_case(target)
         click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
                    f"then run: strategy-kit validate {target}")
@@ -333,15 +347,12 @@ def new_case(name: str, as_xlsx: bool) -> None:
         raise BadParameterError("case name", name, "a folder that does not exist yet")
     check_output_dir(target.parent, "the case's folder")
     target.parent.mkdir(parents=True, exist_ok=True)
-    # A private folder of our own beside the target (same disk: the rename is atomic); only
-    # what this command created is ever removed. The template's dates move after today.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        write_template(tmp / target.name)
-        (tmp / target.name).chmod(0o777 & ~_umask())  # a case folder is a normal folder
-        os.rename(tmp / target.name, target)  # refuses an existing non-empty target
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    # The kit's one atomic writer: a private folder beside the target (same disk: the rename
+    # is atomic), never over an existing target. The template's dates move after today.
+    from .files.atomic import atomic_path
+
+    with atomic_path(target, folder=True, replace=False) as tmp:
+        write_template(tmp)
     load_case(target)
     click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
 

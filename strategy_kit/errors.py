@@ -146,3 +146,33 @@ class RunError(StrategyKitError, RuntimeError):
         self.cell = cell
         self.log = log
         super().__init__(message)
+
+
+# -- writing files (issue 23.3): every fault on the way out is one of these ----------------------
+# The exit codes of docs/cli.md: 2 for what the user can fix by choosing differently (a folder
+# they cannot write to, a destination that is a file), 1 for a run that failed (a full disk).
+
+
+class WriteError(StrategyKitError, OSError):
+    """The kit could not write ``path``; the message says why and what to do."""
+
+    def __init__(self, path: object, reason: str, advice: str, exit_code: int = 2) -> None:
+        self.path = path
+        self.reason = reason
+        self.exit_code = exit_code
+        super().__init__(f"cannot write '{path}': {reason}; {advice}")
+
+
+#: The exit code of each kind of error (``cli.main`` uses it); a class may set its own.
+EXIT_CODES: dict[type[BaseException], int] = {RunError: 1, StrategyKitError: 2}
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code of docs/cli.md for ``error``: its own, else its class's, else 1."""
+    own = getattr(error, "exit_code", None)
+    if isinstance(own, int):
+        return own
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1

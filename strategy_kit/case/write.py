@@ -14,7 +14,7 @@ half-written.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -26,6 +26,7 @@ import pandas as pd
 import yaml
 
 from ..errors import BadParameterError, Problem
+from ..files.atomic import atomic_path
 from .guide import GUIDE_HEADER, allowed_text, column_guide, guide_rows, plain
 from .load import load_case
 from .locate import case_folder, is_workbook, resolve_case_path
@@ -203,8 +204,10 @@ def sheets_of(src: CaseSource) -> list[Sheet]:
 def _write_xlsx(src: CaseSource, dest: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(dest), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    # in memory: no temporary file with case data in /tmp; the bytes go to the atomic writer
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "in_memory": True,
+                                      "strings_to_formulas": False, "strings_to_urls": False})
     bold = wb.add_format({"bold": True, "bottom": 1, "bg_color": "#EEF2F7", "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     strong = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -233,6 +236,7 @@ def _write_xlsx(src: CaseSource, dest: Path) -> None:
                 rule = {**rule, "source": f"='{ref}'!${letter}$2:${letter}${VALIDATED_ROWS + 1}"}
             ws.data_validation(1, c, VALIDATED_ROWS, c, rule)
     wb.close()
+    dest.write_bytes(buffer.getvalue())
 
 
 def write_workbook(src: CaseSource, dest: Path) -> None:
@@ -275,21 +279,23 @@ def _writer(dest: Path) -> Callable[[CaseSource, Path], None]:
 
 
 def write_atomically(write: Callable[[Path], None], dest: Path) -> Path:
-    """Call ``write`` on a temporary path next to ``dest``, then rename it to ``dest``."""
+    """Call ``write`` on a temporary path next to ``dest``, then rename it to ``dest``.
+
+    The kit's one atomic writer (``files.atomic``): a ``dest`` that exists, or that another run
+    writes meanwhile, is never overwritten; faults (a full disk, a read-only folder) are one
+    sentence naming the path.
+    """
     if dest.exists():
         raise BadParameterError("destination", str(dest), DEST_ALLOWED + " (this one exists)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.stem}.tmp{os.getpid()}{dest.suffix}")
-    try:
+    with atomic_path(dest, folder=not is_workbook(dest), replace=False) as tmp:
         write(tmp)
-        tmp.rename(dest)
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.unlink(missing_ok=True)
-        raise
     return dest
+
+
+def _copy_folder(here: Path, beside: Path) -> None:
+    """Copy a case's ``attention/`` or ``ratings/`` whole, or not at all (links checked)."""
+    with atomic_path(beside, folder=True, replace=False) as tmp:
+        shutil.copytree(here, tmp, ignore=shutil.ignore_patterns(".*", "~$*"))
 
 
 def convert_case(src: str | Path, dest: str | Path) -> Path:
@@ -316,5 +322,5 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     for folder in (ATTENTION, RATINGS):  # measured attention and the raters' sheets go along
         here, beside = case_folder(path) / folder, case_folder(dest) / folder
         if here.is_dir() and not beside.exists():
-            shutil.copytree(here, beside, ignore=shutil.ignore_patterns(".*", "~$*"))
+            _copy_folder(here, beside)
     return dest

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,16 +96,10 @@ def _print(browser: Any, html: Path, pdf: Path, paper: str) -> Path:
                                    timeout=60_000)
             page.emulate_media(media="print")
             page.evaluate(f"window.skPrintLayout({PRINT_WIDTH_PX})")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            page.pdf(path=tmp, format=paper, print_background=True, margin=_MARGINS)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, pdf)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from ..files.atomic import atomic_path
+
+        with atomic_path(pdf) as tmp:  # whole or not at all; faults explained
+            page.pdf(path=str(tmp), format=paper, print_background=True, margin=_MARGINS)
     finally:
         page.close()
     return pdf
