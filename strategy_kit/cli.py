@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,11 @@ class _Group(click.Group):
             error = fault(e)
             click.secho(terminal_safe(f"error: {error}"), fg="red", err=True)
             ctx.exit(exit_code(error))
+
+
+def _echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """Print a message or a path: control sequences in case names never reach the terminal."""
+    click.echo(terminal_safe(str(message)), err=err, nl=nl)
 
 
 def _pick_case(positional: str | None, option: str | None) -> str:
@@ -74,7 +78,7 @@ def validate(case: str | None, case_opt: str | None) -> None:
         raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
-    click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
+    _echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
                              + ", ".join(f"{v} {k}" for k, v in n.items())))
     from .files.cells import formula_warnings  # issue 23: text a spreadsheet could run
 
@@ -86,7 +90,7 @@ def validate(case: str | None, case_opt: str | None) -> None:
     from .ratings.read import ratings_folder
 
     if ratings_folder(c.path).is_dir():
-        click.echo(terminal_safe(ratings_line(case_ratings(c))))
+        _echo(terminal_safe(ratings_line(case_ratings(c))))
 
 
 @cli.command(name="list")
@@ -99,10 +103,10 @@ def list_(case: str | None, case_opt: str | None) -> None:
     c = load_case(_pick_case(case, case_opt))
     for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
         names = c.names(kind)
-        click.echo(click.style(f"{title} ({len(names)})", bold=True))
+        _echo(click.style(f"{title} ({len(names)})", bold=True))
         width = max(map(len, names), default=0)
         for i, name in names.items():  # a name may hold anything: no terminal controls
-            click.echo(terminal_safe(f"  {i:<{width}}  {name}"))
+            _echo(terminal_safe(f"  {i:<{width}}  {name}"))
 
 
 @cli.command()
@@ -124,9 +128,9 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
     if as_csv:
         from .files.cells import neutralise_frame  # a spreadsheet opens it: text, no formula
 
-        neutralise_frame(table[cols]).to_csv(sys.stdout, index=False, float_format="%.4f")
+        _echo(neutralise_frame(table[cols]).to_csv(index=False, float_format="%.4f"), nl=False)
     else:
-        click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        _echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
 # -- issue 11: the window rule on the command line ---------------------------------------------
@@ -156,11 +160,11 @@ def _pdf_options(f: Any) -> Any:
 
 def _with_pdf(html: Path, pdf: bool, paper: str) -> None:
     """Print the HTML path, and with --pdf the PDF written beside it."""
-    click.echo(html)
+    _echo(html)
     if pdf:
         from .reports.pdf import write_pdfs
 
-        click.echo(write_pdfs([(html, html.with_suffix(".pdf"))], paper=_paper(paper))[0])
+        _echo(write_pdfs([(html, html.with_suffix(".pdf"))], paper=_paper(paper))[0])
 
 
 def _paper(paper: str) -> str:
@@ -262,10 +266,10 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
     from .calendar import EmptyCalendarError, write_calendar
 
     try:
-        click.echo(write_calendar(_pick_case(case, case_opt), audience, out, goal, start, days,
+        _echo(write_calendar(_pick_case(case, case_opt), audience, out, goal, start, days,
                                   threshold))
     except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
-        click.echo(str(e), err=True)
+        _echo(str(e), err=True)
 
 
 @cli.command()
@@ -337,7 +341,7 @@ def new_case(name: str, as_xlsx: bool) -> None:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         load_case(target)
-        click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
+        _echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
                    f"then run: strategy-kit validate {target}")
         return
     # -- end issue 13 ----------------------------------------------------------------------
@@ -354,7 +358,7 @@ def new_case(name: str, as_xlsx: bool) -> None:
     with atomic_path(target, folder=True, replace=False) as tmp:
         write_template(tmp)
     load_case(target)
-    click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
+    _echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
 
 
 # -- issue 13: convert a case between a folder and a workbook -------------------------------
@@ -371,7 +375,7 @@ def convert(src: str, dest: str) -> None:
     """
     from .case.write import convert_case
 
-    click.echo(f"wrote {convert_case(src, dest)}")
+    _echo(f"wrote {convert_case(src, dest)}")
 
 
 # -- end issue 13 ------------------------------------------------------------------------------
@@ -404,7 +408,7 @@ def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: 
     c = load_case(_pick_case(case, case_opt), ratings=False)
     written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
                                   split, as_csv)
-    click.echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
+    _echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
                f"filled sheets go into {c.path / 'ratings'}/, then: strategy-kit validate {c.path}")
 
 
@@ -425,11 +429,11 @@ def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str |
     if r is None:
         raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
     if as_csv:
-        click.echo(agreement_csv(c, r), nl=False)
+        _echo(agreement_csv(c, r), nl=False)
         return
     d = plan_disagreements(c, start=start)
     assert d is not None
-    click.echo(agreement_text(c, r, d.changes, d.unchanged))
+    _echo(agreement_text(c, r, d.changes, d.unchanged))
 
 
 def _umask() -> int:

@@ -4,7 +4,8 @@ Each output is written to a temporary file (or folder) in its destination's fold
 the disk (``fsync``) and renamed over the destination: a reader sees the old file or the new,
 never half of one, and a failed write (a full disk, a kill) leaves the earlier file as it was.
 A written file gets the permissions the user's umask allows (``0666 & ~umask``; folders
-``0777 & ~umask``), as any program's. Faults become one sentence (``faults``).
+``0777 & ~umask``), as any program's; a file replaced keeps its own (a calendar made private
+stays private). Faults become one sentence (``faults``).
 
 Standard library only.
 """
@@ -49,11 +50,15 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _chmod(path: Path, folder: bool) -> None:
+def _chmod(path: Path, folder: bool, replaced: Path | None = None) -> None:
     """What the umask allows: a temporary file is private (0600) until then.
 
-    A folder's own files were created by its writer, with the umask already.
+    A file that replaces another keeps the other's permissions (a calendar made private
+    stays private). A folder's own files were created by its writer, with the umask already.
     """
+    if replaced is not None and not folder and replaced.is_file():
+        os.chmod(path, replaced.stat().st_mode & 0o777)
+        return
     os.chmod(path, (0o777 if folder else 0o666) & ~umask())
 
 
@@ -88,14 +93,15 @@ def atomic_path(dest: str | Path, *, folder: bool = False,
                                            dir=dest.parent))
             tmp = holder / dest.name
         else:
-            fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp",
+            # the same extension: a writer may choose its format by it (.xlsx, .ods)
+            fd, name = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=f".tmp{dest.suffix}",
                                         dir=dest.parent)
             os.close(fd)
             holder = tmp = Path(name)
         yield tmp
         with writing(dest):
             _fsync(tmp)
-            _chmod(tmp, folder)
+            _chmod(tmp, folder, dest if replace else None)
             if folder:
                 os.rename(tmp, dest)  # refuses an existing folder that is not empty
             elif replace:

@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import StrategyKitError
+from ..errors import (
+    NoBrowserError,  # noqa: F401 - defined in errors.py
+    )
 
 __all__ = ["BROWSER_ENV", "PAPERS", "NoBrowserError", "find_browser", "write_pdfs"]
 
@@ -42,10 +44,6 @@ _HOW = (f"install Chromium or Google Chrome (Debian/Ubuntu: sudo apt-get install
         "executable")
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-class NoBrowserError(StrategyKitError):
-    """No Chromium or Chrome to print with (exit 2): the message says how to get one."""
 
 
 def find_browser() -> Path:
