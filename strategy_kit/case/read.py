@@ -31,9 +31,11 @@ from .yamlfile import YamlRefused, load_yaml
 
 __all__ = ["MAX_FIELD_CHARS", "case_settings", "folder_problems", "read_csv", "read_guidance"]
 
-#: The longest cell read from a CSV table (docs/case-format.md). Python's csv module stops at
-#: 131,072 characters with a traceback; the kit reads any length and reports a longer cell.
-MAX_FIELD_CHARS = 1_000_000
+#: The longest cell of a case, in a CSV table or a workbook (docs/case-format.md): what an
+#: .xlsx cell holds, so that a folder and its workbook hold the same text and a convert never
+#: cuts. Python's csv module stops at 131,072 characters with a traceback; the kit reads any
+#: length and reports a longer cell, naming the limit.
+MAX_FIELD_CHARS = 32_767
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # the file's size bounds a cell
 _COLUMN_NAME = re.compile(r"[\w .()-]{1,40}")
 
