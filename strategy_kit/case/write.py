@@ -239,6 +239,23 @@ def _write_xlsx(src: CaseSource, dest: Path) -> None:
     dest.write_bytes(buffer.getvalue())
 
 
+#: Characters XML 1.0 cannot hold: an .ods would turn them into U+FFFD, silently.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(sheets: list[Sheet], dest: Path) -> None:
+    """Refuse text an .ods cannot hold (a control character), naming its sheet and cell."""
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows, start=2):
+            for c, v in enumerate(row):
+                if isinstance(v, str) and _NOT_XML.search(v):
+                    raise BadParameterError(
+                        "destination", dest.name,
+                        f"an .xlsx workbook or a folder: {sheet.name}!{column_letter(c)}{r} "
+                        "holds a control character an .ods cannot hold (it would become "
+                        "U+FFFD); remove it, or convert to .xlsx")
+
+
 def write_workbook(src: CaseSource, dest: Path) -> None:
     """Write ``src`` as ``dest``, an ``.xlsx`` or ``.ods`` workbook."""
     if dest.suffix.lower() == ".ods":
@@ -318,6 +335,8 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     load_case(src)
     path = resolve_case_path(src)
     source = read_source(path)
+    if dest.suffix.lower() == ".ods":
+        _xml_safe(sheets_of(source), dest)  # before writing: never a silent change
     write_atomically(lambda tmp: writer(source, tmp), dest)
     for folder in (ATTENTION, RATINGS):  # measured attention and the raters' sheets go along
         here, beside = case_folder(path) / folder, case_folder(dest) / folder

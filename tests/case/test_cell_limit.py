@@ -74,3 +74,16 @@ def test_a_deeply_nested_value_in_the_case_sheet_is_a_problem(template_copy: Pat
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "RecursionError" not in result.output
     assert f"case!B{row}: values nested too deeply to read" in result.output
+
+
+def test_a_control_character_is_never_changed_silently(template_copy: Path,
+                                                       tmp_path: Path) -> None:
+    p = template_copy / "audiences.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("Members of parliament",
+                                                       "Mem\x00bers\x01", 1), encoding="utf-8")
+    result = run("convert", str(template_copy), str(tmp_path / "c.ods"))
+    assert result.exit_code == 2 and not (tmp_path / "c.ods").exists()
+    assert "audiences!B2 holds a control character an .ods cannot hold" in result.output
+    book = convert_case(template_copy, tmp_path / "c.xlsx")  # an .xlsx holds it exactly
+    back = convert_case(book, tmp_path / "back")
+    assert "Mem\x00bers\x01" in (back / "audiences.csv").read_text(encoding="utf-8")
