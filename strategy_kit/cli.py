@@ -78,8 +78,8 @@ def validate(case: str | None, case_opt: str | None) -> None:
         raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
-    _echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
-                             + ", ".join(f"{v} {k}" for k, v in n.items())))
+    _echo(f"ok: {c.path} — '{c.title}': "
+          + ", ".join(f"{v} {k}" for k, v in n.items()))
     from .files.cells import formula_warnings  # issue 23: text a spreadsheet could run
 
     for line in formula_warnings({TABLES[k].file.removesuffix(".csv"): v
@@ -90,7 +90,7 @@ def validate(case: str | None, case_opt: str | None) -> None:
     from .ratings.read import ratings_folder
 
     if ratings_folder(c.path).is_dir():
-        _echo(terminal_safe(ratings_line(case_ratings(c))))
+        _echo(ratings_line(case_ratings(c)))
 
 
 @cli.command(name="list")
@@ -103,10 +103,10 @@ def list_(case: str | None, case_opt: str | None) -> None:
     c = load_case(_pick_case(case, case_opt))
     for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
         names = c.names(kind)
-        _echo(click.style(f"{title} ({len(names)})", bold=True))
+        click.echo(click.style(f"{title} ({len(names)})", bold=True))  # the kit's own words
         width = max(map(len, names), default=0)
         for i, name in names.items():  # a name may hold anything: no terminal controls
-            _echo(terminal_safe(f"  {i:<{width}}  {name}"))
+            _echo(f"  {i:<{width}}  {name}")
 
 
 @cli.command()
