@@ -129,8 +129,12 @@ def _sheets(path: Path, problems: list[Problem]) -> dict[str, pd.DataFrame] | No
         return None
     try:
         raw = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
-    except Exception as e:  # calamine's errors have no common base class
-        problems.append(Problem(path.name, f"not a readable workbook: {e}".strip(),
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as e:  # noqa: BLE001 - calamine's errors have no common base class;
+        # a Rust panic arrives as pyo3's PanicException, a BaseException: a problem, not a crash
+        text = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        problems.append(Problem(path.name, f"not a readable workbook: {text}".strip(),
                                 allowed="an .xlsx, .ods or .xls file, as a spreadsheet saves it"))
         return None
     return {str(name).strip(): df for name, df in raw.items()}
