@@ -9,10 +9,8 @@ instead of adding copies.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -22,7 +20,10 @@ from icalendar import Alarm, Calendar, Event, vText
 
 from . import __version__
 from .case import Case
-from .errors import BadParameterError, StrategyKitError
+from .errors import (
+    BadParameterError,
+    EmptyCalendarError,  # noqa: F401 - defined in errors.py
+    )
 from .files.output import check_output_file
 from .model.matrices import horizon
 from .model.preparation import plan_preparation
@@ -34,9 +35,6 @@ from .ratings.load import load_case
 
 __all__ = ["EmptyCalendarError", "calendar_events", "write_calendar"]
 
-
-class EmptyCalendarError(StrategyKitError):
-    """The audience has no window in the horizon: there is nothing to export."""
 
 CALENDAR_COLUMNS = ["uid", "kind", "start", "end", "summary", "description", "audience",
                     "goal", "moment", "year"]
@@ -226,6 +224,16 @@ def _check_out(out: str | Path) -> Path:
     return path
 
 
+def ics_text(text: str) -> str:
+    """Case text as an ICS TEXT value may hold it: no control characters (RFC 5545 §3.3.11).
+
+    Newlines and tabs stay (icalendar escapes newlines); ESC, BEL, NUL and the rest are
+    dropped, so an OSC sequence in a name is plain, inert text in a calendar program.
+    """
+    return "".join(ch for ch in str(text)
+                   if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_note: str,
               alarm: bool) -> Calendar:
     cal = Calendar()
@@ -235,10 +243,11 @@ def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_n
     a_name, g_name = case.names("audience")[audience], case.names("goal")[goal]
     # icalendar leaves X- properties unescaped unless they are typed as TEXT (their default
     # type in RFC 5545 §3.8.8.2): case text with a newline would break the file.
-    cal.add("x-wr-calname", vText(f"{case.title}: {a_name}, {g_name}"))
-    cal.add("x-wr-caldesc", vText(f"Windows of opportunity for {a_name} on {g_name}"
-                                  + (f" ({goal_note})" if goal_note else "")
-                                  + (". No window in this horizon." if events.empty else ".")))
+    cal.add("x-wr-calname", vText(ics_text(f"{case.title}: {a_name}, {g_name}")))
+    cal.add("x-wr-caldesc", vText(ics_text(
+        f"Windows of opportunity for {a_name} on {g_name}"
+        + (f" ({goal_note})" if goal_note else "")
+        + (". No window in this horizon." if events.empty else "."))))
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for r in events.itertuples(index=False):
         ev = Event()
@@ -247,15 +256,15 @@ def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_n
         ev.add("sequence", 0)
         ev.add("dtstart", r.start.date())  # a date: VALUE=DATE, an all-day event
         ev.add("dtend", r.end.date() + dt.timedelta(days=1))  # exclusive (RFC 5545 §3.6.1)
-        ev.add("summary", r.summary)
-        ev.add("description", r.description)
+        ev.add("summary", ics_text(r.summary))
+        ev.add("description", ics_text(r.description))
         ev.add("categories", ["strategy-kit", "preparation" if r.kind == "prepare"
                               else "window of opportunity"])
         ev.add("transp", "TRANSPARENT")  # a day to note, not a busy day
         if alarm and r.kind == "prepare":
             al = Alarm()
             al.add("action", "DISPLAY")
-            al.add("description", r.summary)
+            al.add("description", ics_text(r.summary))
             al.add("trigger", ALARM_AT, parameters={"RELATED": "START"})
             ev.add_component(al)
         cal.add_component(ev)
@@ -263,21 +272,10 @@ def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_n
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """The kit's one atomic writer (``files.atomic``): never a half-written file."""
+    from .files.atomic import write_atomically
+
+    write_atomically(path, data)
 
 
 def write_calendar(case: str | Path | Case, audience: str, out: str | Path,

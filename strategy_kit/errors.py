@@ -6,6 +6,7 @@ import difflib
 import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class StrategyKitError(Exception):
@@ -146,3 +147,75 @@ class RunError(StrategyKitError, RuntimeError):
         self.cell = cell
         self.log = log
         super().__init__(message)
+
+
+# -- the kit's other errors: every class in one place (issue 18) -------------------------------
+
+
+class OutputLocationError(StrategyKitError, ValueError):
+    """The kit cannot write where it was asked to; ``path`` and ``reason`` say why."""
+
+    def __init__(self, path: Path, reason: str, what: str = "--out") -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write to {what} '{path}': {reason}; choose a folder you can "
+                         "write to (or create it)")
+
+
+class FolderBusyError(StrategyKitError, ValueError):
+    """Another run is writing into the folder; ``holder`` says which (pid and start)."""
+
+    def __init__(self, folder: Path, holder: str) -> None:
+        self.folder = folder
+        self.holder = holder
+        super().__init__(f"'{folder}' is being written by another run ({holder}); wait for it "
+                         "to finish, or choose another --out")
+
+
+class EmptyCalendarError(StrategyKitError):
+    """The audience has no window in the horizon: there is nothing to export."""
+
+
+class NoBrowserError(StrategyKitError):
+    """No Chromium or Chrome to print with (exit 2): the message says how to get one."""
+
+
+class PlanError(StrategyKitError, ValueError):
+    """A plan file has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, plan: str, problems: Sequence[Problem]) -> None:
+        self.plan = plan
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"plan '{plan}' has {n} problem{'s' if n != 1 else ''}:\n{lines}")
+
+
+# -- writing files (issue 23.3): every fault on the way out is one of these ----------------------
+# The exit codes of docs/cli.md: 2 for what the user can fix by choosing differently (a folder
+# they cannot write to, a destination that is a file), 1 for a run that failed (a full disk).
+
+
+class WriteError(StrategyKitError, OSError):
+    """The kit could not write ``path``; the message says why and what to do."""
+
+    def __init__(self, path: object, reason: str, advice: str, exit_code: int = 2) -> None:
+        self.path = path
+        self.reason = reason
+        self.exit_code = exit_code
+        super().__init__(f"cannot write '{path}': {reason}; {advice}")
+
+
+#: The exit code of each kind of error (``cli.main`` uses it); a class may set its own.
+EXIT_CODES: dict[type[BaseException], int] = {RunError: 1, StrategyKitError: 2}
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code of docs/cli.md for ``error``: its own, else its class's, else 1."""
+    own = getattr(error, "exit_code", None)
+    if isinstance(own, int):
+        return own
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1

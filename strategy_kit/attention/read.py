@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem, StrategyKitError, brief
+from ..files.inside import outside
 from ..files.present import presentable
 from .wide import looks_like_trends, looks_like_wide, wide_records
 
@@ -84,6 +85,11 @@ def attention_problems(folder: Path) -> list[Problem]:
         return []
     problems = []
     for p in sorted(folder.iterdir()):
+        reason = outside(p, folder.parent)  # a link out of the case is never read
+        if reason:
+            problems.append(Problem(f"{folder.name}/{p.name}", reason,
+                                    allowed="a file inside the case folder"))
+            continue
         if not (p.is_file() and p.suffix.lower() == ".csv"):
             continue
         try:
@@ -176,8 +182,21 @@ def load_attention(path: str | Path, series: str | None = None) -> pd.DataFrame:
     return out
 
 
+#: The largest attention export read (docs/attention.md): five years of GDELT's 15-minute
+#: steps are about 10 MB. A larger file is refused with this limit before it is read, so a
+#: 5-million-row export never takes minutes and gigabytes.
+MAX_EXPORT_BYTES = 50 * 1024 * 1024
+
+
 def _read_rows(path: Path) -> _Rows:
     try:
+        size = path.stat().st_size
+        if size > MAX_EXPORT_BYTES:
+            raise AttentionFileError(
+                path, None, f"the export is {size / 2**20:,.0f} MB, above the limit of "
+                f"{MAX_EXPORT_BYTES // 2**20} MB", allowed="an export of at most "
+                f"{MAX_EXPORT_BYTES // 2**20} MB: a daily or 15-minute timeline of a few "
+                "years (download a shorter span, or daily steps)")
         data = path.read_bytes()
     except OSError as exc:
         raise AttentionFileError(path, None, f"cannot read the file: {exc.strerror}") from None

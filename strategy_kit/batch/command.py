@@ -74,7 +74,7 @@ def batch_main(case: str | None = None, audiences: str | Sequence[str] | None = 
                 return 2
     click.echo(terminal_safe(summary.text()), err=True)
     for p in summary.indexes:
-        click.echo(p)
+        click.echo(terminal_safe(str(p)))  # a case's name may hold terminal controls
     return summary.exit_code
 
 

@@ -6,12 +6,12 @@ Every id, date and horizon is checked before any kernel starts; a bad one is exi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
-from ..errors import BadParameterError, Problem, StrategyKitError, brief, close_match
+from ..errors import BadParameterError, PlanError, Problem, brief, close_match
 
 if TYPE_CHECKING:
     from ..reports.render import ReportJob
@@ -70,17 +70,6 @@ def plan_jobs(case: object = None, audiences: str | Iterable[str] | None = None,
     first = audience_job(c, auds[0], gs[0], start, days, out_dir, threshold)  # one "today"
     start, days = first.parameters["start"], first.parameters["days"]
     return [audience_job(c, a, g, start, days, out_dir, threshold) for g in gs for a in auds]
-
-
-class PlanError(StrategyKitError, ValueError):
-    """A plan file has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, plan: str, problems: Sequence[Problem]) -> None:
-        self.plan = plan
-        self.problems = tuple(problems)
-        n = len(self.problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"plan '{plan}' has {n} problem{'s' if n != 1 else ''}:\n{lines}")
 
 
 _LINE = "__line__"

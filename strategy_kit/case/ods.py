@@ -9,6 +9,7 @@ them (it reads them back as the ``.xlsx``'s).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,4 +177,6 @@ def write_ods(sheets: list[Sheet], dest: Path, rows: int) -> None:
             table.addElement(row)
         doc.spreadsheet.addElement(table)
     _frozen_headers(doc, [sheet.name for sheet in sheets])
-    doc.save(str(dest))
+    buffer = io.BytesIO()  # whole in memory: a full disk never leaves a half-closed zip
+    doc.save(buffer)
+    dest.write_bytes(buffer.getvalue())

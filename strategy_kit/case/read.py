@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,16 +17,20 @@ import pandas as pd
 import yaml
 
 from ..errors import Problem, brief, close_match
+from ..files.inside import links_out, outside
 from .schema import Table
 from .settings import default_settings, parse_settings
 from .yamlfile import YamlRefused, load_yaml
 
-__all__ = ["MAX_FIELD_CHARS", "case_settings", "read_csv", "read_guidance"]
+__all__ = ["MAX_FIELD_CHARS", "case_settings", "folder_problems", "read_csv", "read_guidance"]
 
-#: The longest cell read from a CSV table (docs/case-format.md). Python's csv module stops at
-#: 131,072 characters with a traceback; the kit reads any length and reports a longer cell.
-MAX_FIELD_CHARS = 1_000_000
+#: The longest cell of a case, in a CSV table or a workbook (docs/case-format.md): what an
+#: .xlsx cell holds, so that a folder and its workbook hold the same text and a convert never
+#: cuts. Python's csv module stops at 131,072 characters with a traceback; the kit reads any
+#: length and reports a longer cell, naming the limit.
+MAX_FIELD_CHARS = 32_767
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # the file's size bounds a cell
+_COLUMN_NAME = re.compile(r"[\w .()-]{1,40}")
 
 
 # -- reading files ----------------------------------------------------------------------------
@@ -74,8 +79,25 @@ def _scan(name: str, text: str) -> tuple[list[tuple[int, int, int]], list[Proble
     return wide, long
 
 
+def _outside(path: Path, problems: list[Problem]) -> bool:
+    """Whether ``path`` leads out of its case folder (or round a loop): a problem, not read."""
+    reason = outside(path, path.parent)
+    if reason:
+        problems.append(Problem(path.name, reason, allowed="a file inside the case folder "
+                                "(copy the file into the case instead of linking to it)"))
+    return reason is not None
+
+
+def folder_problems(root: Path) -> list[Problem]:
+    """The links out of the case, and link loops, in its folders (``attention/``, …)."""
+    return [Problem(rel, reason, allowed="files inside the case folder (copy them in instead "
+                    "of linking to them)") for rel, reason in links_out(root, top=False)]
+
+
 def read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
     """A case table as text, rows numbered as a spreadsheet does; None when unreadable."""
+    if _outside(path, problems):
+        return None
     if not path.is_file():
         if not table.optional_file:
             problems.append(Problem(path.name, "the file is missing", allowed="a CSV file"))
@@ -128,7 +150,9 @@ def read_csv(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame 
                 f"missing column '{c}'",
                 row=1,
                 allowed="columns " + ", ".join(required),
-                suggestion=close_match(c, [x for x in df.columns if x not in required]),
+                # a header that is no column name (a file that is not a table) is not quoted
+                suggestion=close_match(c, [x for x in df.columns if x not in required
+                                           and _COLUMN_NAME.fullmatch(x)]),
             )
         )
     if missing:
@@ -181,6 +205,10 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     """
     settings = default_settings(path.name)
     f = path / "case.yaml"
+    if raw is _FILE:
+        problems.extend(folder_problems(path))  # read once per case folder: its folders too
+        if _outside(f, problems):
+            return settings
     if raw is _FILE and not f.is_file():
         problems.append(Problem("case.yaml", "the file is missing",
                                 allowed="a YAML file with title and description"))
@@ -199,6 +227,8 @@ def read_guidance(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     """The workshop's guidance of ``guidance.yaml`` (or ``raw``); empty tuples when none."""
     out: dict[str, Any] = {"recommendations": (), "pitfalls": (), "open_questions": ()}
     f = path / "guidance.yaml"
+    if raw is _FILE and _outside(f, problems):
+        return out
     if raw is _FILE and not f.is_file():
         return out
     if raw is _FILE:

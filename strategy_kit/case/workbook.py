@@ -25,8 +25,10 @@ import yaml
 
 from ..errors import Problem, close_match
 from .guide import GUIDANCE_SHEETS
-from .read import case_settings, read_guidance
+from .limits import LIMITS, workbook_problem
+from .read import MAX_FIELD_CHARS, case_settings, folder_problems, read_guidance
 from .schema import TABLES, Table
+from .yamlfile import YamlRefused, load_yaml
 
 __all__ = ["Workbook", "cell_text", "column_letter", "read_workbook"]
 
@@ -121,13 +123,36 @@ def sheet_names(text: str) -> str:
 
 
 def _sheets(path: Path, problems: list[Problem]) -> dict[str, pd.DataFrame] | None:
+    refused = workbook_problem(path)  # before any reader unpacks it: bombs, huge sheets
+    if refused:
+        problems.append(Problem(path.name, refused, allowed=LIMITS))
+        return None
     try:
         raw = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
-    except Exception as e:  # calamine's errors have no common base class
-        problems.append(Problem(path.name, f"not a readable workbook: {e}".strip(),
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as e:  # noqa: BLE001 - calamine's errors have no common base class;
+        # a Rust panic arrives as pyo3's PanicException, a BaseException: a problem, not a crash
+        text = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        problems.append(Problem(path.name, f"not a readable workbook: {text}".strip(),
                                 allowed="an .xlsx, .ods or .xls file, as a spreadsheet saves it"))
         return None
     return {str(name).strip(): df for name, df in raw.items()}
+
+
+def _long_cells(sheets: dict[str, pd.DataFrame], problems: list[Problem]) -> bool:
+    """Whether any text cell is longer than ``MAX_FIELD_CHARS`` (each is a problem)."""
+    found = False
+    for sheet, df in sheets.items():
+        for c, column in enumerate(df.columns):
+            for r, v in enumerate(df[column], start=1):
+                if isinstance(v, str) and len(v) > MAX_FIELD_CHARS:
+                    problems.append(Problem(
+                        f"{sheet}!{column_letter(c)}{r}", f"a cell of {len(v):,} characters",
+                        allowed=f"at most {MAX_FIELD_CHARS:,} characters in a cell (what an "
+                                ".xlsx cell holds; the same limit as a CSV table's)"))
+                    found = True
+    return found
 
 
 def _text_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -177,8 +202,10 @@ def _value(v: Any) -> Any:
         if _NUMBER.fullmatch(s):
             return int(s) if s.lstrip("+-").isdigit() else float(s)
         if s[:1] in ("[", "{") and not re.search(r"[&*!]", s):  # YAML flow, no aliases/tags
-            try:
-                return yaml.safe_load(s)
+            try:  # as case.yaml is read: bounded in size and depth (YamlRefused)
+                return load_yaml(s)
+            except YamlRefused:
+                raise
             except yaml.YAMLError:
                 return s
         return s
@@ -195,7 +222,12 @@ def _settings(df: pd.DataFrame, book: Workbook, problems: list[Problem]) -> dict
             continue
         book.key_rows[key] = n
         head, _, rest = key.partition(".")
-        value = _value(cells[1])
+        try:
+            value = _value(cells[1])
+        except YamlRefused as e:
+            problems.append(Problem(f"{CASE_SHEET}!B{n}", e.problem, allowed="a value, or a "
+                                    "short list in [ ] as in the template case"))
+            continue
         if rest:
             sub = out.setdefault(head, {})
             if not isinstance(sub, dict):
@@ -236,8 +268,11 @@ def _guidance(sheets: dict[str, pd.DataFrame]) -> dict[str, Any] | None:
 def read_workbook(path: Path, problems: list[Problem]) -> Workbook:
     """Read a case workbook; every problem is appended to ``problems`` naming its sheet/cell."""
     book = Workbook(path, {}, {})
+    problems.extend(folder_problems(path.parent))  # its attention/, ratings/ beside it
     sheets = _sheets(path, problems)
     name = Path(path.stem)
+    if sheets is not None and _long_cells(sheets, problems):
+        sheets = None  # as the CSV reader: a table with a cell too long is not read
     if sheets is None:
         book.settings = case_settings(name, [], raw={})
         book.guidance = read_guidance(name, [], raw={})

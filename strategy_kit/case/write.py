@@ -14,7 +14,7 @@ half-written.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -26,6 +26,7 @@ import pandas as pd
 import yaml
 
 from ..errors import BadParameterError, Problem
+from ..files.atomic import atomic_path
 from .contents import copy_parts
 from .guide import GUIDE_HEADER, allowed_text, column_guide, guide_rows, plain
 from .load import load_case
@@ -204,8 +205,10 @@ def sheets_of(src: CaseSource) -> list[Sheet]:
 def _write_xlsx(src: CaseSource, dest: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(dest), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    # in memory: no temporary file with case data in /tmp; the bytes go to the atomic writer
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "in_memory": True,
+                                      "strings_to_formulas": False, "strings_to_urls": False})
     bold = wb.add_format({"bold": True, "bottom": 1, "bg_color": "#EEF2F7", "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     strong = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -234,6 +237,24 @@ def _write_xlsx(src: CaseSource, dest: Path) -> None:
                 rule = {**rule, "source": f"='{ref}'!${letter}$2:${letter}${VALIDATED_ROWS + 1}"}
             ws.data_validation(1, c, VALIDATED_ROWS, c, rule)
     wb.close()
+    dest.write_bytes(buffer.getvalue())
+
+
+#: Characters XML 1.0 cannot hold: an .ods would turn them into U+FFFD, silently.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(sheets: list[Sheet], dest: Path) -> None:
+    """Refuse text an .ods cannot hold (a control character), naming its sheet and cell."""
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows, start=2):
+            for c, v in enumerate(row):
+                if isinstance(v, str) and _NOT_XML.search(v):
+                    raise BadParameterError(
+                        "destination", dest.name,
+                        f"an .xlsx workbook or a folder: {sheet.name}!{column_letter(c)}{r} "
+                        "holds a control character an .ods cannot hold (it would become "
+                        "U+FFFD); remove it, or convert to .xlsx")
 
 
 def write_workbook(src: CaseSource, dest: Path) -> None:
@@ -274,21 +295,23 @@ def _writer(dest: Path) -> Callable[[CaseSource, Path], None]:
 
 
 def write_atomically(write: Callable[[Path], None], dest: Path) -> Path:
-    """Call ``write`` on a temporary path next to ``dest``, then rename it to ``dest``."""
+    """Call ``write`` on a temporary path next to ``dest``, then rename it to ``dest``.
+
+    The kit's one atomic writer (``files.atomic``): a ``dest`` that exists, or that another run
+    writes meanwhile, is never overwritten; faults (a full disk, a read-only folder) are one
+    sentence naming the path.
+    """
     if dest.exists():
         raise BadParameterError("destination", str(dest), DEST_ALLOWED + " (this one exists)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.stem}.tmp{os.getpid()}{dest.suffix}")
-    try:
+    with atomic_path(dest, folder=not is_workbook(dest), replace=False) as tmp:
         write(tmp)
-        tmp.rename(dest)
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.unlink(missing_ok=True)
-        raise
     return dest
+
+
+def _copy_folder(here: Path, beside: Path) -> None:
+    """Copy a case's ``attention/`` or ``ratings/`` whole, or not at all (links checked)."""
+    with atomic_path(beside, folder=True, replace=False) as tmp:
+        shutil.copytree(here, tmp, ignore=shutil.ignore_patterns(".*", "~$*"))
 
 
 def convert_case(src: str | Path, dest: str | Path) -> Path:
@@ -311,6 +334,8 @@ def convert_case(src: str | Path, dest: str | Path) -> Path:
     load_case(src)
     path = resolve_case_path(src)
     source = read_source(path)
+    if dest.suffix.lower() == ".ods":
+        _xml_safe(sheets_of(source), dest)  # before writing: never a silent change
     write_atomically(lambda tmp: writer(source, tmp), dest)
     # measured attention, the raters' sheets (contents.PARTS) go along, unless already there
     copy_parts(case_folder(path), case_folder(dest))

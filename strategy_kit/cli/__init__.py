@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .. import __version__, config
-from ..errors import BadParameterError, RunError, StrategyKitError
+from ..errors import BadParameterError, StrategyKitError, exit_code
 from ..files.present import terminal_safe
 from .options import audience_goal_options as _audience_goal_options
 from .options import browser_first as _browser_first
@@ -27,17 +25,29 @@ from .versions import compare, snapshot, with_scenario
 
 
 class _Group(click.Group):
-    """Turns the kit's errors into the exit codes of docs/cli.md: 2 bad input, 1 a failed run."""
+    """Turns the kit's errors into the exit codes of docs/cli.md: 2 bad input, 1 a failed run.
+
+    The one place errors become exit codes (``errors.exit_code``); an ``OSError`` that no
+    writer caught (a full disk, a read-only folder) is one sentence too (``files.faults``).
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except RunError as e:
-            click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
-            ctx.exit(1)
         except StrategyKitError as e:
             click.secho(terminal_safe(f"error: {e}"), fg="red", err=True)
-            ctx.exit(2)
+            ctx.exit(exit_code(e))
+        except OSError as e:
+            from ..files.faults import fault
+
+            error = fault(e)
+            click.secho(terminal_safe(f"error: {error}"), fg="red", err=True)
+            ctx.exit(exit_code(error))
+
+
+def _echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """Print a message or a path: control sequences in case names never reach the terminal."""
+    click.echo(terminal_safe(str(message)), err=err, nl=nl)
 
 
 def _pick_case(positional: str | None, option: str | None) -> str:
@@ -59,23 +69,30 @@ def cli() -> None:
 def validate(case: str | None, case_opt: str | None, scenario: str | None) -> None:
     """Check a case; every problem is listed (exit 2 on any)."""
     from ..attention.read import attention_problems
+    from ..case.locate import case_folder
+    from ..case.schema import TABLES
     from ..errors import CaseError
+    from ..files.cells import formula_warnings
     from ..ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt), scenario=scenario)
-    problems = attention_problems(c.path / "attention")  # what the reports will read too
+    # what the reports will read too (beside a workbook, for a workbook case)
+    problems = attention_problems(case_folder(c.path) / "attention")
     if problems:
         raise CaseError(c.name, problems)
     n = {t: len(getattr(c, t)) for t in ("audiences", "interests", "goals", "moments", "formats",
                                          "allies", "frames", "actions")}
-    click.echo(terminal_safe(f"ok: {c.path} — '{c.title}': "
-                             + ", ".join(f"{v} {k}" for k, v in n.items())))
+    _echo(f"ok: {c.path} — '{c.title}': " + ", ".join(f"{v} {k}" for k, v in n.items()))
+    # text a spreadsheet could run as a formula (docs/security.md)
+    for line in formula_warnings({t.file.removesuffix(".csv"): c.table(name)
+                                  for name, t in TABLES.items()}):
+        click.secho(terminal_safe(f"warning: {line}"), fg="yellow", err=True)
     from ..ratings.console import ratings_line
     from ..ratings.load import case_ratings
     from ..ratings.read import ratings_folder
 
     if ratings_folder(c.path).is_dir():
-        click.echo(terminal_safe(ratings_line(case_ratings(c))))
+        _echo(ratings_line(case_ratings(c)))
 
 
 @cli.command(name="list")
@@ -88,10 +105,10 @@ def list_(case: str | None, case_opt: str | None) -> None:
     c = load_case(_pick_case(case, case_opt))
     for kind, title in (("audience", "Audiences"), ("goal", "Goals"), ("moment", "Moments")):
         names = c.names(kind)
-        click.echo(click.style(f"{title} ({len(names)})", bold=True))
+        click.echo(click.style(f"{title} ({len(names)})", bold=True))  # the kit's own words
         width = max(map(len, names), default=0)
         for i, name in names.items():  # a name may hold anything: no terminal controls
-            click.echo(terminal_safe(f"  {i:<{width}}  {name}"))
+            _echo(f"  {i:<{width}}  {name}")
 
 
 @cli.command()
@@ -112,10 +129,12 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
     table = score_priority(c, goal=goal, start=start, days=days)
     cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank"]
     if as_csv:
-        table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
+        from ..files.cells import neutralise_frame  # a spreadsheet opens it: text, no formula
+
+        _echo(neutralise_frame(table[cols]).to_csv(index=False, float_format="%.4f"), nl=False)
     else:
-        click.echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        click.echo(terminal_safe(f"scored on {c.values_note}"))
+        _echo(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        _echo(f"scored on {c.values_note}")
 
 
 @cli.command()
@@ -124,8 +143,11 @@ def brief(case: str | None, audience: str, goal: str, case_opt: str | None, star
           days: int | None, out_dir: str | None, pdf: bool, paper: str,
           threshold: str | None, scenario: str | None) -> None:
     """Write the one-page brief of an audience × goal (HTML; with --pdf also a PDF)."""
+    from ..files.output import check_output_dir
     from ..reports.brief import write_brief
 
+    if out_dir:  # before any work, and before a dangling link is resolved away (exit 2)
+        check_output_dir(out_dir)
     _browser_first(pdf)
     _with_pdf(write_brief(with_scenario(_pick_case(case, case_opt), scenario), audience, goal,
                           start, days, out_dir, threshold),
@@ -186,10 +208,10 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
     from ..calendar import EmptyCalendarError, write_calendar
 
     try:
-        click.echo(write_calendar(with_scenario(_pick_case(case, case_opt), scenario), audience,
+        _echo(write_calendar(with_scenario(_pick_case(case, case_opt), scenario), audience,
                                   out, goal, start, days, threshold))
     except EmptyCalendarError as e:  # nothing to export is not a failure: say why, exit 0
-        click.echo(str(e), err=True)
+        _echo(str(e), err=True)
 
 
 @cli.command()
@@ -260,10 +282,15 @@ def new_case(name: str, as_xlsx: bool) -> None:
         target = target if target.suffix else target.with_name(target.name + ".xlsx")
         if not re.fullmatch(ID_PATTERN, target.stem):
             raise BadParameterError("case name", target.stem, ID_ALLOWED)
-        with tempfile.TemporaryDirectory(prefix="sk-new-case-") as tmp:
+        from ..files.private import private_mkdtemp  # the template, in the kit's own folder
+
+        tmp = private_mkdtemp("new-case-")
+        try:
             convert_case(write_template(Path(tmp) / target.stem), target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         load_case(target)
-        click.echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
+        _echo(f"created {target}\nfill in its sheets (the guide sheet explains each one), "
                    f"then run: strategy-kit validate {target}")
         return
     if not re.fullmatch(ID_PATTERN, target.name):
@@ -272,17 +299,14 @@ def new_case(name: str, as_xlsx: bool) -> None:
         raise BadParameterError("case name", name, "a folder that does not exist yet")
     check_output_dir(target.parent, "the case's folder")
     target.parent.mkdir(parents=True, exist_ok=True)
-    # A private folder of our own beside the target (same disk: the rename is atomic); only
-    # what this command created is ever removed. The template's dates move after today.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        write_template(tmp / target.name)
-        (tmp / target.name).chmod(0o777 & ~_umask())  # a case folder is a normal folder
-        os.rename(tmp / target.name, target)  # refuses an existing non-empty target
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    # The kit's one atomic writer: a private folder beside the target (same disk: the rename
+    # is atomic), never over an existing target. The template's dates move after today.
+    from ..files.atomic import atomic_path
+
+    with atomic_path(target, folder=True, replace=False) as tmp:
+        write_template(tmp)
     load_case(target)
-    click.echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
+    _echo(f"created {target}\nedit its CSV files, then run: strategy-kit validate {target}")
 
 
 @cli.command()
@@ -296,7 +320,7 @@ def convert(src: str, dest: str) -> None:
     """
     from ..case.write import convert_case
 
-    click.echo(f"wrote {convert_case(src, dest)}")
+    _echo(f"wrote {convert_case(src, dest)}")
 
 
 @cli.group()
@@ -323,7 +347,7 @@ def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: 
     c = load_case(_pick_case(case, case_opt), ratings=False)
     written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
                                   split, as_csv)
-    click.echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
+    _echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
                f"filled sheets go into {c.path / 'ratings'}/, then: strategy-kit validate {c.path}")
 
 
@@ -346,15 +370,16 @@ def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str |
     r = case_ratings(c)
     if rnd is not None:  # issue 22: one round's raters (what changes the plan: the latest's)
         from ..ratings.rounds import round_agreement
-        return click.echo(round_agreement(c.path, rnd, as_csv), nl=False)
+
+        return _echo(round_agreement(c.path, rnd, as_csv), nl=False)
     if r is None:
         raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
     if as_csv:
-        click.echo(agreement_csv(c, r), nl=False)
+        _echo(agreement_csv(c, r), nl=False)
         return
     d = plan_disagreements(c, start=start)
     assert d is not None
-    click.echo(agreement_text(c, r, d.changes, d.unchanged))
+    _echo(agreement_text(c, r, d.changes, d.unchanged))
 
 
 def _umask() -> int:

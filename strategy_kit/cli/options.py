@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from ..files.present import terminal_safe
+
 __all__ = ["CASE_HELP", "THRESHOLD_HELP", "audience_goal_options", "browser_first",
            "case_option", "out_option", "paper_size", "pdf_options", "threshold_option",
            "with_pdf"]
@@ -50,11 +52,12 @@ def pdf_options(f: Any) -> Any:
 
 def with_pdf(html: Path, pdf: bool, paper: str) -> None:
     """Print the HTML path, and with --pdf the PDF written beside it."""
-    click.echo(html)
+    click.echo(terminal_safe(str(html)))
     if pdf:
         from ..reports.pdf import write_pdfs
 
-        click.echo(write_pdfs([(html, html.with_suffix(".pdf"))], paper=paper_size(paper))[0])
+        click.echo(terminal_safe(str(write_pdfs([(html, html.with_suffix(".pdf"))],
+                                                paper=paper_size(paper))[0])))
 
 
 def paper_size(paper: str) -> str:

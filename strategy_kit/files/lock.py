@@ -14,21 +14,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import StrategyKitError
+from ..errors import (
+    FolderBusyError,  # noqa: F401 - defined in errors.py
+    )
 
 __all__ = ["LOCK_NAME", "FolderBusyError", "folder_lock"]
 
 LOCK_NAME = ".strategy-kit.lock"
-
-
-class FolderBusyError(StrategyKitError, ValueError):
-    """Another run is writing into the folder; ``holder`` says which (pid and start)."""
-
-    def __init__(self, folder: Path, holder: str) -> None:
-        self.folder = folder
-        self.holder = holder
-        super().__init__(f"'{folder}' is being written by another run ({holder}); wait for it "
-                         "to finish, or choose another --out")
 
 
 def _acquire(folder: Path) -> int:
@@ -49,8 +41,14 @@ def _acquire(folder: Path) -> int:
             break
         os.close(fd)
     now = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-    os.ftruncate(fd, 0)
-    os.write(fd, f"process {os.getpid()}, started {now}\n".encode())
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"process {os.getpid()}, started {now}\n".encode())
+    except OSError:  # a full disk: no lock file left behind
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+        raise
     return fd
 
 
@@ -64,8 +62,10 @@ def folder_lock(folders: list[Path]) -> Iterator[None]:
         A folder is locked by another run; no folder stays locked.
     """
     held: list[tuple[Path, int]] = []
+    created: list[Path] = []
     try:
         for folder in sorted(set(folders)):
+            created += [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
             folder.mkdir(parents=True, exist_ok=True)
             held.append((folder, _acquire(folder)))
         yield
@@ -74,3 +74,6 @@ def folder_lock(folders: list[Path]) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 os.unlink(folder / LOCK_NAME)  # while still locked: no one else holds it
             os.close(fd)
+        for p in sorted(set(created), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):  # folders made for a run that wrote nothing
+                p.rmdir()

@@ -11,19 +11,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import StrategyKitError
+from ..errors import (
+    OutputLocationError,  # noqa: F401 - defined in errors.py
+    )
 
 __all__ = ["OutputLocationError", "check_output_dir", "check_output_file"]
-
-
-class OutputLocationError(StrategyKitError, ValueError):
-    """The kit cannot write where it was asked to; ``path`` and ``reason`` say why."""
-
-    def __init__(self, path: Path, reason: str, what: str = "--out") -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"cannot write to {what} '{path}': {reason}; choose a folder you can "
-                         "write to (or create it)")
 
 
 def _missing(path: Path) -> list[Path]:

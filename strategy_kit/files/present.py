@@ -8,6 +8,7 @@ A report, an index page or a calendar is sent around; the folder it was made in 
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -35,10 +36,44 @@ def presentable(path: str | Path) -> str:
     return p.name
 
 
+_SEGMENT = re.compile(r"[^\s'\"`<>|;,()\[\]{}]+")
+
+
+def _path_end(text: str, start: int, end: int) -> int:
+    """Where the path found at ``text[start:end]`` really ends: across spaces in folder names.
+
+    ``/home/John Smith/reports/x.html`` is one path when ``/home/John Smith`` exists; the
+    path is extended one space-separated word at a time while what it names exists.
+    """
+    while end < len(text) and text[end] == " ":
+        m = _SEGMENT.match(text, end + 1)
+        if not m:
+            break
+        first = text[start:end] + " " + m.group(0).split("/")[0]
+        try:
+            if not os.path.lexists(first.rstrip(".:")):
+                break
+        except (OSError, ValueError):
+            break
+        end = m.end()
+    return end
+
+
 def without_local_paths(text: str) -> str:
-    """``text`` with each absolute path replaced by its :func:`presentable` form."""
-    return _ABSOLUTE.sub(lambda m: presentable(m.group(0).rstrip(".:")) +
-                         m.group(0)[len(m.group(0).rstrip(".:")):], text)
+    """``text`` with each absolute path replaced by its :func:`presentable` form.
+
+    A folder name with spaces (``/home/John Smith/…``) is taken whole when it exists.
+    """
+    out, at = [], 0
+    for m in _ABSOLUTE.finditer(text):
+        if m.start() < at:
+            continue
+        end = _path_end(text, m.start(), m.end())
+        path = text[m.start():end]
+        bare = path.rstrip(".:")
+        out += [text[at:m.start()], presentable(bare), path[len(bare):]]
+        at = end
+    return "".join(out) + text[at:]
 
 
 def _escape(ch: str) -> str:

@@ -28,7 +28,9 @@ def ratings_line(ratings: Ratings | None) -> str:
 def agreement_csv(case: Case, ratings: Ratings) -> str:
     """The per-item agreement as CSV (most disputed first)."""
     buf = io.StringIO()
-    item_agreement(case, ratings).to_csv(buf, index=False, float_format="%.4g")
+    from ..files.cells import neutralise_frame  # a spreadsheet opens it: text, no formula
+
+    neutralise_frame(item_agreement(case, ratings)).to_csv(buf, index=False, float_format="%.4g")
     return buf.getvalue()
 
 

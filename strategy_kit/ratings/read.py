@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..case.limits import LIMITS, workbook_problem
 from ..case.locate import case_folder
 from ..case.workbook import column_letter
 from ..errors import CaseError, Problem, close_match
+from ..files.cells import restore_frame
 from .scale import ALLOWED, RATED, Rated, parse_value, rated
 
 if TYPE_CHECKING:
@@ -114,7 +116,12 @@ def _read_sheets(source: Path, rel: str, problems: list[Problem]
                 problems.append(Problem(f"{rel}/{f.name}", f"cannot read the file ({e})",
                                         allowed="a UTF-8 CSV file with a header row"))
                 continue
+            df = restore_frame(df)  # undo the "'" ratings sheets --csv put before '=…'
             out.append((_Where(f"{rel}/{f.name}", None, list(df.columns)), f.stem, df))
+        return out
+    refused = workbook_problem(source)  # before any reader unpacks it (case/limits.py)
+    if refused:
+        problems.append(Problem(rel, refused, allowed=LIMITS))
         return out
     try:
         sheets = pd.read_excel(source, sheet_name=None, engine="calamine", dtype=object)

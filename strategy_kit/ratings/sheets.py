@@ -8,6 +8,7 @@ allowed too). ``split`` deals the tables out among subgroups so nobody rates eve
 from __future__ import annotations
 
 import csv
+import io
 import re
 import shutil
 import tempfile
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import BadParameterError, UnknownChoiceError
+from ..files.cells import neutralise_frame
+from ..files.faults import writing
 from .read import RATERS_FILE
 from .scale import HIGH_ABOVE, LEVELS, LOW_BELOW, RATED, Rated, rated
 
@@ -132,20 +135,26 @@ def _readme(case: Case, hand: list[Rated]) -> str:
 def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path))
+    # Case text is text: no formula, no automatic link (docs/security.md).
+    # in memory: no temporary file with case data in /tmp, no half-closed zip on a full disk
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False, "in_memory": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     answer = wb.add_format({"bg_color": "#FFF9E0", "border": 1, "locked": False})
     ws = wb.add_worksheet("Read me")
     ws.set_column(0, 0, 100, wrap)
     for i, line in enumerate(_readme(case, hand).splitlines()):
-        ws.write(i, 0, line)
+        ws.write_string(i, 0, line)
     for r in hand:
         df = sheet_frame(case, r)
         ws = wb.add_worksheet(r.sheet)
-        ws.write_row(0, 0, list(df.columns), head)
+        for j, col in enumerate(df.columns):
+            ws.write_string(0, j, str(col), head)
         for i, row in enumerate(df.itertuples(index=False), start=1):
-            ws.write_row(i, 0, list(row)[:-1])
+            for j, v in enumerate(list(row)[:-1]):
+                ws.write_string(i, j, "" if v is None or v != v else str(v))
             ws.write_blank(i, len(df.columns) - 1, None, answer)
         for j, col in enumerate(df.columns):
             width = max(len(col), *(len(str(v)) for v in df[col])) if len(df) else len(col)
@@ -158,17 +167,28 @@ def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
                              "Blank = don't know.",
         })
         ws.freeze_panes(1, 0)
-        ws.write(0, last + 2, QUESTIONS.get(r.sheet, ""), wrap)
+        ws.write_string(0, last + 2, QUESTIONS.get(r.sheet, ""), wrap)
         ws.set_column(last + 2, last + 2, 50)
     wb.close()
+    path.write_bytes(buffer.getvalue())
 
 
 def _csv_folder(folder: Path, case: Case, hand: list[Rated]) -> None:
     folder.mkdir()
     (folder / "README.txt").write_text(_readme(case, hand), encoding="utf-8")
     for r in hand:
-        sheet_frame(case, r).to_csv(folder / f"{r.sheet}.csv", index=False,
-                                    quoting=csv.QUOTE_MINIMAL)
+        # a spreadsheet's CSV import would evaluate '=…': formula-like text gets a "'"
+        neutralise_frame(sheet_frame(case, r)).to_csv(folder / f"{r.sheet}.csv", index=False,
+                                                      quoting=csv.QUOTE_MINIMAL)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders this run made, deepest first, when nothing else went into them."""
+    for p in folders:
+        try:
+            p.rmdir()
+        except OSError:
+            return
 
 
 def write_rating_sheets(case: Case, raters: int | str | Path, out: str | Path,
@@ -203,21 +223,35 @@ def write_rating_sheets(case: Case, raters: int | str | Path, out: str | Path,
     clash = next((t for t in targets if t.exists()), None)
     if clash is not None:
         raise BadParameterError("out", str(clash), "a folder without sheets of the same names")
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".sheets-", dir=out))
-    try:  # write everything aside, then move: nothing half-written
-        for i, name in enumerate(names):
-            hand = hands[i % len(hands)]
-            if as_csv:
-                _csv_folder(tmp / name, case, hand)
-            else:
-                _workbook(tmp / f"{name}.xlsx", case, hand)
-        pd.DataFrame({"rater": names, "group": "", "round": 1, "show_name": "no"}).to_csv(
-            tmp / RATERS_FILE, index=False)
-        for t in targets:
-            (tmp / t.name).rename(t)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    created = [p for p in (out, *out.parents) if not p.exists()]  # the deepest first
+    with writing(out):  # a full disk, a read-only folder: one sentence (files/faults.py)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".sheets-", dir=out))
+        except OSError:
+            _remove_empty(created)
+            raise
+        moved: list[Path] = []
+        try:  # write everything aside, then move: nothing half-written
+            for i, name in enumerate(names):
+                hand = hands[i % len(hands)]
+                if as_csv:
+                    _csv_folder(tmp / name, case, hand)
+                else:
+                    _workbook(tmp / f"{name}.xlsx", case, hand)
+            pd.DataFrame({"rater": names, "group": "", "round": 1, "show_name": "no"}).to_csv(
+                tmp / RATERS_FILE, index=False)
+            for t in targets:
+                (tmp / t.name).rename(t)
+                moved.append(t)
+        except BaseException:
+            for t in moved:  # all the sheets or none
+                shutil.rmtree(t, ignore_errors=True) if t.is_dir() else t.unlink()
+            shutil.rmtree(tmp, ignore_errors=True)
+            _remove_empty(created)
+            raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return targets[:-1]
 
 

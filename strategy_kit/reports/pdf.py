@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import StrategyKitError
+from ..errors import (
+    NoBrowserError,  # noqa: F401 - defined in errors.py
+    )
 
 __all__ = ["BROWSER_ENV", "PAPERS", "NoBrowserError", "find_browser", "write_pdfs"]
 
@@ -43,10 +44,6 @@ _HOW = (f"install Chromium or Google Chrome (Debian/Ubuntu: sudo apt-get install
         "executable")
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-class NoBrowserError(StrategyKitError):
-    """No Chromium or Chrome to print with (exit 2): the message says how to get one."""
 
 
 def find_browser() -> Path:
@@ -97,16 +94,10 @@ def _print(browser: Any, html: Path, pdf: Path, paper: str) -> Path:
                                    timeout=60_000)
             page.emulate_media(media="print")
             page.evaluate(f"window.skPrintLayout({PRINT_WIDTH_PX})")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            page.pdf(path=tmp, format=paper, print_background=True, margin=_MARGINS)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, pdf)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from ..files.atomic import atomic_path
+
+        with atomic_path(pdf) as tmp:  # whole or not at all; faults explained
+            page.pdf(path=str(tmp), format=paper, print_background=True, margin=_MARGINS)
     finally:
         page.close()
     return pdf

@@ -254,19 +254,10 @@ def _footer(job: ReportJob) -> list[tuple[str, str]]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write a text file whole or not at all, with the permissions the umask allows."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is a normal file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The kit's one atomic writer (``files.atomic``): whole or not at all, faults explained."""
+    from ..files.atomic import write_atomically as write
+
+    write(path, text)
 
 
 # -- execution --------------------------------------------------------------------------------

@@ -240,7 +240,11 @@ class KernelSession:
             run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
             settings = {"preload": self.preload, "keep": self.keep, "fresh": self.fresh,
                         "pycache": self._pycache}
-            self._run(_prepare_code(settings), self.startup_timeout)
+            # waits on the kernel: while it is alive and working (a loaded machine, a large
+            # case), its time runs on; only a kernel that stopped working is given up on
+            self._reply(self.kc.execute(_prepare_code(settings), silent=True,
+                                        store_history=False), self.startup_timeout,
+                        patient=True)
         except BaseException:
             self.kill()
             raise
@@ -331,10 +335,33 @@ class KernelSession:
     def _run(self, code: str, timeout: float) -> None:
         self._reply(self.kc.execute(code, silent=True, store_history=False), timeout)
 
-    def _reply(self, msg_id: str, timeout: float) -> None:
+    def _cpu_seconds(self) -> float | None:
+        """The kernel process's CPU time so far (Linux), or None when it cannot be read."""
+        pid = self.pid
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, TypeError):
+            return None
+
+    def _reply(self, msg_id: str, timeout: float, patient: bool = False) -> None:
+        """Wait for the reply to ``msg_id``; ``patient``: as long as the kernel keeps working.
+
+        A patient wait gives the kernel another ``timeout`` whenever it used CPU time in the
+        last one (up to ten times ``timeout``): a kernel slowed by a loaded machine is waited
+        for, one that hangs is not.
+        """
         deadline = time.monotonic() + timeout
+        cap = time.monotonic() + (10 * timeout if patient else timeout)
+        cpu = self._cpu_seconds() if patient else None
         while True:
             left = deadline - time.monotonic()
+            if left <= 0 and patient and time.monotonic() < cap:
+                now = self._cpu_seconds()
+                if cpu is not None and now is not None and now > cpu + 0.1:
+                    cpu, deadline = now, min(cap, time.monotonic() + timeout)
+                    continue
             if left <= 0:
                 raise KernelResetError(f"no reply from the kernel within {timeout:.0f} s")
             try:

@@ -103,8 +103,8 @@ def test_a_cell_over_the_limit_names_file_row_and_column(template_copy: Path) ->
                 f"{MAX_FIELD_CHARS + 1:,} characters") in result.output
 
 
-def test_a_cell_over_pythons_csv_limit_but_under_the_kits_reads(template_copy: Path) -> None:
-    """Python's csv module stops at 131,072 characters; the kit's limit is far above."""
+def test_a_cell_over_pythons_csv_limit_is_a_problem_not_a_traceback(template_copy: Path) -> None:
+    """Python's csv module stops at 131,072 characters; the kit names its own limit (32,767)."""
     p = template_copy / "interests.csv"
     lines = p.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "id,name,theme,description"
@@ -112,8 +112,10 @@ def test_a_cell_over_pythons_csv_limit_but_under_the_kits_reads(template_copy: P
     lines[1] = ",".join(lines[1].split(",")[:3] + [f'"{long}"'])
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(template_copy)])
-    assert result.exit_code == 0, result.output
-    assert load_case(template_copy).interests.loc[0, "description"] == long.strip()
+    assert result.exit_code == 2, result.output
+    assert ("interests.csv, row 2, column 'description': a cell of 200,000 characters; "
+            "allowed: at most 32,767 characters") in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("ending", ["\r", "mixed"])
