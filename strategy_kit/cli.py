@@ -377,13 +377,16 @@ def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: 
                    split: int, as_csv: bool, out_dir: str) -> None:
     """One rating workbook (or CSV folder) per participant, every row prefilled."""
     from .ratings.load import load_case
+    from .ratings.read import ratings_folder
     from .ratings.sheets import write_rating_sheets
 
     c = load_case(_pick_case(case, case_opt), ratings=False)
     written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
                                   split, as_csv)
+    folder = ratings_folder(c.path)  # in a case folder, or beside a workbook
+    where = "" if folder.is_dir() else f" (create it: mkdir -p {folder})"
     click.echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
-               f"filled sheets go into {c.path / 'ratings'}/, then: strategy-kit validate {c.path}")
+               f"filled sheets go into {folder}/{where}, then: strategy-kit validate {c.path}")
 
 
 @cli.command()

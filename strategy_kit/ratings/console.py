@@ -17,12 +17,13 @@ __all__ = ["agreement_csv", "agreement_text", "ratings_line"]
 
 
 def ratings_line(ratings: Ratings | None) -> str:
-    """One line for ``validate``: how many raters, groups and ratings."""
+    """A line for ``validate``: how many raters, groups and ratings; then any warning."""
     if ratings is None:
         return "ratings: none (a single set of values)"
     groups = ratings.raters["group"].nunique()
-    return (f"ratings: {len(ratings.raters)} raters in {groups} voices, "
+    line = (f"ratings: {len(ratings.raters)} raters in {groups} voices, "
             f"{len(ratings.values)} ratings")
+    return "\n".join([line, *(f"warning: {w}" for w in ratings.warnings)])
 
 
 def agreement_csv(case: Case, ratings: Ratings) -> str:

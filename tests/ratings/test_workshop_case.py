@@ -24,10 +24,10 @@ def case() -> sk.Case:
 
 def test_the_scale() -> None:
     assert parse_value("High ") == 0.8 and parse_value("low") == 0.2
-    assert parse_value("medium") == 0.5 and parse_value("0,7") == 0.7 and parse_value(0) == 0.0
+    assert parse_value("medium") == 0.5 and parse_value(".7") == 0.7 and parse_value(0) == 0.0
     for blank in ("", "  ", "don't know", "?", None, float("nan")):
         assert parse_value(blank) is None  # blank is "don't know", never 0
-    for bad in ("very high", "1.5", "-0.1", True):
+    for bad in ("very high", "1.5", "-0.1", True, "0,7"):  # a decimal comma: as in the case
         with pytest.raises(ValueError):
             parse_value(bad)
     assert [level_of(x) for x in (0.0, 0.33, 0.34, 0.66, 0.67, 1.0)] == [
