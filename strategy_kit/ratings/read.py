@@ -45,9 +45,10 @@ class Ratings:
     Attributes
     ----------
     raters
-        ``rater, group, round``: ``rater`` is the pseudonym (R01, R02, … in file order) or
-        the name when ``raters.csv`` says ``show_name: yes``; ``group`` is the rater itself
-        when none is given (each rater one voice).
+        ``rater, group, round, pseudonym``: ``rater`` is the pseudonym (R01, R02, … in file
+        order) or the name when ``raters.csv`` says ``show_name: yes``; ``group`` is the
+        rater itself when none is given (each rater one voice); ``pseudonym`` is R01, … for
+        everyone, also those shown by name (for what should name no one).
     values
         ``rater, table, item, value``: one row per rated item; ``item`` joins the item's
         ids with ``/``; blanks and "don't know" are left out.
@@ -362,7 +363,10 @@ def read_ratings(case: Case) -> Ratings | None:
         raise CaseError(case.name, problems)
     if not rows:
         return None
-    raters = pd.DataFrame({"rater": labels, "group": info["group"], "round": info["round"]})
+    # each participant's pseudonym, also for those shown by name (for what names no one)
+    pseud = pseudonyms(stems, [False] * len(stems))
+    raters = pd.DataFrame({"rater": labels, "group": info["group"], "round": info["round"],
+                           "pseudonym": pseud})
     raters["group"] = raters["group"].where(raters["group"] != "", raters["rater"])
     latest = raters["round"].max()
     raters = raters[raters["round"] == latest].reset_index(drop=True)
