@@ -10,15 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rating_panel import BELARUS, write_panel
 
 import strategy_kit as sk
-from strategy_kit.ratings.console import agreement_text
 from strategy_kit.ratings.agreement import alpha_interval
 from strategy_kit.ratings.apart import APART_MARGIN, RATES_DIFFERENTLY, stand_apart, subgroups
+from strategy_kit.ratings.console import agreement_text
 from strategy_kit.ratings.read import item_ids
 from strategy_kit.ratings.scale import RATED
-
-from rating_panel import BELARUS, write_panel
 
 
 @pytest.fixture(scope="module")
