@@ -25,6 +25,7 @@ from ..model.scoring import score_priority  # noqa: F401  (as before the split)
 from ..plots.style import PART_LABELS
 from ..sections.display import esc, show_figure, show_html
 from .figures import _MUTED, _WARN, _Figures
+from .follow import FollowWidth
 from .lab import CASE_ENV, NOTEBOOK, lab_command, launch_lab  # noqa: F401  (re-exported)
 from .state import ExplorerState, _date
 
@@ -247,7 +248,9 @@ class Explorer:
             f"<h3 style='margin:0'>{esc(base.title)}</h3><p style='margin:4px 0 8px 0'>"
             "Change a control and the figures follow. Your changes stay here until you "
             "<b>export</b> them; the case itself is never changed.</p>")
-        self._widget = _Box([W.HTML(SLOT_CSS), intro, W.HBox([controls, figures])])
+        # the figures follow their column's width (Ctrl-B, side panels), not only the window's
+        self._widget = _Box([W.HTML(SLOT_CSS), intro, W.HBox([controls, figures]),
+                             FollowWidth()])
         self._widget.add_class("sk-explorer")
         self._widget.before_display = self._before_display
         self._sync_interests()

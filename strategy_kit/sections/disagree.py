@@ -94,7 +94,8 @@ def show_disagreement(s: Any) -> None:
     show_text([
         f"{len(ratings.raters)} participants ({voices} voices) rated {len(items)} items; "
         f"each value of the report is their median. {d.disputed} items are disputed "
-        f"(polarised or mixed): {len(d.changes)} change the plan, {d.unchanged} change "
+        f"(polarised or mixed): {len(d.changes)} change{'s' if len(d.changes) == 1 else ''} "
+        f"the plan, {d.unchanged} change "
         "nothing — discuss the first ones."])
     if not d.changes.empty:
         show_html("<h3>Disagreements that change the plan</h3>")

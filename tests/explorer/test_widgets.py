@@ -338,7 +338,8 @@ def test_every_figure_has_a_message_in_its_place_until_drawn(explorer: Explorer)
     assert "sk-explorer" in box._dom_classes
     style = box.children[0].value
     assert ".sk-figure-slot:not(:has(.js-plotly-plot .main-svg)) > .sk-figure-wait" in style
-    row = box.children[-1].children[1]
+    row = box.children[2].children[1]
+    assert type(box.children[-1]).__name__ == "FollowWidth"  # figures follow their column
     slots = row.children
     assert len(slots) == 4 and all("sk-figure-slot" in s._dom_classes for s in slots)
     for slot, fig in zip(slots, explorer._figures.all, strict=True):
