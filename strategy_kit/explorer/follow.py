@@ -1,27 +1,54 @@
-"""A widget without a face that keeps the explorer's figures as wide as their column.
+"""A widget without a face that sees to it that every figure of the explorer is drawn.
 
-Plotly's ``responsive`` figures follow the *window*'s size only. When the column changes
-without the window (the file browser hidden with Ctrl-B, JupyterLab's side panels, a cell
-that was not laid out when the figure was drawn), the figures kept their old width, or the
-width of an element the browser had not laid out yet. This widget watches every figure's
-slot in its explorer (``ResizeObserver``) and, when one changes width, tells the page's
-figures that the window did (one ``resize`` event, after the changes settle).
+A Plotly ``FigureWidget`` is sometimes drawn before its place on the page is laid out: after
+Run All, in a cell below the fold, or while a side panel opens or closes (Ctrl-B). It then
+takes Plotly's default width (700 px) instead of its column's, and may draw no bars at all;
+and plotly's ``responsive`` figures follow the *window*'s size, not their column's. This
+widget watches, in the browser, every figure slot of its explorer (``ResizeObserver`` and a
+short check after each change): a figure whose drawn width differs from its slot's, or that
+has data but no marks, is reported back (``stale``), and the explorer redraws it
+(``_Figures.redraw``: a relayout that measures again). Each figure is redrawn at most
+:data:`MAX_REDRAWS` times in a row, so a figure that cannot be drawn ends with the message
+that stands in for it, never a loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import anywidget
 import ipywidgets
+import traitlets
 
-__all__ = ["FollowWidth"]
+__all__ = ["MAX_REDRAWS", "FollowWidth"]
+
+#: How many redraws in a row a figure gets before it is left to its stand-in message.
+MAX_REDRAWS = 5
 
 _ESM = """
-function render({ el }) {
-  let observer = null, timer = null, tries = 0;
-  const widths = new Map();
-  const settle = () => {
+function render({ model, el }) {
+  let observer = null, timer = null, tries = 0, checks = 0, round = 0;
+  const stale = box => Array.from(box.querySelectorAll('.sk-figure-slot')).flatMap((s, k) => {
+    const gd = s.querySelector('.js-plotly-plot');
+    const width = s.getBoundingClientRect().width;
+    if (!gd || !gd._fullLayout || width < 50) return [];
+    const hasData = (gd.data || []).some(t => (t.x && t.x.length) || (t.cells && t.cells.values
+      && t.cells.values.some(c => c && c.length)));
+    const marks = gd.querySelectorAll('.cartesianlayer .trace path, .table .cell-rect').length;
+    const off = Math.abs(gd._fullLayout.width - width) > 30;
+    return (off || (hasData && marks === 0)) ? [k] : [];
+  });
+  const check = box => {
     clearTimeout(timer);
-    timer = setTimeout(() => window.dispatchEvent(new Event('resize')), 120);
+    timer = setTimeout(() => {
+      const found = stale(box);
+      if (found.length) {
+        model.set('stale', found.concat([++round]));  // the round makes each report new
+        model.save_changes();
+      }
+      if (found.length || checks++ < 20) check(box);  // keep looking while things settle
+    }, 400);
   };
   const watch = () => {
     const box = el.closest('.sk-explorer');
@@ -29,15 +56,9 @@ function render({ el }) {
       if (tries++ < 600) timer = setTimeout(watch, 100);
       return;
     }
-    observer = new ResizeObserver(entries => {
-      let changed = false;
-      for (const e of entries) {
-        const w = Math.round(e.contentRect.width);
-        if (w > 0 && widths.get(e.target) !== w) { widths.set(e.target, w); changed = true; }
-      }
-      if (changed) settle();
-    });
+    observer = new ResizeObserver(() => { checks = 0; check(box); });
     box.querySelectorAll('.sk-figure-slot').forEach(s => observer.observe(s));
+    check(box);
   };
   watch();
   return () => { clearTimeout(timer); if (observer) observer.disconnect(); };
@@ -47,9 +68,26 @@ export default { render };
 
 
 class FollowWidth(anywidget.AnyWidget):  # type: ignore[misc]
-    """Put one in the explorer's box (class ``sk-explorer``) beside its figure slots."""
+    """Put one in the explorer's box (class ``sk-explorer``) beside its figure slots.
+
+    ``redraw(k)`` is called for figure ``k`` (in slot order) when the browser reports it
+    drawn at the wrong width or empty.
+    """
 
     _esm = _ESM
+    stale = traitlets.List(traitlets.Int(), default_value=[]).tag(sync=True)
 
-    def __init__(self) -> None:
+    def __init__(self, redraw: Callable[[int], Any]) -> None:
         super().__init__(layout=ipywidgets.Layout(height="0px", overflow="hidden"))
+        self._redraw = redraw
+        self.redraws: dict[int, int] = {}
+        self.observe(self._on_stale, names="stale")
+
+    def _on_stale(self, change: dict[str, Any]) -> None:
+        found = list(change["new"])[:-1]  # the last number is the report's round
+        for k in set(self.redraws) - set(found):
+            self.redraws.pop(k)  # drawn right: its count starts again
+        for k in found:
+            if self.redraws.get(k, 0) < MAX_REDRAWS:
+                self.redraws[k] = self.redraws.get(k, 0) + 1
+                self._redraw(k)

@@ -248,9 +248,11 @@ class Explorer:
             f"<h3 style='margin:0'>{esc(base.title)}</h3><p style='margin:4px 0 8px 0'>"
             "Change a control and the figures follow. Your changes stay here until you "
             "<b>export</b> them; the case itself is never changed.</p>")
-        # the figures follow their column's width (Ctrl-B, side panels), not only the window's
+        # the browser reports a figure drawn at the wrong width or empty: draw it again
+        figs = self._figures
+        self._follow = FollowWidth(lambda k: figs.redraw(figs.all[k]))
         self._widget = _Box([W.HTML(SLOT_CSS), intro, W.HBox([controls, figures]),
-                             FollowWidth()])
+                             self._follow])
         self._widget.add_class("sk-explorer")
         self._widget.before_display = self._before_display
         self._sync_interests()

@@ -346,3 +346,18 @@ def test_every_figure_has_a_message_in_its_place_until_drawn(explorer: Explorer)
         wait, shown = slot.children
         assert "sk-figure-wait" in wait._dom_classes and "run the last cell again" in wait.value
         assert shown is fig
+
+
+def test_a_figure_the_browser_reports_stale_is_redrawn_a_few_times(explorer: Explorer) -> None:
+    from strategy_kit.explorer.follow import MAX_REDRAWS
+
+    explorer.widget  # noqa: B018
+    follow, table = explorer._follow, explorer._figures.table
+    height = table.data[0].cells.height
+    follow.stale = [3, 1]  # the table drawn at the wrong width (round 1)
+    assert table.data[0].cells.height != height and follow.redraws == {3: 1}
+    for n in range(2, 10):
+        follow.stale = [3, n]
+    assert follow.redraws == {3: MAX_REDRAWS}  # no loop: its stand-in message stays
+    follow.stale = [0, 11]
+    assert follow.redraws == {0: 1}  # the table is drawn right now; its count starts again
