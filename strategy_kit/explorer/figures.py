@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Hashable, Sequence
+from copy import deepcopy
 
 import numpy as np
 import pandas as pd
@@ -274,6 +275,16 @@ class _Figures:
                 "When they are listening",
                 f"thick line: {_t(name, 60)}; shaded: its windows (timing ≥ {level:.2f}, "
                 f"{s.rule.short})")
+
+    def resend(self, fig: go.FigureWidget) -> None:
+        """Send a figure whole to a view in the browser that has no traces.
+
+        Plotly's widget reads its traces once, when a view is made; a view made before the
+        figure's state arrived stays empty whatever comes later, except edits: add every
+        trace and set the layout, as edits.
+        """
+        fig._send_addTraces_msg(deepcopy(list(fig._data)))
+        fig._send_relayout_msg(deepcopy(fig._layout))
 
     def redraw(self, fig: go.FigureWidget) -> None:
         """Draw a figure again once it is on the page, unchanged to the eye.

@@ -6,8 +6,10 @@ takes Plotly's default width (700 px) instead of its column's, and may draw no b
 and plotly's ``responsive`` figures follow the *window*'s size, not their column's. This
 widget watches, in the browser, every figure slot of its explorer (``ResizeObserver`` and a
 short check after each change): a figure whose drawn width differs from its slot's, or that
-has data but no marks, is reported back (``stale``), and the explorer redraws it
-(``_Figures.redraw``: a relayout that measures again). Each figure is redrawn at most
+has data but no marks, or has no traces at all (its first state arrived after the view was
+made, and plotly's widget ignores a later one), is reported back (``stale``), and the
+explorer draws it again (``_Figures.redraw``: a relayout that measures again, or the whole
+figure sent again). Each figure is redrawn at most
 :data:`MAX_REDRAWS` times in a row, so a figure that cannot be drawn ends with the message
 that stands in for it, never a loop.
 """
@@ -33,11 +35,13 @@ function render({ model, el }) {
     const gd = s.querySelector('.js-plotly-plot');
     const width = s.getBoundingClientRect().width;
     if (!gd || !gd._fullLayout || width < 50) return [];
-    const hasData = (gd.data || []).some(t => (t.x && t.x.length) || (t.cells && t.cells.values
-      && t.cells.values.some(c => c && c.length)));
+    const traces = gd.data || [];
+    const hasData = traces.some(t => (t.x && t.x.length)
+      || (t.cells && t.cells.values && t.cells.values.some(c => c && c.length)));
     const marks = gd.querySelectorAll('.cartesianlayer .trace path, .table .cell-rect').length;
     const off = Math.abs(gd._fullLayout.width - width) > 30;
-    return (off || (hasData && marks === 0)) ? [k] : [];
+    // [figure, how many traces this view has]: none means its first state never arrived
+    return (off || (hasData && marks === 0) || !traces.length) ? [k, traces.length] : [];
   });
   const check = box => {
     clearTimeout(timer);
@@ -70,24 +74,26 @@ export default { render };
 class FollowWidth(anywidget.AnyWidget):  # type: ignore[misc]
     """Put one in the explorer's box (class ``sk-explorer``) beside its figure slots.
 
-    ``redraw(k)`` is called for figure ``k`` (in slot order) when the browser reports it
-    drawn at the wrong width or empty.
+    ``redraw(k, traces)`` is called for figure ``k`` (in slot order) when the browser
+    reports it drawn at the wrong width or empty; ``traces`` is how many traces the view in
+    the browser has (0: its first state never arrived, the whole figure must be sent again).
     """
 
     _esm = _ESM
     stale = traitlets.List(traitlets.Int(), default_value=[]).tag(sync=True)
 
-    def __init__(self, redraw: Callable[[int], Any]) -> None:
+    def __init__(self, redraw: Callable[[int, int], Any]) -> None:
         super().__init__(layout=ipywidgets.Layout(height="0px", overflow="hidden"))
         self._redraw = redraw
         self.redraws: dict[int, int] = {}
         self.observe(self._on_stale, names="stale")
 
     def _on_stale(self, change: dict[str, Any]) -> None:
-        found = list(change["new"])[:-1]  # the last number is the report's round
-        for k in set(self.redraws) - set(found):
+        found = list(change["new"])[:-1]  # pairs (figure, traces); last: the report's round
+        pairs = dict(zip(found[::2], found[1::2], strict=True))
+        for k in set(self.redraws) - set(pairs):
             self.redraws.pop(k)  # drawn right: its count starts again
-        for k in found:
+        for k, traces in pairs.items():
             if self.redraws.get(k, 0) < MAX_REDRAWS:
                 self.redraws[k] = self.redraws.get(k, 0) + 1
-                self._redraw(k)
+                self._redraw(k, traces)

@@ -250,7 +250,9 @@ class Explorer:
             "<b>export</b> them; the case itself is never changed.</p>")
         # the browser reports a figure drawn at the wrong width or empty: draw it again
         figs = self._figures
-        self._follow = FollowWidth(lambda k: figs.redraw(figs.all[k]))
+        self._follow = FollowWidth(lambda k, traces: figs.resend(figs.all[k])
+                                   if traces == 0 and figs.all[k].data
+                                   else figs.redraw(figs.all[k]))
         self._widget = _Box([W.HTML(SLOT_CSS), intro, W.HBox([controls, figures]),
                              self._follow])
         self._widget.add_class("sk-explorer")

@@ -352,12 +352,17 @@ def test_a_figure_the_browser_reports_stale_is_redrawn_a_few_times(explorer: Exp
     from strategy_kit.explorer.follow import MAX_REDRAWS
 
     explorer.widget  # noqa: B018
-    follow, table = explorer._follow, explorer._figures.table
+    follow, figs = explorer._follow, explorer._figures
+    table, priority = figs.table, figs.priority
     height = table.data[0].cells.height
-    follow.stale = [3, 1]  # the table drawn at the wrong width (round 1)
+    follow.stale = [3, 1, 1]  # the table (one trace) drawn at the wrong width; round 1
     assert table.data[0].cells.height != height and follow.redraws == {3: 1}
     for n in range(2, 10):
-        follow.stale = [3, n]
+        follow.stale = [3, 1, n]
     assert follow.redraws == {3: MAX_REDRAWS}  # no loop: its stand-in message stays
-    follow.stale = [0, 11]
+    sent: list[object] = []
+    priority.observe(lambda ch: sent.append(ch["new"]), names="_py2js_addTraces")
+    follow.stale = [0, 0, 11]  # the priority figure's view has no traces: send it whole
     assert follow.redraws == {0: 1}  # the table is drawn right now; its count starts again
+    added = [m for m in sent if m]
+    assert len(added) == 1 and len(added[0]["trace_data"]) == len(priority.data)
