@@ -43,6 +43,11 @@ function render({ model, el }) {
     // [figure, how many traces this view has]: none means its first state never arrived
     return (off || (hasData && marks === 0) || !traces.length) ? [k, traces.length] : [];
   });
+  // a slot whose figure has not been drawn at all yet (a slow page): keep looking
+  const waiting = box => Array.from(box.querySelectorAll('.sk-figure-slot')).some(s => {
+    const gd = s.querySelector('.js-plotly-plot');
+    return !gd || !gd._fullLayout;
+  });
   const check = box => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -51,7 +56,10 @@ function render({ model, el }) {
         model.set('stale', found.concat([++round]));  // the round makes each report new
         model.save_changes();
       }
-      if (found.length || checks++ < 20) check(box);  // keep looking while things settle
+      box.dataset.skFollow = String(round);  // for tests and a curious reader: reports sent
+      // keep looking while things settle: until every figure is drawn right, then a while
+      if ((found.length || waiting(box)) ? checks++ < 600 : checks++ < 20) check(box);
+      else checks = 0;
     }, 400);
   };
   const watch = () => {

@@ -98,14 +98,15 @@ DRAWN = """() => {
   });
 }"""
 
-DETAILS = """() => Array.from(document.querySelectorAll('.sk-figure-slot')).map(slot => {
+DETAILS = """() => [(document.querySelector('.sk-explorer') || {dataset: {}}).dataset.skFollow]
+    .concat(Array.from(document.querySelectorAll('.sk-figure-slot')).map(slot => {
   const el = slot.querySelector('.js-plotly-plot');
   const wait = slot.querySelector('.sk-figure-wait');
   return {slot: slot.getBoundingClientRect().width, plot: el && el.getBoundingClientRect().width,
           layout: el && el._fullLayout && el._fullLayout.width,
           marks: el && el.querySelectorAll('.cartesianlayer .trace path, .table .cell-rect').length,
           wait: wait && wait.offsetHeight};
-})"""
+}))"""
 
 
 def _drawn(page: object, timeout: float = 60_000) -> None:
