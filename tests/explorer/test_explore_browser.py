@@ -35,6 +35,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL = {"127.0.0.1", "localhost"}
+#: Conditions are polled on a timer (ms): a tab in the background gets no animation frames,
+#: which Playwright polls on by default.
+POLL = 250
 
 
 def _free_port() -> int:
@@ -112,11 +115,11 @@ DETAILS = """() => [(document.querySelector('.sk-explorer') || {dataset: {}}).da
 def _drawn(page: object, timeout: float = 60_000) -> None:
     """Wait until every figure is drawn; scroll each into view first (a user does)."""
     page.wait_for_function("document.querySelectorAll('.sk-figure-slot').length === 4",
-                           timeout=timeout)
+                           timeout=timeout, polling=POLL)
     for k in range(4):
         page.locator(".sk-figure-slot").nth(k).scroll_into_view_if_needed()
     try:
-        page.wait_for_function(DRAWN, timeout=timeout)
+        page.wait_for_function(DRAWN, timeout=timeout, polling=POLL)
     except Exception as e:
         raise AssertionError(f"figures not drawn: {page.evaluate(DETAILS)}") from e
 
@@ -166,7 +169,7 @@ def test_explorer_runs_and_reacts_in_jupyterlab(lab: tuple[str, Path], tmp_path:
                 page.keyboard.press("Control+b")
                 page.wait_for_function(
                     "!document.querySelector('#jp-left-stack') || "
-                    "document.querySelector('#jp-left-stack').offsetWidth === 0")
+                    "document.querySelector('#jp-left-stack').offsetWidth === 0", polling=POLL)
                 _drawn(page)
 
                 # the focus audience's first interest slider: move it with the keyboard
@@ -178,10 +181,11 @@ def test_explorer_runs_and_reacts_in_jupyterlab(lab: tuple[str, Path], tmp_path:
                     handle.press("ArrowLeft")
                 page.wait_for_function(
                     f"JSON.stringify(({PLOT_DATA})()) !== {json.dumps(json.dumps(before))}",
-                    timeout=30_000)
+                    timeout=30_000, polling=POLL)
                 page.wait_for_function(  # both figures that depend on the weight follow
                     f"(() => {{ const now = ({PLOT_DATA})(); const was = {json.dumps(before)};"
-                    " return now[0] !== was[0] && now[1] !== was[1]; })()", timeout=30_000)
+                    " return now[0] !== was[0] && now[1] !== was[1]; })()", timeout=30_000,
+                    polling=POLL)
                 _drawn(page)
                 page.screenshot(path=str(shots / "explore-after.png"), full_page=False)
 
