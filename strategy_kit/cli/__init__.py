@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,13 +14,16 @@ from ..files.present import terminal_safe
 from .options import audience_goal_options as _audience_goal_options
 from .options import browser_first as _browser_first
 from .options import case_option as _case_option
+from .options import echo as _echo
 from .options import out_option as _out_option
 from .options import paper_size as _paper
 from .options import pdf_options as _pdf_options
+from .options import pick_case as _pick_case
 from .options import scenario_option
 from .options import threshold_option as _threshold_option
 from .options import with_pdf as _with_pdf
 from .versions import compare, snapshot, with_scenario
+from .workshop import agreement, ratings
 
 
 class _Group(click.Group):
@@ -43,17 +45,6 @@ class _Group(click.Group):
             error = fault(e)
             click.secho(terminal_safe(f"error: {error}"), fg="red", err=True)
             ctx.exit(exit_code(error))
-
-
-def _echo(message: object = "", err: bool = False, nl: bool = True) -> None:
-    """Print a message or a path: control sequences in case names never reach the terminal."""
-    click.echo(terminal_safe(str(message)), err=err, nl=nl)
-
-
-def _pick_case(positional: str | None, option: str | None) -> str:
-    if positional and option and positional != option:
-        raise BadParameterError("case", f"{positional} / {option}", "the case given once")
-    return positional or option or config.DEFAULT_CASE
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -323,72 +314,9 @@ def convert(src: str, dest: str) -> None:
     _echo(f"wrote {convert_case(src, dest)}")
 
 
-@cli.group()
-def ratings() -> None:
-    """Rating sheets for a workshop of many participants (docs/workshop.md)."""
-
-
-@ratings.command(name="sheets")
-@click.argument("case", required=False)
-@_case_option
-@click.option("--raters", required=True, metavar="N|NAMES.txt",
-              help="how many participants, or a text file of names, one a line")
-@click.option("--tables", metavar="A,B", help="rated tables, comma-separated (default: all)")
-@click.option("--split", type=int, default=1, show_default=True,
-              help="deal the tables out among this many subgroups")
-@click.option("--csv", "as_csv", is_flag=True, help="a folder of CSV files per participant")
-@click.option("--out", "out_dir", required=True, metavar="DIR", help="where to write the sheets")
-def ratings_sheets(case: str | None, case_opt: str | None, raters: str, tables: str | None,
-                   split: int, as_csv: bool, out_dir: str) -> None:
-    """One rating workbook (or CSV folder) per participant, every row prefilled."""
-    from ..ratings.load import load_case
-    from ..ratings.sheets import write_rating_sheets
-
-    c = load_case(_pick_case(case, case_opt), ratings=False)
-    written = write_rating_sheets(c, raters, out_dir, tables.split(",") if tables else None,
-                                  split, as_csv)
-    _echo(f"wrote {len(written)} rating sheets and raters.csv to {out_dir}\n"
-               f"filled sheets go into {c.path / 'ratings'}/, then: strategy-kit validate {c.path}")
-
-
-@cli.command()
-@click.argument("case", required=False)
-@_case_option
-@click.option("--csv", "as_csv", is_flag=True, help="every item as CSV on standard output")
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--round", "rnd", type=int, metavar="N", help="the raters of round N (default: the "
-              "latest)")
-def agreement(case: str | None, case_opt: str | None, as_csv: bool, start: str | None,
-              rnd: int | None) -> None:
-    """Where the raters agree: items most disputed first, alphas, what changes the plan."""
-    from ..errors import BadParameterError
-    from ..model.disagreements import plan_disagreements
-    from ..ratings.console import agreement_csv, agreement_text
-    from ..ratings.load import case_ratings, load_case
-
-    c = load_case(_pick_case(case, case_opt))
-    r = case_ratings(c)
-    if rnd is not None:  # issue 22: one round's raters (what changes the plan: the latest's)
-        from ..ratings.rounds import round_agreement
-
-        return _echo(round_agreement(c.path, rnd, as_csv), nl=False)
-    if r is None:
-        raise BadParameterError("case", c.name, "a case with a ratings/ folder (docs/workshop.md)")
-    if as_csv:
-        _echo(agreement_csv(c, r), nl=False)
-        return
-    d = plan_disagreements(c, start=start)
-    assert d is not None
-    _echo(agreement_text(c, r, d.changes, d.unchanged))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-cli.add_command(compare)  # issue 22 (docs/compare.md)
+cli.add_command(ratings)  # the workshop (docs/workshop.md)
+cli.add_command(agreement)
+cli.add_command(compare)  # versions of a case (docs/compare.md)
 cli.add_command(snapshot)
 
 

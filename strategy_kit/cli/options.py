@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from .. import config
+from ..errors import BadParameterError
 from ..files.present import terminal_safe
 
 __all__ = ["CASE_HELP", "THRESHOLD_HELP", "audience_goal_options", "browser_first",
@@ -95,3 +97,15 @@ def browser_first(pdf: bool) -> None:
         from ..reports.pdf import find_browser
 
         find_browser()
+
+
+def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """Print a message or a path: control sequences in case names never reach the terminal."""
+    click.echo(terminal_safe(str(message)), err=err, nl=nl)
+
+
+def pick_case(positional: str | None, option: str | None) -> str:
+    """The case named once: the positional CASE or --case (the default case without either)."""
+    if positional and option and positional != option:
+        raise BadParameterError("case", f"{positional} / {option}", "the case given once")
+    return positional or option or config.DEFAULT_CASE

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Hashable, Sequence
+from copy import deepcopy
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,8 @@ class _Figures:
         self._names = base.names("audience")
         self._themes = list(dict.fromkeys(base.interests["theme"]))
         self._keys: dict[str, Hashable] = {}
+        #: The figures that could not be drawn at the last update, and why.
+        self.failed: dict[str, str] = {}
         lay = dict(template=TEMPLATE, margin=dict(l=20, r=30, t=80, b=40),
                    title=dict(x=0.01, xref="container", xanchor="left"))
         right = dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top",
@@ -139,18 +142,35 @@ class _Figures:
         return True
 
     def update(self) -> None:
-        """Bring every figure whose inputs changed up to date."""
+        """Bring every figure whose inputs changed up to date.
+
+        A figure that cannot be drawn says so in its title, with the reason, instead of
+        staying empty; the others are drawn all the same (``failed`` names it).
+        """
         s = self.state
         h = (s.start, s.days)
         w = tuple(s.weights.values())
-        if self._due("priority", (s._version, s.goal, h, w, s.sigma, s.compare, s.audience)):
-            self._update_priority(s.priority())
-        if self._due("contributions", (s._version, s.audience, s.goal)):
-            self._update_contributions(s.contributions())
-        if self._due("timeline", (s._version, h, s.compare, s.audience, s.rule)):
-            self._update_timeline(s.timing(), s.windows(), s.moments())
-        if self._due("table", (s._version, s.audience, s.goal, h, w, s.sigma, s.rule)):
-            self._update_table(s.recommendations())
+        steps = [
+            ("priority", self.priority, (s._version, s.goal, h, w, s.sigma, s.compare,
+                                         s.audience), lambda: self._update_priority(s.priority())),
+            ("contributions", self.contributions, (s._version, s.audience, s.goal),
+             lambda: self._update_contributions(s.contributions())),
+            ("timeline", self.timeline, (s._version, h, s.compare, s.audience, s.rule),
+             lambda: self._update_timeline(s.timing(), s.windows(), s.moments())),
+            ("table", self.table, (s._version, s.audience, s.goal, h, w, s.sigma, s.rule),
+             lambda: self._update_table(s.recommendations())),
+        ]
+        for name, fig, key, draw in steps:
+            if not self._due(name, key):
+                continue
+            try:
+                draw()
+                self.failed.pop(name, None)
+            except Exception as e:  # noqa: BLE001 - said in the figure, never a blank one
+                self._keys.pop(name, None)  # try again at the next change
+                self.failed[name] = f"{type(e).__name__}: {e}"
+                fig.layout.title.text = _title(f"This figure could not be drawn ({name})",
+                                               _t(self.failed[name], 160))
 
     def _update_priority(self, pr: pd.DataFrame) -> None:
         s = self.state
@@ -255,6 +275,16 @@ class _Figures:
                 "When they are listening",
                 f"thick line: {_t(name, 60)}; shaded: its windows (timing ≥ {level:.2f}, "
                 f"{s.rule.short})")
+
+    def resend(self, fig: go.FigureWidget) -> None:
+        """Send a figure whole to a view in the browser that has no traces.
+
+        Plotly's widget reads its traces once, when a view is made; a view made before the
+        figure's state arrived stays empty whatever comes later, except edits: add every
+        trace and set the layout, as edits.
+        """
+        fig._send_addTraces_msg(deepcopy(list(fig._data)))
+        fig._send_relayout_msg(deepcopy(fig._layout))
 
     def redraw(self, fig: go.FigureWidget) -> None:
         """Draw a figure again once it is on the page, unchanged to the eye.

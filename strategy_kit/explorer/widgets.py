@@ -26,6 +26,7 @@ from ..params import long_date as _date
 from ..plots.style import MUTED, PART_LABELS, WARN
 from ..sections.display import esc, show_figure, show_html
 from .figures import _Figures
+from .follow import FollowWidth
 from .lab import CASE_ENV, NOTEBOOK, lab_command, launch_lab  # noqa: F401  (re-exported)
 from .state import ExplorerState
 
@@ -34,6 +35,27 @@ __all__ = ["CASE_ENV", "Explorer", "ExplorerState", "launch_lab"]
 
 def _short(s: str, limit: int) -> str:
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+#: Shown in a figure's place until the figure is drawn, and whenever it cannot be (a tab
+#: whose widgets did not load, a figure the browser never drew): pure CSS (``:has``), so
+#: it shows even when no widget script runs in the page.
+WAITING = ("Drawing this figure… If it stays empty, run the last cell again (Shift+Enter), "
+           "or reload the page (F5) and run all cells.")
+SLOT_CSS = """<style>
+.sk-figure-slot > .sk-figure-wait {display: none; color: #6b6b6b; font-size: 13px;
+  padding: 12px; border: 1px dashed #cccccc; margin: 6px 0;}
+.sk-figure-slot:not(:has(.js-plotly-plot .main-svg)) > .sk-figure-wait {display: block;}
+</style>"""
+
+
+def _slot(fig: Any) -> Any:
+    """A figure with the message that stands in for it until it is drawn (``SLOT_CSS``)."""
+    wait = ipywidgets.HTML(esc(WAITING))
+    wait.add_class("sk-figure-wait")
+    slot = ipywidgets.VBox([wait, fig], layout=ipywidgets.Layout(width="100%"))
+    slot.add_class("sk-figure-slot")
+    return slot
 
 
 class _Box(ipywidgets.VBox):
@@ -226,13 +248,21 @@ class Explorer:
                    layout=W.Layout(margin="12px 0 0 0", flex_flow="row wrap")),
             self.status,
         ], layout=W.Layout(width="350px", min_width="350px", padding="0 12px 0 0"))
-        figures = W.VBox(self._figures.all, layout=W.Layout(flex="1 1 auto", min_width="0"))
+        figures = W.VBox([_slot(fig) for fig in self._figures.all],
+                         layout=W.Layout(flex="1 1 auto", min_width="0"))
         intro = W.HTML(
             f"<h3 style='margin:0'>{esc(base.title)}</h3><p style='margin:4px 0 8px 0'>"
             "Change a control and the figures follow. Your changes stay here until you "
             "<b>export</b> them; the case itself is never changed. Scored on "
             f"{esc(base.values_note)}.</p>")
-        self._widget = _Box([intro, W.HBox([controls, figures])])
+        # the browser reports a figure drawn at the wrong width or empty: draw it again
+        figs = self._figures
+        self._follow = FollowWidth(lambda k, traces: figs.resend(figs.all[k])
+                                   if traces == 0 and figs.all[k].data
+                                   else figs.redraw(figs.all[k]))
+        self._widget = _Box([W.HTML(SLOT_CSS), intro, W.HBox([controls, figures]),
+                             self._follow])
+        self._widget.add_class("sk-explorer")
         self._widget.before_display = self._before_display
         self._sync_interests()
         self._refresh()
@@ -333,7 +363,10 @@ class Explorer:
             f"{k} {v:.0%}" for k, v in zip(PRIORITY_PARTS, wn, strict=True)) + "</span>")
         assert self._figures is not None
         self._figures.update()
-        if not s.compare:
+        if self._figures.failed:
+            self._say("Not drawn: " + "; ".join(f"the {k} figure ({why})" for k, why in
+                                                 self._figures.failed.items()), error=True)
+        elif not s.compare:
             self._say("Tick at least one audience to compare; the focus audience is shown.")
         elif self.status.value.startswith("<div style='color:" + WARN):
             self.status.value = ""

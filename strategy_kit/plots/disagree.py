@@ -14,9 +14,12 @@ from .style import (
     _finish,
     _height,
     _require,
-    _short,
     _text,
+    _wrap,
 )
+
+#: Item names are wrapped at this many characters, never cut.
+LABEL_WIDTH = 40
 
 __all__ = ["plot_disputed"]
 
@@ -24,6 +27,8 @@ __all__ = ["plot_disputed"]
 def plot_disputed(dots: pd.DataFrame, items: pd.DataFrame,
                   title: str | None = "The most disputed items") -> go.Figure:
     """One row per item: a dot at each rating, sized by how many gave it; the median marked.
+
+    Item names are shown whole, wrapped at :data:`LABEL_WIDTH` characters.
 
     Parameters
     ----------
@@ -40,7 +45,7 @@ def plot_disputed(dots: pd.DataFrame, items: pd.DataFrame,
     _require(items, "items", ["item_name", "median", "flag"])
     if items.empty:
         return _empty(title, "no item was rated")
-    labels = {n: _short(n, 48) for n in items["item_name"]}
+    labels = {n: _wrap(n, LABEL_WIDTH) for n in items["item_name"]}  # whole, wrapped
     order = [labels[n] for n in items["item_name"]][::-1]  # the first item at the top
     polar = set(items.loc[items["flag"] == "polarised", "item_name"])
     fig = go.Figure()
@@ -71,4 +76,5 @@ def plot_disputed(dots: pd.DataFrame, items: pd.DataFrame,
     fig.update_xaxes(range=[-0.05, 1.05], title="rating (0 = none, 1 = very high)",
                      tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])
     fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
-    return _finish(fig, title, _height(len(items), extra=200))
+    lines = sum(label.count("<br>") + 1 for label in labels.values())
+    return _finish(fig, title, _height(len(items), extra=200) + 14 * (lines - len(items)))

@@ -30,7 +30,8 @@ __all__ = ["plot_rank_stability"]
 
 def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
                         title: str | None = "How stable is the ranking?",
-                        keep: str | None = None, limit: int | None = None) -> go.Figure:
+                        keep: str | None = None, limit: int | None = None,
+                        resampled: str = "weights") -> go.Figure:
     """P(rank) per audience as a heatmap; the base rank boxed, fragile audiences flagged.
 
     Parameters
@@ -46,6 +47,9 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
     limit
         How many audiences and rank columns to draw (default ``MAX_ROWS``); the ranks beyond
         are pooled in one last column, and the caption says how many audiences are left out.
+    resampled
+        What the draws changed: ``weights`` (perturbed, the noise model) or ``participants``
+        (the panel resampled, a case with ratings); said on the axis and the fragile note.
 
     Returns
     -------
@@ -101,14 +105,17 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
     if any(fragile):
         fig.add_annotation(x=0, xref="paper", xanchor="left", y=0, yref="paper", yshift=-62,
                            yanchor="top", showarrow=False, font=dict(size=12, color=WARN),
-                           text="⚠ fragile: the rank changes under small changes of the weights")
+                           text="⚠ fragile: the rank changes under small changes of the weights"
+                           if resampled == "weights" else "⚠ fragile: the rank changes with "
+                           "who is on the panel")
     for lab, p in zip(labels, s["p_top3"], strict=True):
         fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=lab, showarrow=False,
                            text=f"  {p:.0%}", font=dict(size=12))
     fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=1.0, yref="paper",
                        yanchor="bottom", showarrow=False, text="  P(top 3)",
                        font=dict(size=12, color=MUTED))
-    fig.update_xaxes(title_text="rank under perturbed weights", dtick=1, side="bottom",
+    fig.update_xaxes(title_text="rank under perturbed weights" if resampled == "weights"
+                     else "rank under resampled participants", dtick=1, side="bottom",
                      showgrid=False, range=[0.5, len(ranks) + 0.5])
     if pooled:
         fig.update_xaxes(tickvals=ranks, ticktext=[*map(str, ranks[:-1]), f"{cut + 1}+"])

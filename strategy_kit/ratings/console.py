@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .agreement import item_agreement, table_agreement
+from .apart import APART_MARGIN, stand_apart
 from .read import Ratings
 
 if TYPE_CHECKING:
@@ -17,12 +19,13 @@ __all__ = ["agreement_csv", "agreement_text", "ratings_line"]
 
 
 def ratings_line(ratings: Ratings | None) -> str:
-    """One line for ``validate``: how many raters, groups and ratings."""
+    """A line for ``validate``: how many raters, groups and ratings; then any warning."""
     if ratings is None:
         return "ratings: none (a single set of values)"
     groups = ratings.raters["group"].nunique()
-    return (f"ratings: {len(ratings.raters)} raters in {groups} voices, "
+    line = (f"ratings: {len(ratings.raters)} raters in {groups} voices, "
             f"{len(ratings.values)} ratings")
+    return "\n".join([line, *(f"warning: {w}" for w in ratings.warnings)])
 
 
 def agreement_csv(case: Case, ratings: Ratings) -> str:
@@ -34,37 +37,74 @@ def agreement_csv(case: Case, ratings: Ratings) -> str:
     return buf.getvalue()
 
 
+#: The width the text of ``agreement`` is wrapped to (never cut).
+WIDTH = 100
+
+
 def _fmt(x: float) -> str:
     return "—" if pd.isna(x) else f"{x:.2f}"
 
 
+def _wrap(text: str, indent: str, hang: str) -> list[str]:
+    """``text`` wrapped at :data:`WIDTH`, whole words only: nothing is cut."""
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=hang,
+                         break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+def _changes_lines(changes: pd.DataFrame, unchanged: int | None) -> list[str]:
+    lines = [f"Disagreements that change the plan ({len(changes)}; {unchanged} disputed "
+             "items change nothing):"]
+    for c in changes.itertuples(index=False):
+        lines += _wrap(f"{c.item_name} [{c.table}, {c.flag}, n = {c.n}; low view "
+                       f"{c.low_view:.2f}, high view {c.high_view:.2f}] — {c.what}",
+                       "  - ", "    ")
+    if changes.empty:
+        lines.append("  - none: no disputed item changes a first audience, top three, first "
+                     "format, first ally or lead frame by more than a near tie")
+    return [*lines, ""]
+
+
+def _apart_lines(case: Case, ratings: Ratings) -> list[str]:
+    s = stand_apart(case, ratings)
+    p = s.participants
+    lines = [f"Who stands apart (every rated item; alpha {_fmt(s.alpha)} with everyone):",
+             f"  {'participant':<12} {'items':>5}  {'distance from the others':>24}  "
+             "alpha without them"]
+    for r in p.itertuples(index=False):
+        change = "" if pd.isna(r.change) else f" ({r.change:+.2f})"
+        lines += _wrap(f"{r.pseudonym:<12} {r.items:>5}  {_fmt(r.distance):>24}  "
+                       f"{_fmt(r.alpha_without)}{change}" + (f"  {r.note}" if r.note else ""),
+                       "  ", " " * 16)
+    lines += _wrap("(distance: the mean gap, 0–1, between their rating and the others' "
+                   "median; named when alpha without them is higher by more than "
+                   f"{APART_MARGIN:.2f})", "  ", "   ")
+    for g in s.subgroups.itertuples(index=False):
+        lines += _wrap(f"Sub-group: {', '.join(g.members)} agree among themselves (at most "
+                       f"{g.within:.2f} apart) more than with anyone else (at least "
+                       f"{g.between:.2f})",
+                       "  ", "    ")
+    return [*lines, ""]
+
+
 def agreement_text(case: Case, ratings: Ratings, changes: pd.DataFrame | None = None,
                    unchanged: int | None = None, limit: int = 40) -> str:
-    """Per-item agreement, most disputed first, the tables' alphas and what changes the plan."""
+    """What changes the plan, who stands apart, every item (most disputed first), alphas.
+
+    Item names are printed whole, wrapped at :data:`WIDTH`; participants by pseudonym.
+    """
     items = item_agreement(case, ratings)
-    lines = []
-    if changes is not None:
-        n = len(changes[["table", "item"]].drop_duplicates())
-        lines.append(f"Disagreements that change the plan ({n}; {unchanged} disputed "
-                     "items change nothing):")
-        for c in changes.itertuples(index=False):
-            lo, hi = ((c.low_first, c.high_first) if c.change == "first audience"
-                      else (c.low_top3, c.high_top3))
-            lines.append(f"  {c.item_name} [{c.table}], goal {c.goal}: {c.change} — "
-                         f"low view {c.low_view:.2f}: {lo}; high view {c.high_view:.2f}: {hi}")
-        lines.append("")
+    lines = [] if changes is None else _changes_lines(changes, unchanged)
+    lines += _apart_lines(case, ratings)
     lines.append(f"Items ({len(items)}), most disputed first:")
-    width = min(60, max([len(n) for n in items["item_name"]] + [4]))
-    lines.append(f"  {'flag':<10} {'item':<{width}} {'table':<18}   n  median   IQR  "
-                 "low/med/high")
+    lines.append(f"  {'flag':<10} {'n':>3}  median   IQR  low/med/high  {'table':<18}  item")
     for it in items.head(limit).itertuples(index=False):
-        lines.append(f"  {it.flag:<10} {it.item_name[:width]:<{width}} {it.table:<18} "
-                     f"{it.n:>3}  {it.median:6.2f} {it.iqr:5.2f}  "
-                     f"{it.low}/{it.medium}/{it.high}")
+        lines += _wrap(f"{it.flag:<10} {it.n:>3}  {it.median:6.2f} {it.iqr:5.2f}  "
+                       f"{f'{it.low}/{it.medium}/{it.high}':<12}  {it.table:<18}  "
+                       f"{it.item_name}", "  ", " " * 64)
     if len(items) > limit:
         lines.append(f"  … {len(items) - limit} more (--csv lists every item)")
     lines.append("")
-    lines.append("Krippendorff's alpha (interval) per table, 95 % rater-bootstrap interval:")
+    lines.append("Krippendorff's alpha (interval) per table, 95 % interval (bootstrap over items):")
     for t in table_agreement(case, ratings).itertuples(index=False):
         lines.append(f"  {t.table:<18} {_fmt(t.alpha):>6}  [{_fmt(t.alpha_low)}, "
                      f"{_fmt(t.alpha_high)}]  {t.raters} raters, {t.items} items")

@@ -7,6 +7,7 @@ A rater is a workbook (``ratings/<name>.xlsx``, ``.ods``) or a folder of CSV fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +20,13 @@ from ..case.locate import case_folder
 from ..case.workbook import column_letter
 from ..errors import CaseError, Problem, close_match
 from ..files.cells import restore_frame
-from .scale import ALLOWED, RATED, Rated, parse_value, rated
+from .scale import ALLOWED, RATED, Rated, likely_rating, parse_value, rated
 
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["RATINGS_DIR", "Ratings", "item_ids", "ratings_files", "ratings_folder", "read_ratings"]
+__all__ = ["RATINGS_DIR", "Ratings", "ignored", "item_ids", "ratings_files", "ratings_folder",
+           "read_ratings"]
 
 RATINGS_DIR = "ratings"
 RATERS_FILE = "raters.csv"
@@ -32,6 +34,10 @@ WORKBOOKS = (".xlsx", ".xlsm", ".ods", ".xls")
 #: Sheets of a rating workbook that hold no ratings.
 EXTRA_SHEETS = ("read me", "readme", "lists")
 _SKIP = (".", "~$")
+#: Files that spreadsheets and systems leave beside the sheets, and the kit's own notes.
+_LEFT_BEHIND = ("desktop.ini", "thumbs.db")
+#: A file stem that is itself a pseudonym (the kit names its sheets R01, R02, …).
+_PSEUDONYM = re.compile(r"R\d{2,3}")
 
 
 @dataclass(frozen=True)
@@ -41,16 +47,21 @@ class Ratings:
     Attributes
     ----------
     raters
-        ``rater, group, round``: ``rater`` is the pseudonym (R01, R02, … in file order) or
-        the name when ``raters.csv`` says ``show_name: yes``; ``group`` is the rater itself
-        when none is given (each rater one voice).
+        ``rater, group, round, pseudonym``: ``rater`` is the pseudonym (R01, R02, … in file
+        order) or the name when ``raters.csv`` says ``show_name: yes``; ``group`` is the
+        rater itself when none is given (each rater one voice); ``pseudonym`` is R01, … for
+        everyone, also those shown by name (for what should name no one).
     values
         ``rater, table, item, value``: one row per rated item; ``item`` joins the item's
         ids with ``/``; blanks and "don't know" are left out.
+    warnings
+        What the facilitator should look at without it stopping the workshop (two
+        participants with exactly the same answers), one sentence each.
     """
 
     raters: pd.DataFrame
     values: pd.DataFrame
+    warnings: tuple[str, ...] = ()
     _wide: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     def matrix(self, table: str, items: list[str]) -> np.ndarray:
@@ -68,6 +79,18 @@ def item_ids(case: Case, r: Rated) -> list[str]:
     return ["/".join(row) for row in t[list(r.key)].astype(str).itertuples(index=False)]
 
 
+def ignored(f: Path) -> bool:
+    """Whether a file in ``ratings/`` is left behind by a spreadsheet or system, or a note.
+
+    Hidden files and lock files (``.DS_Store``, ``.~lock.R01.xlsx#``), Office's owner files
+    (``~$R01.xlsx``), ``Thumbs.db`` and notes (``README.txt``, ``*.md``, ``*.txt``, as the
+    kit writes into each ``--csv`` folder) are not ratings.
+    """
+    name = f.name
+    return (name.startswith(_SKIP) or name.lower() in _LEFT_BEHIND
+            or (f.suffix.lower() in (".md", ".txt") and not f.is_dir()))
+
+
 def ratings_folder(path: Path) -> Path:
     """The ``ratings/`` folder of a case: in its folder, or beside its workbook."""
     return case_folder(path) / RATINGS_DIR
@@ -78,7 +101,7 @@ def ratings_files(path: Path) -> list[Path]:
     folder = ratings_folder(path)
     if not folder.is_dir():
         return []
-    return sorted(f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(_SKIP))
+    return sorted(f for f in folder.rglob("*") if f.is_file() and not ignored(f))
 
 
 class _Where:
@@ -104,7 +127,7 @@ def _read_sheets(source: Path, rel: str, problems: list[Problem]
     out = []
     if source.is_dir():
         for f in sorted(source.iterdir()):
-            if f.name.startswith(_SKIP) or not f.is_file():
+            if ignored(f) or not f.is_file():
                 continue
             if f.suffix.lower() != ".csv":
                 problems.append(Problem(f"{rel}/{f.name}", "not a CSV file of ratings",
@@ -135,7 +158,12 @@ def _read_sheets(source: Path, rel: str, problems: list[Problem]
 
 
 def _sheet_values(case: Case, r: Rated, where: _Where, df: pd.DataFrame,
-                  problems: list[Problem]) -> dict[str, float]:
+                  problems: list[Problem], seen: dict[str, str]) -> dict[str, float]:
+    """The ratings of one sheet.
+
+    ``seen`` (item → where it was rated) spans the rater's sheets, so an item rated on two
+    sheets of one table (``influence`` and ``audiences``) is found.
+    """
     df = df.rename(columns=lambda c: str(c).strip())
     missing = [c for c in (*r.key, r.value) if c not in df.columns]
     if missing:
@@ -146,7 +174,6 @@ def _sheet_values(case: Case, r: Rated, where: _Where, df: pd.DataFrame,
     items = set(item_ids(case, r))
     kinds = r.kinds()
     out: dict[str, float] = {}
-    seen: set[str] = set()
     for i, row in enumerate(df.to_dict("records")):
         line = i + 2  # the header is row 1
         ids = ["" if pd.isna(row[k]) else str(row[k]).strip() for k in r.key]
@@ -173,15 +200,16 @@ def _sheet_values(case: Case, r: Rated, where: _Where, df: pd.DataFrame,
         except ValueError:
             text = str(raw).strip()
             problems.append(where.problem("not a rating", line, r.value, value=text,
-                                          allowed=ALLOWED,
-                                          suggestion=close_match(text.lower(),
-                                                                 ("low", "medium", "high"))))
+                                          allowed=ALLOWED, suggestion=likely_rating(text)))
             continue
+        here = f"row {line}" if where.sheet is None else f"sheet '{where.sheet}' row {line}"
         if item in seen:
-            problems.append(where.problem("this item is rated twice", line, r.key[0],
+            first = seen[item]
+            also = "" if first.split(" row ")[0] == here.split(" row ")[0] else f" (also {first})"
+            problems.append(where.problem(f"this item is rated twice{also}", line, r.key[0],
                                           value=item, allowed="one row per item"))
             continue
-        seen.add(item)
+        seen[item] = here
         if x is not None:
             out[item] = x
     return out
@@ -191,6 +219,7 @@ def _rater_values(case: Case, source: Path, rel: str,
                   problems: list[Problem]) -> dict[tuple[str, str], float]:
     values: dict[tuple[str, str], float] = {}
     sheet_names = [r.sheet for r in RATED] + [r.table for r in RATED]
+    seen: dict[str, dict[str, str]] = {}  # table → item → where it was rated
     for where, name, df in _read_sheets(source, rel, problems):
         key = name.strip()
         if key.lower() in EXTRA_SHEETS:
@@ -202,7 +231,8 @@ def _rater_values(case: Case, source: Path, rel: str,
                                           allowed=", ".join(x.sheet for x in RATED),
                                           suggestion=close_match(key, sheet_names)))
             continue
-        for item, x in _sheet_values(case, r, where, df, problems).items():
+        table_seen = seen.setdefault(r.table, {})
+        for item, x in _sheet_values(case, r, where, df, problems, table_seen).items():
             values[(r.table, item)] = x
     return values
 
@@ -258,10 +288,8 @@ def _raters_table(folder: Path, stems: list[str], problems: list[Problem]) -> pd
 def _sources(folder: Path, problems: list[Problem]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for f in sorted(folder.iterdir()):
-        if f.name.startswith(_SKIP) or f.name == RATERS_FILE:
+        if ignored(f) or f.name == RATERS_FILE:
             continue
-        if f.is_file() and f.suffix.lower() in (".md", ".txt"):
-            continue  # notes beside the sheets
         if not (f.is_dir() or f.suffix.lower() in WORKBOOKS):
             problems.append(Problem(f"{RATINGS_DIR}/{f.name}", "not a rating workbook or folder",
                                     allowed="a workbook (.xlsx, .ods) or a folder of CSV files "
@@ -277,14 +305,41 @@ def _sources(folder: Path, problems: list[Problem]) -> dict[str, Path]:
     return found
 
 
+def pseudonyms(stems: list[str], shown: list[bool]) -> list[str]:
+    """The label of each rater: R01, R02, … in file order, never one another already has.
+
+    A rater shown by name (``show_name: yes``) keeps the name; a file named like a
+    pseudonym (``R02.xlsx``, as ``ratings sheets`` names them) keeps it, so the facilitator
+    reads the same label in reports as on the file; the others take ``R<position>`` or, when
+    that is taken, the next free number (``alice.xlsx`` beside ``R02.xlsx`` never becomes a
+    second R02).
+    """
+    taken = {s for s, show in zip(stems, shown, strict=True) if show or _PSEUDONYM.fullmatch(s)}
+    labels = []
+    for i, (stem, show) in enumerate(zip(stems, shown, strict=True)):
+        if show or _PSEUDONYM.fullmatch(stem):
+            labels.append(stem)
+            continue
+        k = i + 1
+        while f"R{k:02d}" in taken:
+            k += 1
+        taken.add(f"R{k:02d}")
+        labels.append(f"R{k:02d}")
+    return labels
+
+
 def read_ratings(case: Case, round_: int | None = None) -> Ratings | None:
     """The ratings in the case's ``ratings/`` folder; None when it has none.
+
+    Two participants with exactly the same answers are a warning (``Ratings.warnings``)
+    naming both files, not a stop: it may be a sheet saved twice, or two people who agree.
 
     Raises
     ------
     CaseError
         Every problem of the folder: unknown ids (with close matches), values that are no
-        rating, a rater listed twice, a rater who rated nothing, each with file, sheet, cell.
+        rating, an item rated twice by one participant, a rater listed twice, a rater who
+        rated nothing, each with file, sheet, cell.
     """
     folder = ratings_folder(case.path)
     if not folder.is_dir():
@@ -293,30 +348,35 @@ def read_ratings(case: Case, round_: int | None = None) -> Ratings | None:
     sources = _sources(folder, problems)
     stems = list(sources)
     info = _raters_table(folder, stems, problems)
+    labels = pseudonyms(stems, [bool(x) for x in info["show_name"]])
     rows = []
-    answers: dict[tuple, str] = {}
-    for i, (stem, f) in enumerate(sources.items()):
+    warnings: list[str] = []
+    answers: dict[tuple, int] = {}
+    for i, f in enumerate(sources.values()):
         rel = f"{RATINGS_DIR}/{f.name}"
         values = _rater_values(case, f, rel, problems)
         if not values:
             problems.append(Problem(rel, "this rater rated nothing", allowed="at least one "
                                     "rating; remove the file of someone who did not take part"))
             continue
-        same = answers.setdefault(tuple(sorted(values.items())), rel)
-        if same != rel and len(values) >= 5:
-            problems.append(Problem(rel, f"the same answers as {same}: one sheet saved twice?",
-                                    allowed="one workbook or folder per rater"))
-        label = stem if info.loc[i, "show_name"] else f"R{i + 1:02d}"
-        rows += [(label, t, item, x) for (t, item), x in values.items()]
+        j = answers.setdefault(tuple(sorted(values.items())), i)
+        if j != i and len(values) >= 5:
+            same = f"{RATINGS_DIR}/{sources[stems[j]].name}"
+            warnings.append(f"{rel} ({labels[i]}) has exactly the same answers as {same} "
+                            f"({labels[j]}): one sheet saved twice? Both count; remove one "
+                            "if so")
+        rows += [(labels[i], t, item, x) for (t, item), x in values.items()]
     if problems:
         raise CaseError(case.name, problems)
     if not rows:
         return None
-    labels = [s if info.loc[i, "show_name"] else f"R{i + 1:02d}" for i, s in enumerate(stems)]
-    raters = pd.DataFrame({"rater": labels, "group": info["group"], "round": info["round"]})
+    # each participant's pseudonym, also for those shown by name (for what names no one)
+    pseud = pseudonyms(stems, [False] * len(stems))
+    raters = pd.DataFrame({"rater": labels, "group": info["group"], "round": info["round"],
+                           "pseudonym": pseud})
     raters["group"] = raters["group"].where(raters["group"] != "", raters["rater"])
     latest = raters["round"].max() if round_ is None else round_  # issue 22: any round
     raters = raters[raters["round"] == latest].reset_index(drop=True)
     values = pd.DataFrame(rows, columns=["rater", "table", "item", "value"])
     values = values[values["rater"].isin(raters["rater"])].reset_index(drop=True)
-    return Ratings(raters=raters, values=values)
+    return Ratings(raters=raters, values=values, warnings=tuple(warnings))

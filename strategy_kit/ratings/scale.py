@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 
 from ..case.schema import KIND_OF_TABLE, TABLES
+from ..errors import close_match
 
-__all__ = ["DONT_KNOW", "LEVELS", "RATED", "Rated", "level_of", "parse_value", "rated"]
+__all__ = ["DONT_KNOW", "LEVELS", "RATED", "Rated", "level_of", "likely_rating", "parse_value",
+           "rated"]
 
 #: The words of the scale and the number each stands for (the middle of its third).
 LEVELS: dict[str, float] = {"low": 0.2, "medium": 0.5, "high": 0.8}
@@ -73,7 +75,8 @@ def level_of(x: float) -> str:
     return "low" if x < LOW_BELOW else "high" if x > HIGH_ABOVE else "medium"
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL_COMMA = re.compile(r"^\d*,\d+$")
 
 
 def parse_value(raw: object) -> float | None:
@@ -95,7 +98,19 @@ def parse_value(raw: object) -> float | None:
             return LEVELS[text]
         if not _NUMBER.match(text):
             raise ValueError(ALLOWED)
-        x = float(text.replace(",", "."))
+        x = float(text)
     if not 0.0 <= x <= 1.0:
         raise ValueError(ALLOWED)
     return x
+
+
+def likely_rating(text: str) -> str | None:
+    """The rating a participant probably meant: ``0.6`` for ``0,6``, ``high`` for ``hihg``.
+
+    A decimal comma is refused in a rating sheet as in the case's own tables (where
+    ``case/checks.likely_fix`` proposes the same point), so both say the same thing.
+    """
+    t = text.strip().lower()
+    if _DECIMAL_COMMA.match(t):
+        return t.replace(",", ".")
+    return close_match(t, tuple(LEVELS))

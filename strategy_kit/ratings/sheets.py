@@ -27,13 +27,13 @@ from .scale import HIGH_ABOVE, LEVELS, LOW_BELOW, RATED, Rated, rated
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["deal_tables", "rater_names", "sheet_frame", "write_rating_sheets"]
+__all__ = ["deal_tables", "question", "rater_names", "sheet_frame", "write_rating_sheets"]
 
 README = """\
 Thank you for rating — this takes about {minutes} minutes.
 
 You are helping plan "{title}". Each sheet lists pairs of things (for example an audience and
-an interest) and asks one question about each. Write your answer in the last column.
+an interest) and asks one question about each. {where}
 
 Answer with one word: low, medium or high. A number from 0 to 1 is fine too (0.7).
 Leave a cell blank, or write "don't know", when you are not sure: a blank is never counted
@@ -46,8 +46,16 @@ When you are done, save the file and send it back to the facilitator. Your name 
 in any report: participants appear as R01, R02, ….
 """
 
+#: Where the answer goes, in a workbook and in a CSV file (README's {where}).
+WHERE = {
+    "xlsx": "Write your answer in the yellow column (its header names what you rate: influence, "
+            "weight, strength, …); the question stands to the right of it.",
+    "csv": "Write your answer in the last column (its header names what you rate: influence, "
+           "weight, strength, …); the question is listed below.",
+}
 QUESTIONS = {
-    "influence": "How much can this audience move the decision? (its influence)",
+    "influence": "How much can this audience move the decisions this campaign aims at "
+                 "({goals})? (its influence)",
     "audience_interests": "How much does this audience care about this interest?",
     "goal_interests": "How strongly does reaching this goal serve this interest?",
     "goal_audiences": "How much does this audience decide over this goal?",
@@ -121,15 +129,22 @@ def sheet_frame(case: Case, r: Rated) -> pd.DataFrame:
     return out
 
 
-def _readme(case: Case, hand: list[Rated]) -> str:
+def question(case: Case, r: Rated) -> str:
+    """The question of a sheet; the influence question names the case's goals."""
+    goals = list(case.names("goal").values())
+    listed = "; ".join(goals[:4]) + ("; …" if len(goals) > 4 else "")
+    return QUESTIONS.get(r.sheet, r.sheet).replace("{goals}", listed)
+
+
+def _readme(case: Case, hand: list[Rated], kind: str = "xlsx") -> str:
     items = sum(len(case.table(r.table)) for r in hand)
-    sheets = "\n".join(f"  - {r.sheet}: {QUESTIONS.get(r.sheet, r.sheet)} "
+    sheets = "\n".join(f"  - {r.sheet}: {question(case, r)} "
                        f"({len(case.table(r.table))} rows)" for r in hand)
     scale = (f"\nThe scale: low ≈ {LEVELS['low']}, medium ≈ {LEVELS['medium']}, high ≈ "
              f"{LEVELS['high']}; a number below {LOW_BELOW:.2f} counts as low, above "
              f"{HIGH_ABOVE:.2f} as high.\n")
     return README.format(minutes=max(5, round(items / 6)), title=case.title,
-                         sheets=sheets) + scale
+                         sheets=sheets, where=WHERE[kind]) + scale
 
 
 def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
@@ -167,7 +182,7 @@ def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
                              "Blank = don't know.",
         })
         ws.freeze_panes(1, 0)
-        ws.write_string(0, last + 2, QUESTIONS.get(r.sheet, ""), wrap)
+        ws.write_string(0, last + 2, question(case, r), wrap)
         ws.set_column(last + 2, last + 2, 50)
     wb.close()
     path.write_bytes(buffer.getvalue())
@@ -175,7 +190,7 @@ def _workbook(path: Path, case: Case, hand: list[Rated]) -> None:
 
 def _csv_folder(folder: Path, case: Case, hand: list[Rated]) -> None:
     folder.mkdir()
-    (folder / "README.txt").write_text(_readme(case, hand), encoding="utf-8")
+    (folder / "README.txt").write_text(_readme(case, hand, "csv"), encoding="utf-8")
     for r in hand:
         # a spreadsheet's CSV import would evaluate '=…': formula-like text gets a "'"
         neutralise_frame(sheet_frame(case, r)).to_csv(folder / f"{r.sheet}.csv", index=False,

@@ -275,7 +275,7 @@ def show_measured(s: AudienceStudy) -> None:
 
 
 def show_robustness(s: AudienceStudy) -> None:
-    """How stable the ranking is when every judgement (weight) is perturbed."""
+    """How stable the ranking is under perturbed weights, or resampled participants."""
     summ = s.robustness.summary
     me = summ.set_index("audience").loc[s.audience]
     verdict = "fragile" if bool(me["fragile"]) else "stable"
@@ -288,5 +288,6 @@ def show_robustness(s: AudienceStudy) -> None:
                f"{s.audience_name} stays in the top three in {me['p_top3']:.0%} of draws; "
                f"its rank ranges from {int(me['rank_p05'])} to {int(me['rank_p95'])} "
                f"(5th–95th percentile): {verdict}."])
-    show_figure(plots.plot_rank_stability(labelled(summ, s.case), s.robustness.distribution,
-                                          keep=s.audience))
+    show_figure(plots.plot_rank_stability(
+        labelled(summ, s.case), s.robustness.distribution, keep=s.audience,
+        resampled="participants" if s.robustness.source == "raters" else "weights"))

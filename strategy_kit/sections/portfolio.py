@@ -212,10 +212,12 @@ def show_portfolio_coverage(s: PortfolioStudy) -> None:
 
 
 def show_rank_stability(s: PortfolioStudy) -> None:
-    """How stable each goal's ranking is under perturbed weights."""
+    """How stable each goal's ranking is under perturbed weights (or resampled participants)."""
     if len(s.robustness) == 1:
         (r,) = s.robustness.values()
-        show_figure(plots.plot_rank_stability(labelled(r.summary, s.case), r.distribution))
+        show_figure(plots.plot_rank_stability(
+            labelled(r.summary, s.case), r.distribution,
+            resampled="participants" if r.source == "raters" else "weights"))
         return
     top3 = pd.concat([r.summary.assign(goal=g) for g, r in s.robustness.items()])
     names = s.case.names("goal")
@@ -224,8 +226,10 @@ def show_rank_stability(s: PortfolioStudy) -> None:
                                    title="Chance of staying in the top three, per goal"))
     fragile = top3[top3["fragile"]]
     audiences = s.case.names("audience")
-    show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: a small change in the "
-               "weights moves them in or out of the top three, or reorders it."],
+    panel = any(r.source == "raters" for r in s.robustness.values())  # resampled participants
+    show_text([f"{len(fragile)} audience–goal ranking(s) are fragile: "
+               + ("another draw of the participants" if panel else "a small change in the "
+                  "weights") + " moves them in or out of the top three, or reorders it."],
               css="sk-note")
     if not fragile.empty:
         show_table(pd.DataFrame({

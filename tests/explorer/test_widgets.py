@@ -310,3 +310,59 @@ def test_the_window_rule_is_settable_in_the_explorer(explorer: Explorer) -> None
     with pytest.raises(BadParameterError, match="threshold"):
         s.update(threshold="150%")
     assert s.rule.threshold == 0.3  # a bad value changes nothing
+
+
+def test_a_figure_that_cannot_draw_says_so(explorer: Explorer,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    explorer.widget  # noqa: B018
+    figs = explorer._figures
+    assert figs is not None and figs.failed == {}
+
+    def broken() -> pd.DataFrame:
+        raise ValueError("no contributions today")
+
+    monkeypatch.setattr(explorer.state, "contributions", broken)
+    explorer.interests["rights"].value = 0.2
+    title = figs.contributions.layout.title.text
+    assert "This figure could not be drawn (contributions)" in title
+    assert "no contributions today" in title
+    assert "Not drawn: the contributions figure (ValueError" in explorer.status.value
+    assert "could not" not in figs.priority.layout.title.text  # the others are drawn
+    monkeypatch.undo()
+    explorer.interests["rights"].value = 0.3  # the next change draws it again
+    assert figs.failed == {} and "Why they would care" in figs.contributions.layout.title.text
+
+
+def test_every_figure_has_a_message_in_its_place_until_drawn(explorer: Explorer) -> None:
+    box = explorer.widget
+    assert "sk-explorer" in box._dom_classes
+    style = box.children[0].value
+    assert ".sk-figure-slot:not(:has(.js-plotly-plot .main-svg)) > .sk-figure-wait" in style
+    row = box.children[2].children[1]
+    assert type(box.children[-1]).__name__ == "FollowWidth"  # figures follow their column
+    slots = row.children
+    assert len(slots) == 4 and all("sk-figure-slot" in s._dom_classes for s in slots)
+    for slot, fig in zip(slots, explorer._figures.all, strict=True):
+        wait, shown = slot.children
+        assert "sk-figure-wait" in wait._dom_classes and "run the last cell again" in wait.value
+        assert shown is fig
+
+
+def test_a_figure_the_browser_reports_stale_is_redrawn_a_few_times(explorer: Explorer) -> None:
+    from strategy_kit.explorer.follow import MAX_REDRAWS
+
+    explorer.widget  # noqa: B018
+    follow, figs = explorer._follow, explorer._figures
+    table, priority = figs.table, figs.priority
+    height = table.data[0].cells.height
+    follow.stale = [3, 1, 1]  # the table (one trace) drawn at the wrong width; round 1
+    assert table.data[0].cells.height != height and follow.redraws == {3: 1}
+    for n in range(2, 10):
+        follow.stale = [3, 1, n]
+    assert follow.redraws == {3: MAX_REDRAWS}  # no loop: its stand-in message stays
+    sent: list[object] = []
+    priority.observe(lambda ch: sent.append(ch["new"]), names="_py2js_addTraces")
+    follow.stale = [0, 0, 11]  # the priority figure's view has no traces: send it whole
+    assert follow.redraws == {0: 1}  # the table is drawn right now; its count starts again
+    added = [m for m in sent if m]
+    assert len(added) == 1 and len(added[0]["trace_data"]) == len(priority.data)

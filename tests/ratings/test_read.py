@@ -78,7 +78,6 @@ def test_csv_problems_and_folder_problems(workshop: Path) -> None:
     (r / "helga").mkdir()
     (r / "helga" / "influence.csv").write_text("id,name,influence\nmps,MPs,\n",
                                                encoding="utf-8")
-    shutil.copytree(r / "chidi", r / "chidi2")
     (r / "notes.pdf").write_bytes(b"%PDF")
     raters = (r / "raters.csv").read_text(encoding="utf-8")
     raters = raters.replace("emeka,,1,", "emeka,,first,maybe")
@@ -88,7 +87,6 @@ def test_csv_problems_and_folder_problems(workshop: Path) -> None:
     assert ("ratings/bjarki/goal_interests.csv, row 2, column 'goal': not a row of "
             "goal_interests.csv (got 'release/trade')") in text
     assert "ratings/helga: this rater rated nothing" in text
-    assert "ratings/chidi2: the same answers as ratings/chidi" in text
     assert "ratings/notes.pdf: not a rating workbook or folder" in text
     assert "ratings/raters.csv, row 8, column 'rater': this rater is listed twice" in text
     assert "did you mean 'bjarki'?" in text
@@ -132,3 +130,69 @@ def test_latest_round_and_shown_names(workshop: Path) -> None:
     ratings = sk.case_ratings(sk.load_case(workshop))
     # aino answered in round 1 only: left out; bjarki agreed to be named
     assert list(ratings.raters["rater"]) == ["bjarki", "R03", "R04", "R05", "R06"]
+
+
+def test_identical_participants_are_a_warning_naming_both(workshop: Path) -> None:
+    r = workshop / "ratings"
+    shutil.copytree(r / "chidi", r / "chidi2")
+    ratings = sk.case_ratings(sk.load_case(workshop))  # no stop
+    assert len(ratings.raters) == 7
+    assert ratings.warnings == ("ratings/chidi2 (R04) has exactly the same answers as "
+                                "ratings/chidi (R03): one sheet saved twice? Both count; "
+                                "remove one if so",)
+    res = CliRunner().invoke(cli, ["validate", str(workshop)])
+    assert res.exit_code == 0, res.output
+    assert "warning: ratings/chidi2 (R04) has exactly the same answers as ratings/chidi" \
+        in res.output
+
+
+def test_a_file_named_like_a_pseudonym_never_collides(workshop: Path) -> None:
+    """R02.xlsx beside alice.xlsx (position 2): two labels, no pandas reshape error."""
+    r = workshop / "ratings"
+    for name in ("aino", "bjarki", "chidi", "dagny", "emeka", "fumiko", "raters.csv"):
+        shutil.rmtree(r / name) if (r / name).is_dir() else (r / name).unlink()
+    write_workbook(r / "R02.xlsx", {"influence": [["id", "influence"], ["mps", "low"],
+                                                  ["press", "high"]]})
+    write_workbook(r / "alice.xlsx", {"influence": [["id", "influence"], ["mps", "high"],
+                                                    ["press", "low"]]})
+    ratings = sk.case_ratings(sk.load_case(workshop))
+    assert list(ratings.raters["rater"]) == ["R02", "R03"]
+    for args in (["validate"], ["agreement"], ["scores", "--goal", "release"]):
+        res = CliRunner().invoke(cli, [*args[:1], str(workshop), *args[1:]])
+        assert res.exit_code == 0, res.output
+
+
+
+def test_a_shown_name_keeps_its_label_and_the_others_avoid_it(workshop: Path) -> None:
+    r = workshop / "ratings"
+    (r / "chidi").rename(r / "R01")  # a file named R01, shown by name
+    raters = (r / "raters.csv").read_text(encoding="utf-8").replace("chidi,chamber,1,",
+                                                                    "R01,chamber,1,yes")
+    (r / "raters.csv").write_text(raters, encoding="utf-8")
+    ratings = sk.case_ratings(sk.load_case(workshop))
+    # file order: R01, aino, bjarki, dagny, emeka, fumiko; aino would be R02 by position
+    assert list(ratings.raters["rater"]) == ["R01", "R02", "R03", "R04", "R05", "R06"]
+
+
+def test_an_item_rated_on_two_sheets_of_one_table_is_a_problem(workshop: Path) -> None:
+    r = workshop / "ratings"
+    write_workbook(r / "gustav.xlsx", {
+        "influence": [["id", "influence"], ["mps", "low"], ["press", "high"]],
+        "audiences": [["id", "influence"], ["business", "low"], ["mps", "high"]],
+    })
+    text = problems(workshop)
+    assert ("ratings/gustav.xlsx, sheet 'audiences', cell A3, column 'id': this item is "
+            "rated twice (also sheet 'influence' row 2) (got 'mps')") in text
+    res = CliRunner().invoke(cli, ["agreement", str(workshop)])
+    assert res.exit_code == 2 and "Traceback" not in res.output and "rated twice" in res.output
+
+
+def test_a_decimal_comma_is_refused_with_the_fix_as_in_the_case(workshop: Path) -> None:
+    f = workshop / "ratings" / "aino" / "influence.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace(",low", ',"0,6"', 1), encoding="utf-8")
+    text = problems(workshop)
+    assert "not a rating (got '0,6')" in text and "did you mean '0.6'?" in text
+    case = workshop / "audiences.csv"  # the case's own table says the same
+    case.write_text(case.read_text(encoding="utf-8").replace("0.8", '"0,8"', 1),
+                    encoding="utf-8")
+    assert "did you mean '0.8'?" in problems(workshop)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import strategy_kit as sk
+from strategy_kit.model.panel_noise import priority_noise
 from strategy_kit.ratings.aggregate import group_median
 from strategy_kit.ratings.scale import level_of, parse_value
 
@@ -24,10 +24,10 @@ def case() -> sk.Case:
 
 def test_the_scale() -> None:
     assert parse_value("High ") == 0.8 and parse_value("low") == 0.2
-    assert parse_value("medium") == 0.5 and parse_value("0,7") == 0.7 and parse_value(0) == 0.0
+    assert parse_value("medium") == 0.5 and parse_value(".7") == 0.7 and parse_value(0) == 0.0
     for blank in ("", "  ", "don't know", "?", None, float("nan")):
         assert parse_value(blank) is None  # blank is "don't know", never 0
-    for bad in ("very high", "1.5", "-0.1", True):
+    for bad in ("very high", "1.5", "-0.1", True, "0,7"):  # a decimal comma: as in the case
         with pytest.raises(ValueError):
             parse_value(bad)
     assert [level_of(x) for x in (0.0, 0.33, 0.34, 0.66, 0.67, 1.0)] == [
@@ -98,23 +98,21 @@ def test_table_alpha(case: sk.Case) -> None:
 
 def test_disagreements_that_change_the_plan(case: sk.Case) -> None:
     d = sk.plan_disagreements(case, start=START)
-    assert d.disputed == 4 and d.unchanged == 1  # the format's fit changes no ranking
-    got = d.changes[["item", "goal", "low_view", "high_view", "low_first", "high_first",
-                     "change"]]
-    want = pd.DataFrame([
-        # mps at 0.2: press 0.61 > diaspora 0.54 > mps 0.49; at 0.8: mps 0.67 first
-        ["mps", "release", 0.2, 0.8, "Journalists", "Members of parliament", "first audience"],
-        # sanctions: mps 0.27 → top three business, students, diaspora; 0.45 beats diaspora 0.42
-        ["mps", "sanctions", 0.2, 0.8, "Business owners", "Business owners", "top three"],
-        # business at 0.9: 0.548 beats diaspora 0.54 for the third place
-        ["business", "release", 0.4, 0.9, "Members of parliament", "Members of parliament",
-         "top three"],
-        # rights at 0.6: diaspora's fit 0.6 → 0.54 beats business 0.501
-        ["sanctions/rights", "sanctions", 0.3, 0.6, "Business owners", "Diaspora",
-         "first audience"],
-    ], columns=got.columns)
-    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
-    assert d.changes.loc[1, "high_top3"] == "Business owners, Students, Members of parliament"
+    # four disputed items: influence of mps and business, sanctions/rights, brief/mps (fit)
+    assert d.disputed == 4 and d.unchanged == 3 and len(d.changes) == 1
+    row = d.changes.iloc[0]
+    # mps at 0.2: press 0.61 > diaspora 0.54 > mps 0.49; at 0.8: mps 0.67 first
+    assert (row["item"], row["goals"], row["changes"]) == ("mps", "release", "first audience")
+    assert (row["low_view"], row["high_view"]) == (0.2, 0.8)
+    assert row["what"] == ("first audience (goal 'Release prisoners'): Journalists (low view) "
+                           "or Members of parliament (high view)")
+    # what no longer counts: under 'sanctions' mps at 0.8 lifts it to 0.45 past diaspora's
+    # 0.42 (a gap of 0.03) and rights at 0.6 lifts diaspora 0.04 past business, both within
+    # the noise of resampled panels (0.041 for that goal); business at 0.9 beats diaspora
+    # by 0.008 for the third place of 'release' — a near tie (NEAR_TIE = 0.02)
+    noise = priority_noise(case, "sanctions", START)
+    assert 0.03 < noise < 0.06 and priority_noise(case, "release", START) < 0.02
+    # brief is mps's only format: its disputed fit changes no first format
 
 
 def test_no_ratings_no_disagreements() -> None:

@@ -39,3 +39,37 @@ def test_agreement_and_a_bad_rating_on_a_workbook_case(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["validate", str(book)])
     assert res.exit_code == 2
     assert "ratings/aino/influence.csv" in res.output and "hihg" in res.output
+
+
+def test_sheets_for_a_workbook_name_the_folder_beside_it_and_csv_folders_validate(
+        tmp_path: Path) -> None:
+    """The printed folder exists after mkdir -p; the --csv output copied in validates as is."""
+    import re
+    import subprocess
+
+    book = convert_case(WORKSHOP, tmp_path / "book" / "sudan.xlsx")
+    shutil.rmtree(tmp_path / "book" / "ratings")
+    res = CliRunner().invoke(cli, ["ratings", "sheets", str(book), "--raters", "3", "--csv",
+                                   "--out", str(tmp_path / "sheets")])
+    assert res.exit_code == 0, res.output
+    said = re.search(r"filled sheets go into (\S+)/ \(create it: mkdir -p (\S+)\)", res.output)
+    assert said and said[1] == said[2], res.output
+    assert ".xlsx/" not in res.output
+    subprocess.run(["mkdir", "-p", said[1]], check=True)
+    folder = Path(said[1])
+    assert folder.is_dir() and folder == tmp_path.resolve() / "book" / "ratings"
+    for i, level in enumerate(["low", "high", "medium"], start=1):  # fill them, copy them in
+        src = tmp_path / "sheets" / f"R{i:02d}"
+        assert (src / "README.txt").is_file()
+        for f in src.glob("*.csv"):
+            df = pd.read_csv(f, dtype=str, keep_default_na=False)
+            df[df.columns[-1]] = level
+            df.to_csv(f, index=False)
+        shutil.copytree(src, folder / src.name)
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # what systems and spreadsheets leave
+    (folder / ".~lock.R01.xlsx#").write_text("x,host,", encoding="utf-8")
+    (folder / "~$R02.xlsx").write_bytes(b"owner")
+    (folder / "R03" / ".DS_Store").write_bytes(b"\0")
+    ok = CliRunner().invoke(cli, ["validate", str(book)])
+    assert ok.exit_code == 0, ok.output
+    assert "ratings: 3 raters in 3 voices" in ok.output and "warning" not in ok.output
