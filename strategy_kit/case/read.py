@@ -18,9 +18,11 @@ import yaml
 from ..errors import Problem, brief, close_match
 from .schema import (
     DEFAULT_HORIZON_DAYS,
+    DEFAULT_FIT_RULE,
     DEFAULT_PRIORITY_RULE,
     DEFAULT_WEIGHTS,
     DEFAULT_WINDOWS,
+    FIT_RULES,
     PRIORITY_RULES,
     WINDOW_RULES,
     Table,
@@ -252,7 +254,7 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
     return out
 
 
-KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows")
+KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows", "fit")
 
 
 _FILE: Any = object()  # read the file (the default), rather than keys a workbook holds
@@ -270,6 +272,7 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
                                 "horizon_days": DEFAULT_HORIZON_DAYS,
                                 "weights": dict(DEFAULT_WEIGHTS),
                                 "priority": DEFAULT_PRIORITY_RULE,
+                                "fit": DEFAULT_FIT_RULE,
                                 "windows": dict(DEFAULT_WINDOWS)}
     f = path / "case.yaml"
     if raw is _FILE and not f.is_file():
@@ -307,6 +310,9 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     rule = raw.get("priority", DEFAULT_PRIORITY_RULE)
     if _choice("priority", "priority rule", rule, PRIORITY_RULES, problems):
         settings["priority"] = rule
+    fit_rule = raw.get("fit", DEFAULT_FIT_RULE)
+    if _choice("fit", "fit rule", fit_rule, FIT_RULES, problems):
+        settings["fit"] = fit_rule
     settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
     weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)
     if weights is not None:
