@@ -18,7 +18,8 @@ from .display import cell_text
 if TYPE_CHECKING:
     from .audience import AudienceStudy
 
-__all__ = ["explain_priority", "late_formats", "no_reason_note", "top_moves", "window_move"]
+__all__ = ["explain_priority", "late_formats", "next_window", "no_reason_note", "top_moves",
+           "window_move"]
 
 
 def explain_priority(s: AudienceStudy) -> str:
@@ -109,15 +110,52 @@ def _no_reason_moves(s: AudienceStudy) -> list[str]:
     return moves[:3]
 
 
+def next_window(s: AudienceStudy) -> str | None:
+    """The next window of opportunity, in words ("3 Aug 2027 – 9 Aug 2027"), None if none."""
+    prep = s.preparation
+    ahead = prep[prep["end"] >= s.start].sort_values("start") if not prep.empty else prep
+    if ahead.empty:
+        return None
+    w = ahead.iloc[0]
+    return f"{long_date(w['start'])} – {long_date(w['end'])}"
+
+
+def _who_move(s: AudienceStudy) -> str | None:
+    """The move their role and stance call for (issue 19: whom to ask, through whom)."""
+    from ..model.stance import stance_move
+    from .pathway import ask_of
+
+    p = s.pathway
+    if p is None:
+        return None
+    names = s.case.labels("audience")
+    name = names[s.audience]
+    ask = ask_of(s.case, s.goal).rstrip(".")
+    if p["role"] == "moves":
+        reached = ", ".join(names[d] for d in p["reaches"][:2]) or "the goal's deciders"
+        return (f"Do not ask {name} to grant this goal: brief them so that they move "
+                f"{reached}" + (f", who can: {ask}." if ask else "."))
+    if not str(p["stance"]):  # not placed on the spectrum: the ask alone, if any
+        return f"Ask {name} to {ask[0].lower() + ask[1:]}." if ask else None
+    verb, why = stance_move(str(p["stance"]))
+    if p["stance"] == "opposed":
+        return f"{verb} {name}: {why}."
+    what = f" to {ask[0].lower() + ask[1:]}" if ask else " (no ask written yet: write one)"
+    return f"{verb} {name} ({why}) and ask them{what}."
+
+
 def top_moves(s: AudienceStudy) -> list[str]:
     """The three first things to do, from the study's windows, formats, allies and hooks."""
     if s.row["fit"] <= 0:
         return _no_reason_moves(s)
-    moves = [window_move(s)]
+    who = _who_move(s)
+    moves = ([who] if who else []) + [window_move(s)]
     usable = s.formats[s.formats["fit"] > 0]
     if not usable.empty:
         f = usable.iloc[0]
-        moves.append(f"Use the format “{f['name']}” (fit {f['fit']:.2f}, effort {f['effort']}).")
+        sg = str(f.get("safeguard", "") or "").strip().rstrip(".")
+        moves.append(f"Use the format “{f['name']}” (fit {f['fit']:.2f}, effort {f['effort']})"
+                     + (f"; safeguard: {sg}" if sg else "") + ".")
     if not s.allies.empty:
         a = s.allies.iloc[0]
         moves.append(f"Work with {a['name']} (reach {a['reach']:.2f}).")

@@ -20,12 +20,13 @@ from ..model.recommend import (
     recommend_messages,
 )
 from ..model.robustness import Robustness, score_robustness
+from ..model.routes import score_pathway
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, score_timing
 from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
 from ..plots.style import MAX_ROWS
-from .advice import explain_priority, late_formats, no_reason_note, top_moves
+from .advice import explain_priority, late_formats, next_window, no_reason_note, top_moves
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 
@@ -70,6 +71,7 @@ class AudienceStudy:
     rule: WindowRule
     preparation: pd.DataFrame
     best: pd.DataFrame
+    pathway: pd.Series | None = None  # issue 19: role, stance, ask and move (model.routes)
 
     @property
     def row(self) -> pd.Series:
@@ -100,6 +102,12 @@ class AudienceStudy:
         return self.rule.level(float(t.max()) if len(t) else 0.0)
 
 
+def _pathway_row(c: Case, audience: str, goal: str, t0: pd.Timestamp, n: int) -> pd.Series:
+    """The audience's row of ``score_pathway`` for the goal (role, stance, ask and move)."""
+    p = score_pathway(c, goal=goal, start=t0, days=n)
+    return p[p["audience"] == audience].iloc[0]
+
+
 def study_audience(case: str | Path | Case, audience: str, goal: str, start: object = "",
                    days: object = 0, threshold: object = "") -> AudienceStudy:
     """Compute every part of an audience report (checks the parameters first).
@@ -128,6 +136,7 @@ def study_audience(case: str | Path | Case, audience: str, goal: str, start: obj
         coverage=plan_coverage(c, goal, start=t0, days=n, threshold=rule),
         rule=rule, preparation=prep,
         best=best_moments(c, audience, start=t0, days=n, goal=goal),
+        pathway=_pathway_row(c, audience, goal, t0, n),
     )
 
 
@@ -144,6 +153,13 @@ def show_title(s: AudienceStudy) -> None:
 
 def show_summary(s: AudienceStudy) -> None:
     """How the priority is made, the top three moves, and the priority of every audience."""
+    from .pathway import judgements_line, lead_sentence, no_ask_text, role_line
+
+    if s.pathway is not None:  # plain words first, the formula below (issue 19)
+        show_html(f'<p class="sk-lead"><b>{esc(lead_sentence(s.case, s.pathway, next_window(s)))}'
+                  f"</b></p><p>{esc(no_ask_text(s.case, s.goal))} "
+                  f"{esc(role_line(s.case, s.pathway))}</p>")  # the ask in full, then the role
+    show_html(f'<p class="sk-note">{esc(judgements_line(s.case))}</p>')
     show_html(f'<p class="sk-lead">{esc(explain_priority(s))}</p>')
     note = no_reason_note(s)
     if note:
@@ -206,7 +222,8 @@ def show_when(s: AudienceStudy) -> None:
 
 def show_how(s: AudienceStudy) -> None:
     """How to reach them: formats ranked by fit, with effort and preparation dates."""
-    cols = ["name", "kind", "effort", "fit", "moment_name", "moment_date", "prepare_by"]
+    cols = ["name", "kind", "effort", "fit", "moment_name", "moment_date", "prepare_by",
+            "safeguard"]
     f = s.formats.copy()
     show_table(f[cols].rename(columns={"moment_name": "tied to", "moment_date": "date",
                                        "prepare_by": "start preparing by"}),
@@ -232,16 +249,18 @@ def show_what_to_say(s: AudienceStudy) -> None:
     m = s.messages
     show_html("<p><b>Hooks</b>: how this goal serves what they care about most.</p>")
     show_table(m.hooks[["interest_name", "hook"]].rename(columns={"interest_name": "interest"}))
-    show_html("<p><b>Frames</b>, ranked by relevance to their interests (positive tone "
-              "favoured).</p>")
-    show_table(m.frames[["name", "tone", "connects_to", "text", "score"]].rename(
-                   columns={"connects_to": "connects to"}),
+    show_html("<p><b>Frames</b>: the lead first (the case's core narrative, else the best "
+              "positive frame), then support, ranked by how strongly each speaks to the "
+              "interests through which this goal reaches them (positive tone favoured).</p>")
+    show_table(m.frames[["use", "name", "tone", "connects_to", "text", "score", "safeguard"]]
+               .rename(columns={"connects_to": "connects to"}),
                empty="No frame in the case speaks to this audience's interests.")
     if m.warning:
         show_html(f'<p class="sk-warning">{esc(m.warning)}</p>')
     else:
         show_text([f"Tone check: negative frames carry {m.negative_share:.0%} of the "
-                   "recommended frames' score (a warning shows above one half)."], css="sk-note")
+                   "recommended frames' score; a negative frame never leads when a positive one "
+                   "speaks to them."], css="sk-note")
 
 
 def show_plan_coverage(s: AudienceStudy) -> None:
