@@ -72,6 +72,11 @@ def validate(case: str | None, case_opt: str | None) -> None:
 
     if ratings_folder(c.path).is_dir():
         click.echo(terminal_safe(ratings_line(case_ratings(c))))
+    from .model.routes import has_roles  # issue 19: said once, for a case without roles
+
+    if not has_roles(c):
+        click.echo("roles: none (audiences.csv role): every audience is treated as one that "
+                   "decides; add role and routes.csv to separate whom to ask from who moves them")
 
 
 @cli.command(name="list")
@@ -103,9 +108,17 @@ def scores(case: str | None, case_opt: str | None, goal: str | None, start: str 
     from .model.scoring import score_priority
     from .ratings.load import load_case
 
+    from .model.routes import score_pathway
+
     c = load_case(_pick_case(case, case_opt))
     table = score_priority(c, goal=goal, start=start, days=days)
-    cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank"]
+    # issue 19: whom to ask (role decides) and, for movers, the deciders they reach
+    path = score_pathway(c, goal=goal, start=start, days=days)
+    table = table.merge(path[["audience", "goal", "role", "stance", "ask_rank", "move",
+                              "reaches"]].assign(reaches=path["reaches"].map(";".join)),
+                        on=["audience", "goal"], how="left")
+    cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank", "role",
+            "stance", "ask_rank", "move", "reaches"]
     if as_csv:
         table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
     else:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..model.routes import has_roles, reach_matrix, route_matrix
+from ..model.routes import reach_matrix, route_matrix
 from ..model.stance import STANCE_LABELS, stance_move
 
 if TYPE_CHECKING:
@@ -125,11 +125,3 @@ def lead_sentence(case: Case, row: pd.Series, window: str | None) -> str:
     if not ask:
         return (f"Approach {name}{through} on this goal; {NO_ASK}.{next_window}")
     return f"Ask {name}{through} to {ask[0].lower() + ask[1:]}.{next_window}"
-
-
-def roles_note(case: Case) -> str | None:
-    """The one line ``validate`` prints for a case without roles (every audience decides)."""
-    if has_roles(case):
-        return None
-    return ("roles: none (audiences.csv role) — every audience is treated as one that decides; "
-            "add role and routes.csv to separate whom to ask from who moves them")
