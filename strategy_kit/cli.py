@@ -105,10 +105,9 @@ def list_(case: str | None, case_opt: str | None) -> None:
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
+    from .model.routes import score_pathway
     from .model.scoring import score_priority
     from .ratings.load import load_case
-
-    from .model.routes import score_pathway
 
     c = load_case(_pick_case(case, case_opt))
     table = score_priority(c, goal=goal, start=start, days=days)

@@ -17,8 +17,8 @@ import yaml
 
 from ..errors import Problem, brief, close_match
 from .schema import (
-    DEFAULT_HORIZON_DAYS,
     DEFAULT_FIT_RULE,
+    DEFAULT_HORIZON_DAYS,
     DEFAULT_PRIORITY_RULE,
     DEFAULT_WEIGHTS,
     DEFAULT_WINDOWS,

@@ -21,8 +21,8 @@ from .windows import window_rule, windows_of
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["Messages", "frame_scores", "recommend_allies", "recommend_formats", "recommend_messages",
-           "recommend_portfolio_allies"]
+__all__ = ["Messages", "frame_scores", "recommend_allies", "recommend_formats",
+           "recommend_messages", "recommend_portfolio_allies"]
 
 EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 #: The tilt towards positive tone: a frame's score is its relevance times this factor
@@ -70,8 +70,8 @@ def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = No
     -------
     DataFrame
         ``format, name, kind, effort, fit, moment, moment_name, moment_date, in_horizon,
-        lead_days, prepare_by, safeguard``: one row per format linked to the audience, best fit first,
-        then least effort. ``moment_date`` is the tied moment's first occurrence in the
+        lead_days, prepare_by, safeguard``: one row per format linked to the audience, best
+        fit first, then least effort. ``moment_date`` is the tied moment's first occurrence in the
         horizon (else its next one, else its only one; NaT for untied formats);
         ``prepare_by`` = moment_date − lead_days, or for an untied format the start of the
         audience's strongest window − lead_days.
