@@ -157,7 +157,8 @@ def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
                                 .transform(lambda s: np.round(s, 12).rank(method="min",
                                                                           ascending=False))
                                 .astype(np.int64))
-    mov = (out["role"] == "moves") & (out["move"] > 0)
+    # an opponent is countered, never used to move the deciders (method.md §Stance)
+    mov = (out["role"] == "moves") & (out["move"] > 0) & (out["stance"] != "opposed")
     out.loc[mov, "move_rank"] = (out[mov].groupby("goal")["move"]
                                  .transform(lambda s: np.round(s, 12).rank(method="min",
                                                                            ascending=False))

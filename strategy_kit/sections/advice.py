@@ -144,8 +144,29 @@ def _who_move(s: AudienceStudy) -> str | None:
     return f"{verb} {name} ({why}) and ask them{what}."
 
 
+def _opponent_moves(s: AudienceStudy) -> list[str]:
+    """Moves for an audience opposed to the goal: counter, prepare for their moments."""
+    from ..model.stance import stance_move
+    from .pathway import movers_of
+
+    verb, why = stance_move("opposed")
+    name = s.case.labels("audience")[s.audience]
+    moves = [f"{verb} {name}: {why}."]
+    w = next_window(s)
+    if w:
+        moves.append(f"Their next moment is {w}: a threat to prepare for (a rebuttal ready, "
+                     "allies briefed), not a window to use.")
+    restrain = movers_of(s.case, s.audience, s.goal)
+    if restrain:
+        moves.append("Work through " + " and ".join(m for m, _ in restrain)
+                     + f", who reach {name}, to restrain them.")
+    return moves[:3]
+
+
 def top_moves(s: AudienceStudy) -> list[str]:
     """The three first things to do, from the study's windows, formats, allies and hooks."""
+    if s.pathway is not None and s.pathway["stance"] == "opposed":
+        return _opponent_moves(s)
     if s.row["fit"] <= 0:
         return _no_reason_moves(s)
     who = _who_move(s)

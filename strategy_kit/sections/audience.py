@@ -172,6 +172,10 @@ def show_summary(s: AudienceStudy) -> None:
                    f"itself serves little of what {s.audience_name} care about (fit "
                    f"{r['fit']:.2f}). The gated rule (priority: gated in case.yaml) ranks by "
                    "reason to care first."], css="sk-note")
+    if s.pathway is not None:  # issue 19: where everyone stands on this goal
+        path = score_pathway(s.case, goal=s.goal, start=s.start, days=s.days)
+        show_figure(plots.plot_spectrum(labelled(path, s.case), keep=s.audience,
+                                        title="Spectrum of Allies for this goal"))
     which = "every audience" if len(s.priority) <= MAX_ROWS else "the top audiences"
     show_figure(plots.plot_priority(labelled(s.priority, s.case),
                                     title=f"Priority of {which} for this goal", keep=s.audience))
@@ -185,9 +189,16 @@ def show_why(s: AudienceStudy) -> None:
                    "they have no reason of their own to care about it (see the summary)."],
                   css="sk-warning")
         return
-    show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this goal "
-               "serves. Each bar is one interest's contribution; together they add up to the "
-               "fit."])
+    if s.case.fit_rule == "mean":
+        show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this "
+                   "goal serves (fit: mean). Each bar is one interest's contribution; together "
+                   "they add up to the fit."])
+    else:
+        show_text([f"Fit {fit:.2f} = 1 − Π(1 − weight × strength) over the interests of "
+                   f"{s.audience_name}: how strongly this goal gives them a reason to care. One "
+                   "strong reason is enough, and an interest the goal does not serve takes "
+                   "nothing away. Each bar is one interest's part (the fit shared in proportion "
+                   "to weight × strength); together they add up to the fit."])
     show_figure(plots.plot_contributions(labelled(s.contributions, s.case)))
     cols = ["interest_name", "weight", "strength", "contribution", "hook"]
     show_table(s.contributions[s.contributions["contribution"] > 0][cols].rename(
@@ -196,6 +207,10 @@ def show_why(s: AudienceStudy) -> None:
 
 def show_when(s: AudienceStudy) -> None:
     """When they are listening: the attention timeline and the windows of opportunity."""
+    if s.pathway is not None and s.pathway["stance"] == "opposed":
+        show_text([f"{s.audience_name} oppose this goal: the moments below are theirs, threats "
+                   "to prepare for (a rebuttal ready, allies briefed), not windows to use."],
+                  css="sk-warning")
     show_figure(plots.plot_timeline(s.timing, labelled(s.drivers, s.case), s.windows,
                                     audience=s.audience, threshold=s.level,
                                     names=s.case.names("audience"),

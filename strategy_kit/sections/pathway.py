@@ -99,6 +99,8 @@ def role_line(case: Case, row: pd.Series) -> str:
         role = (f"{name} do not decide this goal; they move those who do"
                 + (f" ({reached}; reach weighted by their priority {row['move']:.2f})"
                    if reached else " (routes.csv gives them no route to its deciders yet)"))
+    elif row["stance"] == "opposed":
+        role = f"{name} could grant the ask but oppose it: never the ones to ask"
     else:
         role = f"{name} can grant the ask" + (f" (rank {int(row['ask_rank'])} of whom to ask)"
                                               if row["ask_rank"] > 0 else "")
@@ -118,8 +120,10 @@ def lead_sentence(case: Case, row: pd.Series, window: str | None) -> str:
         return (f"Use {name} to move {whom}{what}; {name} themselves are not the ones to "
                 f"ask.{next_window}" + ("" if ask else f" ({NO_ASK}.)"))
     if row["stance"] == "opposed":
+        threat = (f" Their next moment, {window}, is a threat to prepare for, not a window to "
+                  "use." if window else "")
         return (f"Do not ask {name}: they oppose this goal. Counter them and prepare for "
-                f"their moves.{next_window}")
+                f"their moves.{threat}")
     movers = movers_of(case, row["audience"], row["goal"])
     through = (", through " + " and ".join(m for m, _ in movers) + ",") if movers else ""
     if not ask:
