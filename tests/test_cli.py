@@ -55,7 +55,7 @@ def test_bad_input_exits_2_with_choices(args: list[str], message: str) -> None:
 def test_list_shows_ids_and_names() -> None:
     result = run("list")
     assert result.exit_code == 0
-    assert "Audiences (10)" in result.output and "media" in result.output
+    assert "Audiences (12)" in result.output and "media" in result.output
     assert "Goals (9)" in result.output and "Moments (" in result.output
 
 

@@ -40,6 +40,21 @@ def explain_priority(s: AudienceStudy) -> str:
             "the influence and timing.")
 
 
+def _first_to_ask(s: AudienceStudy) -> pd.DataFrame:
+    """The priority rows of the goal's audiences with a reason to care, the ones to ask first.
+
+    With roles (issue 19), only deciders are offered as where to start, ranked by whom to ask.
+    """
+    from ..model.routes import score_pathway
+
+    others = s.priority[s.priority["fit"] > 0]
+    path = score_pathway(s.case, goal=s.goal, start=s.start, days=s.days)
+    asked = path[path["ask_rank"] > 0].sort_values("ask_rank")["audience"].tolist()
+    first = others.set_index("audience").reindex([a for a in asked if a in
+                                                  set(others["audience"])]).reset_index()
+    return first if not first.empty else others
+
+
 def no_reason_note(s: AudienceStudy) -> str | None:
     """What to say when the goal serves none of the audience's interests (fit 0)."""
     r = s.row
@@ -50,7 +65,7 @@ def no_reason_note(s: AudienceStudy) -> str | None:
     mine = score_fit(s.case)
     mine = mine[mine["audience"] == s.audience].sort_values("fit", ascending=False)
     best = mine.iloc[0] if len(mine) and mine["fit"].iloc[0] > 0 else None
-    others = s.priority[(s.priority["fit"] > 0)]
+    others = _first_to_ask(s)
     lines = [f"This goal serves none of the interests of {s.audience_name}: they have no "
              "reason to care about it"]
     if r["rule"] == "additive":
@@ -98,7 +113,7 @@ def _no_reason_moves(s: AudienceStudy) -> list[str]:
         best = mine.sort_values("fit", ascending=False).iloc[0]
         moves.append(f"Do not lead with this goal with {s.audience_name}: approach them on "
                      f"{s.case.names('goal')[best['goal']]} instead (fit {best['fit']:.2f}).")
-    others = s.priority[s.priority["fit"] > 0]
+    others = _first_to_ask(s)
     if not others.empty:
         o = others.iloc[0]
         moves.append(f"For this goal, start with {o['audience_name']} (priority "
