@@ -112,6 +112,16 @@ def table_frame() -> pd.DataFrame:
     ))
 
 
+def spectrum_frame() -> pd.DataFrame:
+    return pd.DataFrame(dict(
+        audience=["mps", "press", "xss", "regime"],
+        audience_label=["Members of parliament", "Journalists", XSS, "Regime"],
+        goal=["release"] * 4, goal_label=["Release prisoners"] * 4,
+        stance=["leaning-towards", "neutral", "", "opposed"],
+        role=["decides", "moves", "moves", "decides"],
+    ))
+
+
 def attention_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     dates = pd.date_range("2025-01-01", periods=60)
     share = 0.002 + 0.01 * np.exp(-((np.arange(60) - 30) / 4.0) ** 2)
@@ -144,6 +154,7 @@ def calls() -> dict[str, tuple]:
         "coverage": (plots.plot_coverage, (windows, actions), {"names": names}),
         "measured_attention": (plots.plot_measured_attention,
                                (series, spikes.assign(name=XSS), modelled), {}),
+        "spectrum": (plots.plot_spectrum, (spectrum_frame(),), {"keep": "press"}),
     }
 
 
@@ -451,3 +462,16 @@ def test_long_names_wrap_on_two_lines_and_labels_win() -> None:
     assert all(str(y).startswith("Short ") for y in fig.data[0].y)
     hover = fig.data[0].customdata[:, 0]
     assert not any(str(h).startswith("Short ") for h in hover)  # full names in hover text
+
+
+def test_spectrum_puts_each_audience_on_its_wedge_deciders_in_bold():
+    fig = plots.plot_spectrum(spectrum_frame(), keep="press")
+    heads = list(fig.layout.xaxis.ticktext)
+    assert heads == ["Allies", "Leaning towards", "Neutral", "Leaning against", "Opposed",
+                     "Not placed"]
+    texts = {round(a.x - 0.5): a.text for a in fig.layout.annotations if a.xref != "paper"
+             and a.x is not None and a.x % 1 == 0.5}
+    assert texts[1] == "<b>Members of<br>parliament</b>"  # decides: bold, wrapped
+    assert texts[2] == "<u>Journalists</u>"  # moves: plain; the report's audience underlined
+    assert texts[4] == "<b>Regime</b>"
+    assert list(fig.layout.yaxis.ticktext) == ["Release prisoners"]
