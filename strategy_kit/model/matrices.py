@@ -103,11 +103,16 @@ def fit_values(weight: np.ndarray, strength: np.ndarray, rule: str = "noisy-or")
         total = weight.sum(axis=-1, keepdims=True)
         share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
         return np.clip(share @ np.swapaxes(strength, -1, -2), 0.0, 1.0)
-    # Σᵢ log(1 − w·s), one goal at a time so that memory stays (…, A, I)
+    # Σᵢ log(1 − w·s), one goal at a time so that memory stays (…, A, I); for a plain (G, I)
+    # strength matrix only the interests the goal serves enter (s = 0 adds log 1 = 0)
     log_quiet = np.empty(weight.shape[:-1] + (strength.shape[-2],))
     with np.errstate(divide="ignore"):
         for g in range(strength.shape[-2]):
-            ws = weight * strength[..., g, None, :]
+            if strength.ndim == 2:
+                on = np.flatnonzero(strength[g])
+                ws = weight[..., on] * strength[g, on]
+            else:
+                ws = weight * strength[..., g, None, :]
             log_quiet[..., g] = np.log1p(-ws).sum(axis=-1)
     return np.clip(1.0 - np.exp(log_quiet), 0.0, 1.0)
 
