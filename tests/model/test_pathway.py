@@ -194,3 +194,26 @@ def test_a_frame_about_an_opponent_is_not_offered_to_it() -> None:
             positive = (c.frames["tone"] == "positive").to_numpy() & (score > 0)
             if positive.any():
                 assert m.frames.iloc[0]["tone"] != "negative" and m.warning is None
+
+
+def test_briefs_lead_with_the_core_frame_and_label_example_actions() -> None:
+    c = load_case("belarus")
+    for a, g in [("neighbour-governments", "support-people"), ("media", "end-terror"),
+                 ("international-donors", "support-civil-society")]:
+        ctx = brief_context(c, a, g, START)
+        assert ctx["frame"]["name"] == "Returning, not entering, Europe" and ctx["frame"]["core"]
+        assert ctx["warning"] is None
+    items = " ".join(brief_context(c, "international-donors", "support-civil-society",
+                                   START)["open_items"])
+    assert "“EXAMPLE: Roundtable with donors" in items
+
+
+def test_validate_says_once_that_a_case_has_no_roles() -> None:
+    from click.testing import CliRunner
+
+    from strategy_kit.cli import cli
+
+    out = CliRunner().invoke(cli, ["validate", "tests/cases/tiny"]).output
+    assert out.count("every audience is treated as one that decides") == 1
+    out = CliRunner().invoke(cli, ["validate", "belarus"]).output
+    assert "roles: none" not in out
