@@ -28,17 +28,14 @@ STANCE_FACTOR = {"ally": 1.0, "leaning-towards": 1.0, "neutral": 0.8, "leaning-a
                  "opposed": 0.0, "": 1.0}
 #: The move for each wedge: (verb, what to do), aiming one wedge closer (method.md §Stance).
 MOVES = {
-    "ally": ("Mobilise", "they are already with you: give them a specific task for the ask and "
-             "the material to act on it"),
-    "leaning-towards": ("Activate", "they sympathise but do not act yet: turn sympathy into a "
-                        "specific commitment"),
-    "neutral": ("Persuade", "they have not taken a side: show how the goal serves their own "
-                "interests, to move them to leaning towards you"),
-    "leaning-against": ("Neutralise", "they lean against the goal: answer their objections so "
-                        "that they stay out of the way (aim: neutral), do not expect them to act"),
-    "opposed": ("Counter", "they work against the goal: do not ask them; prepare for their "
-                "moves, expose them to the audiences that can restrain them, and deny them "
-                "platforms"),
+    "ally": ("Mobilise", "give them a specific task for the ask and the material to act on it"),
+    "leaning-towards": ("Activate", "turn their sympathy into a specific commitment"),
+    "neutral": ("Persuade", "show how the goal serves their own interests (aim: leaning "
+                "towards)"),
+    "leaning-against": ("Neutralise", "answer their objections so that they stay out of the "
+                        "way (aim: neutral); expect no action"),
+    "opposed": ("Counter", "do not ask them; prepare for their moves, expose them to those who "
+                "can restrain them, deny them platforms"),
     "": ("Place", "their stance is not recorded: find out where they stand before you ask "
          "(audiences.csv stance)"),
 }

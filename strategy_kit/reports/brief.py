@@ -41,7 +41,10 @@ def _why(s: AudienceStudy) -> str:
     top = contrib[contrib["contribution"] > 0]["interest_name"].head(2).tolist()
     reason = (f"The goal serves their interest in {' and '.join(top)}." if top
               else no_reason_note(s) or "")
-    return f"{explain_priority(s)} {reason}".strip()
+    formula = explain_priority(s)
+    if contrib["contribution"].sum() > 0:  # the fit-0 caveat matters only when fit is 0
+        formula = formula.split(" Without a reason to care")[0]
+    return f"{formula} {reason}".strip()
 
 
 def _window(s: AudienceStudy) -> dict[str, str] | None:
@@ -60,13 +63,22 @@ def _window(s: AudienceStudy) -> dict[str, str] | None:
 def _plain_words(s: AudienceStudy) -> dict[str, str]:
     """The brief's opening: the lead sentence, the ask, the role and whose numbers (issue 19)."""
     from ..sections.advice import next_window
-    from ..sections.pathway import judgements_line, lead_sentence, no_ask_text, role_line
+    from ..sections.pathway import (
+        ask_of,
+        judgements_line,
+        lead_sentence,
+        no_ask_text,
+        stance_line,
+    )
 
     p = s.pathway
-    return {"lead": lead_sentence(s.case, p, next_window(s)) if p is not None else "",
-            "ask": no_ask_text(s.case, s.goal),
-            "role": role_line(s.case, p) if p is not None else "",
-            "judgements": judgements_line(s.case)}
+    lead = lead_sentence(s.case, p, next_window(s)) if p is not None else ""
+    ask = ask_of(s.case, s.goal)
+    # the lead sentence already carries the ask: say it again only when it does not
+    said = bool(ask) and ask[1:].rstrip(".") in lead
+    return {"lead": lead, "ask": "" if said else no_ask_text(s.case, s.goal),
+            "role": stance_line(p) if p is not None else "",
+            "judgements": judgements_line(s.case, short=True)}
 
 
 def _action_label(case: Case, action: str, what: dict[str, str]) -> str:
@@ -143,7 +155,8 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
                                              "text": frames.iloc[0]["text"],
                                              "safeguard": frames.iloc[0]["safeguard"],
                                              "core": _is_core(c, frames.iloc[0]["frame"])}),
-        "support": [{"name": f["name"], "tone": f["tone"], "safeguard": f["safeguard"]}
+        "support": [{"name": f["name"], "tone": f["tone"],
+                     "safeguard": str(f["safeguard"]).strip().rstrip(".")}
                     for _, f in frames.iloc[1:].iterrows()],
         "warning": s.messages.warning,
         "open_items": _open_items(s) if caring else [], "caring": caring,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..case import Case
 
 __all__ = ["ask_of", "example_label", "is_example", "judgements_line", "lead_sentence",
-           "movers_of", "no_ask_text", "role_line", "with_safeguard"]
+           "movers_of", "no_ask_text", "role_line", "stance_line", "with_safeguard"]
 
 NO_ASK = "no ask written: an aspiration, not yet an objective (goals.csv ask)"
 SCALE = ("on a scale from 0 to 1 (mostly 0.3 a little, 0.6 clearly, 0.9 strongly), so read "
@@ -55,8 +55,8 @@ def with_safeguard(name: str, safeguard: object) -> str:
     return f"{name} (safeguard: {sg})" if sg else name
 
 
-def judgements_line(case: Case) -> str:
-    """Whose judgements the numbers are, and on what scale."""
+def judgements_line(case: Case, short: bool = False) -> str:
+    """Whose judgements the numbers are, and on what scale (``short``: one line, for briefs)."""
     from ..ratings.agreement import item_agreement
     from ..ratings.load import case_ratings
 
@@ -69,6 +69,8 @@ def judgements_line(case: Case) -> str:
         who = (f"the median of {len(ratings.raters)} raters' judgements "
                f"({ratings.raters['group'].nunique()} voices; they disagree on {disputed} of "
                f"{len(items)} rated items)")
+    if short:
+        return f"Whose numbers: judgements {who}, on a 0–1 scale (0.3/0.6/0.9)."
     return (f"Whose numbers: every score here is a judgement, {who}, {SCALE}. Percentages of "
             "draws say how stable a ranking is under these judgements, not how likely "
             "success is.")
@@ -86,6 +88,13 @@ def movers_of(case: Case, audience: str, goal: str, top: int = 2) -> list[tuple[
     found = [(names[ids[m]], float(reach[m, a])) for m in range(len(ids))
              if reach[m, a] > 0 and roles[m] == "moves"]
     return sorted(found, key=lambda x: -x[1])[:top]
+
+
+def stance_line(row: pd.Series) -> str:
+    """Their stance for the goal and the move it calls for, in one sentence."""
+    verb, why = stance_move(str(row["stance"]))
+    stance = STANCE_LABELS.get(str(row["stance"]), "Not placed").lower()
+    return f"Stance: {stance}. {verb}: {why}."
 
 
 def role_line(case: Case, row: pd.Series) -> str:
@@ -116,7 +125,7 @@ def lead_sentence(case: Case, row: pd.Series, window: str | None) -> str:
     if row["role"] == "moves":
         reached = [names[d] for d in row["reaches"][:2]]
         whom = " and ".join(reached) if reached else "the goal's deciders"
-        what = f" to {ask[0].lower() + ask[1:]}" if ask else ""
+        what = " to grant the ask" if ask else ""
         return (f"Use {name} to move {whom}{what}; {name} themselves are not the ones to "
                 f"ask.{next_window}" + ("" if ask else f" ({NO_ASK}.)"))
     if row["stance"] == "opposed":
