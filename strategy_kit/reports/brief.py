@@ -41,10 +41,7 @@ def _why(s: AudienceStudy) -> str:
     top = contrib[contrib["contribution"] > 0]["interest_name"].head(2).tolist()
     reason = (f"The goal serves their interest in {' and '.join(top)}." if top
               else no_reason_note(s) or "")
-    formula = explain_priority(s)
-    if contrib["contribution"].sum() > 0:  # the fit-0 caveat matters only when fit is 0
-        formula = formula.split(" Without a reason to care")[0]
-    return f"{formula} {reason}".strip()
+    return f"{explain_priority(s)} {reason}".strip()
 
 
 def _window(s: AudienceStudy) -> dict[str, str] | None:

@@ -168,7 +168,7 @@ def test_safeguards_stand_next_to_formats_and_frames_in_brief_and_calendar() -> 
     assert "Safeguard: Only with the consent of the people inside" in text
     assert "Ask: Make the release of all political prisoners" in text
     html2 = render_brief(brief_context(c, "western-public", "end-terror", START))
-    assert "Whose numbers: every score here is a judgement" in html2
+    assert "Whose numbers: judgements by the case&#39;s authors" in html2
     assert "not the ones to ask" in html2
 
 
