@@ -72,11 +72,10 @@ def validate(case: str | None, case_opt: str | None) -> None:
 
     if ratings_folder(c.path).is_dir():
         click.echo(terminal_safe(ratings_line(case_ratings(c))))
-    from .model.routes import has_roles  # issue 19: said once, for a case without roles
+    from .model.routes import roles_note  # issue 19: said once, for a case without roles
 
-    if not has_roles(c):
-        click.echo("roles: none (audiences.csv role): every audience is treated as one that "
-                   "decides; add role and routes.csv to separate whom to ask from who moves them")
+    if roles_note(c):
+        click.echo(roles_note(c))
 
 
 @cli.command(name="list")
@@ -105,19 +104,12 @@ def list_(case: str | None, case_opt: str | None) -> None:
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
-    from .model.routes import score_pathway
-    from .model.scoring import score_priority
+    from .model.routes import SCORES_COLUMNS, priority_with_roles
     from .ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt))
-    table = score_priority(c, goal=goal, start=start, days=days)
-    # issue 19: whom to ask (role decides) and, for movers, the deciders they reach
-    path = score_pathway(c, goal=goal, start=start, days=days)
-    table = table.merge(path[["audience", "goal", "role", "stance", "ask_rank", "move",
-                              "reaches"]].assign(reaches=path["reaches"].map(";".join)),
-                        on=["audience", "goal"], how="left")
-    cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank", "role",
-            "stance", "ask_rank", "move", "reaches"]
+    table = priority_with_roles(c, goal=goal, start=start, days=days)  # issue 19: role, …
+    cols = SCORES_COLUMNS
     if as_csv:
         table[cols].to_csv(sys.stdout, index=False, float_format="%.4f")
     else:

@@ -26,9 +26,12 @@ from .stance import STANCE_FACTOR, stance_matrix
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["PATHWAY_COLUMNS", "has_roles", "reach_matrix", "role_matrix", "route_matrix",
-           "score_pathway"]
+__all__ = ["PATHWAY_COLUMNS", "SCORES_COLUMNS", "has_roles", "priority_with_roles",
+           "reach_matrix", "role_matrix", "roles_note", "route_matrix", "score_pathway"]
 
+#: The columns of ``strategy-kit scores`` (docs/cli.md).
+SCORES_COLUMNS = ["audience", "goal", "fit", "influence", "timing", "priority", "rank", "role",
+                  "stance", "ask_rank", "move", "reaches"]
 PATHWAY_COLUMNS = ["audience", "goal", "role", "stance", "priority", "ask_priority",
                    "ask_rank", "move", "move_rank", "reaches"]
 
@@ -164,3 +167,23 @@ def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
                                                                            ascending=False))
                                  .astype(np.int64))
     return out
+
+
+def priority_with_roles(case: Case, goal: str | None = None, start: DateLike = None,
+                        days: int | str | None = None) -> pd.DataFrame:
+    """``score_priority`` with each row's role, stance, ask rank, move and the deciders it
+    reaches (``;``-joined ids): the table of ``strategy-kit scores``.
+    """
+    table = score_priority(case, goal=goal, start=start, days=days)
+    path = score_pathway(case, goal=goal, start=start, days=days)
+    return table.merge(path[["audience", "goal", "role", "stance", "ask_rank", "move",
+                             "reaches"]].assign(reaches=path["reaches"].map(";".join)),
+                       on=["audience", "goal"], how="left")
+
+
+def roles_note(case: Case) -> str | None:
+    """The one line ``validate`` prints for a case without roles; None when it has some."""
+    if has_roles(case):
+        return None
+    return ("roles: none (audiences.csv role): every audience is treated as one that decides; "
+            "add role and routes.csv to separate whom to ask from who moves them")
