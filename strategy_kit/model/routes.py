@@ -171,8 +171,9 @@ def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
 
 def priority_with_roles(case: Case, goal: str | None = None, start: DateLike = None,
                         days: int | str | None = None) -> pd.DataFrame:
-    """``score_priority`` with each row's role, stance, ask rank, move and the deciders it
-    reaches (``;``-joined ids): the table of ``strategy-kit scores``.
+    """The table of ``strategy-kit scores``: ``score_priority`` and the pathway.
+
+    Each row gets its role, stance, ask rank, move and the deciders it reaches (``;``-joined).
     """
     table = score_priority(case, goal=goal, start=start, days=days)
     path = score_pathway(case, goal=goal, start=start, days=days)
