@@ -94,5 +94,5 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
                        showarrow=False, font=dict(size=11, color=MUTED),
                        text="Bold: can grant the ask (decides); plain: moves those who do. "
                             "Aim: move each one wedge to the left.")
-    height = int(LINE_PX * (y + 2)) + 150
-    return _finish(fig, title, max(height, 260))
+    height = int(LINE_PX * (y + 2)) + 130
+    return _finish(fig, title, max(height, 220))
