@@ -254,9 +254,23 @@ def show_how(s: AudienceStudy) -> None:
 
 
 def show_with_whom(s: AudienceStudy) -> None:
-    """With whom: the allies and multipliers that reach this audience."""
+    """With whom: the allies and multipliers that reach this audience, and the routes."""
+    from .pathway import route_table
+
     show_table(s.allies[["name", "kind", "reach"]],
                empty="No ally in the case reaches this audience yet.")
+    if s.pathway is None or s.case.routes.empty:
+        return
+    mover = s.pathway["role"] == "moves"
+    routes = route_table(s.case, s.audience, s.goal)
+    routes.insert(3, "their priority for this goal", routes["audience"].map(
+        dict(zip(s.priority["audience_name"], s.priority["priority"], strict=True))))
+    show_table(routes,
+               caption=("The deciders of this goal they reach (routes.csv, at most two steps): "
+                        "why they matter for it" if mover else
+                        "Who moves them (routes.csv, at most two steps)"),
+               empty=("routes.csv gives them no route to this goal's deciders." if mover
+                      else "No audience that moves others reaches them in routes.csv."))
 
 
 def show_what_to_say(s: AudienceStudy) -> None:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from ..case import Case
 
 __all__ = ["ask_of", "example_label", "is_example", "judgements_line", "lead_sentence",
-           "movers_of", "no_ask_text", "role_line", "stance_line", "with_safeguard"]
+           "movers_of", "no_ask_text", "role_line", "route_table", "stance_line",
+           "with_safeguard"]
 
 NO_ASK = "no ask written: an aspiration, not yet an objective (goals.csv ask)"
 SCALE = ("on a scale from 0 to 1 (mostly 0.3 a little, 0.6 clearly, 0.9 strongly), so read "
@@ -138,3 +139,34 @@ def lead_sentence(case: Case, row: pd.Series, window: str | None) -> str:
     if not ask:
         return (f"Approach {name}{through} on this goal; {NO_ASK}.{next_window}")
     return f"Ask {name}{through} to {ask[0].lower() + ask[1:]}.{next_window}"
+
+
+def route_table(case: Case, audience: str, goal: str) -> pd.DataFrame:
+    """The routes around an audience for a goal (method.md §Deciders and routes).
+
+    For a mover: the goal's deciders it reaches; otherwise: the movers that reach it. Columns
+    ``audience, role, reach, via, route``, the strongest reach first.
+    """
+    from ..model.routes import role_matrix
+
+    ids = list(case.ids("audience"))
+    a, g = ids.index(audience), list(case.ids("goal")).index(goal)
+    reach, via = reach_matrix(route_matrix(case))
+    roles = role_matrix(case)[:, g]
+    names = case.names("audience")
+    notes = {(r["from"], r["to"]): str(r["note"]) for _, r in case.routes.iterrows()}
+    mover = roles[a] == "moves"
+    rows = []
+    for o in range(len(ids)):
+        r = reach[a, o] if mover else reach[o, a]
+        if r <= 0 or (mover and roles[o] != "decides") or (not mover and roles[o] != "moves"):
+            continue
+        src, dst = (a, o) if mover else (o, a)
+        k = via[src, dst]
+        hops = [ids[src]] + ([ids[k]] if k >= 0 else []) + [ids[dst]]
+        rows.append({"audience": names[ids[o]], "role": roles[o], "reach": float(r),
+                     "via": names[ids[k]] if k >= 0 else "direct",
+                     "route": "; ".join(n for n in (notes.get((x, y), "") for x, y in
+                                                   zip(hops, hops[1:], strict=False)) if n)})
+    out = pd.DataFrame(rows, columns=["audience", "role", "reach", "via", "route"])
+    return out.sort_values("reach", ascending=False, kind="stable").reset_index(drop=True)

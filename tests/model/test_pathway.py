@@ -217,3 +217,16 @@ def test_validate_says_once_that_a_case_has_no_roles() -> None:
     assert out.count("every audience is treated as one that decides") == 1
     out = CliRunner().invoke(cli, ["validate", "belarus"]).output
     assert "roles: none" not in out
+
+
+def test_route_table_names_whom_a_channel_moves_and_who_moves_a_decider() -> None:
+    from strategy_kit.sections.pathway import route_table
+
+    c = load_case("belarus")
+    t = route_table(c, "media", "end-terror")
+    assert list(t["role"].unique()) == ["decides"]
+    neighbours = t.set_index("audience").loc[c.names("audience")["neighbour-governments"]]
+    assert neighbours["reach"] == pytest.approx(0.54)  # 0.9 × 0.6 via the western public
+    assert neighbours["via"] == c.names("audience")["western-public"]
+    t2 = route_table(c, "key-governments", "end-terror")
+    assert set(t2["role"]) == {"moves"} and t2["reach"].is_monotonic_decreasing
