@@ -8,6 +8,8 @@ that a strategist sees at a glance whom to mobilise, whom to persuade and whom t
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,13 +23,44 @@ WEDGES = (("ally", "Allies", "#cdeee2"), ("leaning-towards", "Leaning towards", 
           ("neutral", "Neutral", "#f2f2f2"), ("leaning-against", "Leaning against", "#fbe6d9"),
           ("opposed", "Opposed", "#f6cdb3"))
 UNPLACED = ("", "Not placed", "#ffffff")
-LINE_PX = 16
+LINE_PX = 15
+#: Characters per line in a wedge: the names are packed, " · " between them.
+WIDTH = 18
+SEP = " · "
 
 
 def _cut(s: object, limit: int) -> str:
     """The raw text, shortened with "…" (escaping comes after, in ``_wrap``)."""
     raw = "" if s is None or (isinstance(s, float) and pd.isna(s)) else str(s)
     return raw if len(raw) <= limit else raw[: limit - 1].rstrip() + "…"
+
+
+def _pack(tokens: list[tuple[str, bool, bool]], width: int) -> list[str]:
+    """Lines of escaped names, packed up to ``width`` characters, deciders in bold.
+
+    A name longer than a line is wrapped on lines of its own; the audience of a report is
+    underlined.
+    """
+    def styled(text: str, bold: bool, under: bool) -> str:
+        t = _text(text)
+        t = f"<b>{t}</b>" if bold else t
+        return f"<u>{t}</u>" if under else t
+
+    lines: list[str] = []
+    raw_len = 0
+    for name, bold, under in tokens:
+        if len(name) > width:
+            lines.extend(styled(part, bold, under)
+                         for part in textwrap.wrap(name, width, break_long_words=False))
+            raw_len = width + 1  # nothing joins a wrapped name's last line
+            continue
+        if lines and raw_len + len(SEP) + len(name) <= width:
+            lines[-1] += _text(SEP) + styled(name, bold, under)
+            raw_len += len(SEP) + len(name)
+        else:
+            lines.append(styled(name, bold, under))
+            raw_len = len(name)
+    return lines
 
 
 def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
@@ -57,16 +90,13 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
     wedges = list(WEDGES) + ([UNPLACED] if (df["stance"] == "").any() else [])
     goals = list(dict.fromkeys(df["goal"]))
     labels = dict(zip(df["goal"], df["goal_label"], strict=False))
-    cells: dict[tuple[str, str], list[str]] = {}
+    tokens: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
     for r in df.itertuples():
-        name = _wrap(_cut(r.audience_label, 40), 18)
-        if r.role == "decides":
-            name = f"<b>{name}</b>"
-        if keep is not None and r.audience == keep:
-            name = f"<u>{name}</u>"
-        cells.setdefault((r.goal, r.stance), []).append(name)
-    heights = [max([sum(x.count("<br>") + 1 for x in cells.get((g, w[0]), []))
-                    for w in wedges] + [1]) for g in goals]
+        tokens.setdefault((r.goal, r.stance), []).append(
+            (_cut(r.audience_label, 40), r.role == "decides",
+             keep is not None and r.audience == keep))
+    cells = {k: _pack(v, WIDTH) for k, v in tokens.items()}
+    heights = [max([len(cells.get((g, w[0]), [])) for w in wedges] + [1]) for g in goals]
     fig = go.Figure()
     y = 0.0
     tick_y, tick_text = [], []
@@ -75,11 +105,11 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
         for k, (stance, _, fill) in enumerate(wedges):
             fig.add_shape(type="rect", x0=k, x1=k + 1, y0=top, y1=bottom, fillcolor=fill,
                           line=dict(color="#ffffff", width=2), layer="below")
-            names = cells.get((g, stance), [])
-            if names:
-                fig.add_annotation(x=k + 0.5, y=top + 0.4, text="<br>".join(names),
+            lines = cells.get((g, stance), [])
+            if lines:
+                fig.add_annotation(x=k + 0.5, y=top + 0.4, text="<br>".join(lines),
                                    showarrow=False, yanchor="top", xanchor="center",
-                                   font=dict(size=11), align="center")
+                                   font=dict(size=10.5), align="center")
         tick_y.append((top + bottom) / 2)
         tick_text.append(_wrap(_cut(labels[g], 60), 24))
         y = bottom + 0.3

@@ -25,6 +25,9 @@ from .common import as_case, labelled, long_date, plan_coverage_section, robustn
 from .display import esc, show_figure, show_html, show_table, show_text
 from .pathway import NO_ASK, ask_of, judgements_line
 
+#: Goals per Spectrum-of-Allies figure in the overview, so that each prints on one page.
+SPECTRUM_GOALS = 3
+
 __all__ = [
     "PortfolioStudy",
     "show_ally_leverage",
@@ -178,7 +181,13 @@ def show_portfolio_summary(s: PortfolioStudy) -> None:
     show_table(s.leads)
     path = score_pathway(s.case, goal=None if s.goal == "all" else s.goal, start=s.start,
                          days=s.days)
-    show_figure(plots.plot_spectrum(labelled(path, s.case)))
+    goals = list(dict.fromkeys(path["goal"]))
+    parts = [goals[i:i + SPECTRUM_GOALS] for i in range(0, len(goals), SPECTRUM_GOALS)]
+    for n, chunk in enumerate(parts, start=1):  # a few goals a figure: each fits a page
+        title = "Spectrum of Allies, per goal" + (f" ({n} of {len(parts)})"
+                                                  if len(parts) > 1 else "")
+        show_figure(plots.plot_spectrum(labelled(path[path["goal"].isin(chunk)], s.case),
+                                        title=title))
 
 
 def show_heatmap(s: PortfolioStudy) -> None:
