@@ -471,7 +471,7 @@ def test_spectrum_puts_each_audience_on_its_wedge_deciders_in_bold():
                      "Not placed"]
     texts = {round(a.x - 0.5): a.text for a in fig.layout.annotations if a.xref != "paper"
              and a.x is not None and a.x % 1 == 0.5}
-    assert texts[1] == "<b>Members of<br>parliament</b>"  # decides: bold, wrapped
+    assert texts[1] == "<b>Members of</b><br><b>parliament</b>"  # decides: bold, wrapped
     assert texts[2] == "<u>Journalists</u>"  # moves: plain; the report's audience underlined
     assert texts[4] == "<b>Regime</b>"
     assert list(fig.layout.yaxis.ticktext) == ["Release prisoners"]
