@@ -27,6 +27,7 @@ from .errors import (
 from .files.output import check_output_file
 from .model.matrices import horizon
 from .model.preparation import plan_preparation
+from .model.recommend import recommend_messages
 from .model.scoring import score_fit
 from .model.timing import score_timing
 from .model.windows import WindowRule, best_moments, window_rule
@@ -131,6 +132,11 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
              f"Window of opportunity: {_iso(w['start'])} to {_iso(w['end'])}, peak attention "
              f"{w['peak']:.2f} on {_iso(w['peak_date'])} ({rule.describe()})",
              "Moments behind it: " + "; ".join(map(str, w["moment_names"]))]
+    goals = case.goals.set_index("id")
+    ask = str(goals.at[goal, "ask"]).strip() if "ask" in goals else ""  # issue 19
+    lines.insert(2, f"Ask: {ask}" if ask else
+                 "Ask: none written: an aspiration, not yet an objective (goals.csv ask)")
+    safeguards = dict(zip(case.formats["name"], case.formats["safeguard"], strict=True))
     fmts = w["formats"]
     if fmts:
         lines.append("Recommended formats:")
@@ -139,9 +145,15 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
             when = (f"late, start now (it should have started by {_iso(f.prepare_by)})"
                     if f.late else f"start preparing by {_iso(f.prepare_by)}")
             lines.append(f"- {f.name}{tied}: fit {f.fit:.2f}, effort {f.effort}, {when}")
+            if str(safeguards.get(f.name, "") or "").strip():
+                lines.append(f"  Safeguard: {safeguards[f.name]}")
     else:
         lines.append("Recommended formats: none in the case reaches this audience for this "
                      "window.")
+    frames = recommend_messages(case, audience, goal).frames  # issue 19: what to say, safely
+    for f in frames.itertuples():
+        lines.append(f"{'Lead frame' if f.use == 'lead' else 'Supporting frame'}: {f.name} "
+                     f"({f.tone})" + (f". Safeguard: {f.safeguard}" if f.safeguard else ""))
     if w["late"]:
         lines.append(f"Late, start now: preparation should have started by "
                      f"{_iso(w['prepare_by'])} ({w['reason']}).")

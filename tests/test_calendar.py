@@ -154,9 +154,11 @@ def test_default_goal_is_the_best_fitting_and_the_description_says_so(edit: Call
     case = edit("goal_interests.csv", "goal,interest,strength,hook\n",
                 "goal,interest,strength,hook\nisolate,security,1.0,Isolation keeps us safe.\n")
     ev = calendar_events(case, "lawmakers", start="2025-01-01", days=365)
-    assert set(ev["goal"]) == {"isolate"}  # fit 0.64 against 0.51 for release-prisoners
+    # noisy-or (issue 19): isolate 1 − (1 − 0.9·1.0) = 0.90 against release-prisoners
+    # 1 − (1 − 0.5·0.9)(1 − 0.9·0.3) = 0.60
+    assert set(ev["goal"]) == {"isolate"}
     assert ("Goal: Isolate the regime [isolate] (not given: the audience's best-fitting goal, "
-            "fit 0.64)") in ev["description"].iloc[0]
+            "fit 0.90)") in ev["description"].iloc[0]
     chosen = calendar_events(case, "lawmakers", "isolate", start="2025-01-01", days=365)
     assert list(chosen["uid"]) == list(ev["uid"])  # the same events as when it is named
 

@@ -23,7 +23,11 @@ def test_scores_table_and_csv_match_the_engine() -> None:
     assert result.exit_code == 0, result.output
     table = pd.read_csv(io.StringIO(result.output))
     assert list(table.columns) == ["audience", "goal", "fit", "influence", "timing", "priority",
-                                   "rank"]
+                                   "rank", "role", "stance", "ask_rank", "move", "reaches"]
+    # issue 19: movers are never ranked among whom to ask, and say whom they reach
+    movers = table[table["role"] == "moves"]
+    assert (movers["ask_rank"] == 0).all()
+    assert movers.set_index("audience").at["media", "reaches"].startswith("key-governments")
     engine = score_priority(load_case("belarus"), goal="end-terror", start="2027-01-01")
     assert list(table["audience"]) == list(engine["audience"])
     assert table["priority"].to_numpy() == pytest.approx(engine["priority"].to_numpy(), abs=1e-4)
@@ -51,7 +55,7 @@ def test_bad_input_exits_2_with_choices(args: list[str], message: str) -> None:
 def test_list_shows_ids_and_names() -> None:
     result = run("list")
     assert result.exit_code == 0
-    assert "Audiences (10)" in result.output and "media" in result.output
+    assert "Audiences (12)" in result.output and "media" in result.output
     assert "Goals (9)" in result.output and "Moments (" in result.output
 
 

@@ -105,6 +105,9 @@ class Case:
     data_hash: str
     _tables: Mapping[str, pd.DataFrame] = field(repr=False)
     priority_rule: str = "gated"
+    #: How interests combine into fit: ``noisy-or`` (default) or ``mean`` (``case.yaml``
+    #: ``fit``; method.md §Fit).
+    fit_rule: str = "noisy-or"
     windows: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType(dict(DEFAULT_WINDOWS)))
     ratings: RatingsLike | None = field(default=None, repr=False)
@@ -133,6 +136,7 @@ class Case:
     frames = _TableView()
     frame_interests = _TableView()
     actions = _TableView()
+    routes = _TableView()
 
     def ids(self, kind: str) -> tuple[str, ...]:
         """Ids of a kind (``audience``, ``goal``, …) in file order."""
@@ -385,6 +389,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
         data_hash=_content_hash(settings, guidance, tables),
         _tables=MappingProxyType(tables),
         priority_rule=settings["priority"],
+        fit_rule=settings.get("fit", "noisy-or"),
         windows=MappingProxyType(settings["windows"]),
         scenario=scenario or "",
         capacity=settings.get("capacity"),

@@ -56,6 +56,17 @@ SOURCE = _opt_text("source")
 DESCRIPTION = _opt_text("description")
 #: A short name for axes and legends; the full ``name`` stays in hover text and tables.
 LABEL = _opt_text("label")
+#: Issue 19: whether an audience can grant a goal's ask (``decides``) or reaches those who can
+#: (``moves``); blank: decides (method.md §Deciders and routes).
+ROLES = ("decides", "moves")
+ROLE = Col("role", "enum", required=False, blank_ok=True, values=ROLES)
+#: Issue 19: the Spectrum of Allies' wedges, from active ally to active opponent (method.md
+#: §Stance); blank: not placed.
+STANCES = ("ally", "leaning-towards", "neutral", "leaning-against", "opposed")
+STANCE = Col("stance", "enum", required=False, blank_ok=True, values=STANCES)
+#: Issue 19: what must not happen when a format or frame is used (shown next to it).
+SAFEGUARD = _opt_text("safeguard")
+YES_NO = ("yes", "no")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -69,6 +80,8 @@ TABLES: dict[str, Table] = {
                 Col("influence", "score"),
                 DESCRIPTION,
                 SOURCE,
+                ROLE,
+                STANCE,
             ),
         ),
         Table("interests", (Col("id", "id"), Col("name", "text"), LABEL, Col("theme", "text"),
@@ -86,7 +99,7 @@ TABLES: dict[str, Table] = {
         Table(
             "goals",
             (Col("id", "id"), Col("name", "text"), LABEL, Col("family", "text"), DESCRIPTION,
-             SOURCE),
+             SOURCE, _opt_text("ask")),
         ),
         Table(
             "goal_interests",
@@ -106,6 +119,8 @@ TABLES: dict[str, Table] = {
                 Col("influence", "score"),
                 _opt_text("note"),
                 SOURCE,
+                ROLE,
+                STANCE,
             ),
             optional_file=True,
             key=("goal", "audience"),
@@ -146,6 +161,7 @@ TABLES: dict[str, Table] = {
                 Col("lead_days", "days"),
                 DESCRIPTION,
                 SOURCE,
+                SAFEGUARD,
             ),
         ),
         Table(
@@ -179,6 +195,9 @@ TABLES: dict[str, Table] = {
                 Col("connects_to", "text"),
                 Col("text", "text"),
                 SOURCE,
+                SAFEGUARD,
+                Col("core", "enum", required=False, blank_ok=True, values=YES_NO),
+                Col("voice", "enum", required=False, blank_ok=True, values=("to", "about")),
             ),
         ),
         Table(
@@ -211,8 +230,21 @@ TABLES: dict[str, Table] = {
                     values=("planned", "done", "dropped")),  # blank: planned
                 _opt_text("indicator"),  # what would show it worked
                 _opt_text("result"),  # what it achieved (a done action)
+                Col("example", "enum", required=False, blank_ok=True, values=YES_NO),
             ),
             optional_file=True,
+        ),
+        Table(
+            "routes",
+            (
+                Col("from", "ref", ref="audiences"),
+                Col("to", "ref", ref="audiences"),
+                Col("strength", "score"),
+                _opt_text("note"),
+                SOURCE,
+            ),
+            optional_file=True,
+            key=("from", "to"),
         ),
     )
 }
@@ -235,6 +267,10 @@ DEFAULT_HORIZON_DAYS = 365
 #: How fit, influence and timing combine into priority (docs/method.md §Priority).
 PRIORITY_RULES = ("gated", "additive")
 DEFAULT_PRIORITY_RULE = "gated"
+#: How an audience's interests combine into fit (docs/method.md §Fit): ``noisy-or``
+#: 1 − Π(1 − w·s), one strong reason carries; ``mean`` Σ w·s / Σ w, the earlier average.
+FIT_RULES = ("noisy-or", "mean")
+DEFAULT_FIT_RULE = "noisy-or"
 #: Windows of opportunity (docs/method.md §Windows of opportunity): ``relative`` keeps the days
 #: within ``share`` of the audience's own peak attention, never below ``floor``; ``absolute``
 #: keeps the days at or above ``threshold``.

@@ -17,10 +17,12 @@ import numpy as np
 
 from ..errors import BadParameterError, Problem, UnknownChoiceError, brief, close_match
 from .schema import (
+    DEFAULT_FIT_RULE,
     DEFAULT_HORIZON_DAYS,
     DEFAULT_PRIORITY_RULE,
     DEFAULT_WEIGHTS,
     DEFAULT_WINDOWS,
+    FIT_RULES,
     PRIORITY_RULES,
     WINDOW_RULES,
 )
@@ -29,7 +31,7 @@ __all__ = ["KNOWN_KEYS", "PRIORITY_PARTS", "WINDOW_KEYS", "check_threshold", "de
            "override_weights", "override_windows", "parse_settings"]
 
 #: The keys of case.yaml.
-KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows",
+KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "fit", "windows",
               "capacity")
 #: The parts of priority, in the order of its weights: fit, influence, timing.
 PRIORITY_PARTS = tuple(DEFAULT_WEIGHTS)
@@ -45,7 +47,7 @@ def default_settings(title: str) -> dict[str, Any]:
     """The settings of a case whose case.yaml says nothing but its title."""
     return {"title": title, "description": "", "horizon_days": DEFAULT_HORIZON_DAYS,
             "weights": dict(DEFAULT_WEIGHTS), "priority": DEFAULT_PRIORITY_RULE,
-            "windows": dict(DEFAULT_WINDOWS)}
+            "fit": DEFAULT_FIT_RULE, "windows": dict(DEFAULT_WINDOWS)}
 
 
 def parse_settings(raw: Any, settings: dict[str, Any], problems: list[Problem]) -> None:
@@ -79,6 +81,9 @@ def parse_settings(raw: Any, settings: dict[str, Any], problems: list[Problem]) 
     rule = raw.get("priority", DEFAULT_PRIORITY_RULE)
     if _choice("priority", "priority rule", rule, PRIORITY_RULES, problems):
         settings["priority"] = rule
+    fit_rule = raw.get("fit", DEFAULT_FIT_RULE)
+    if _choice("fit", "fit rule", fit_rule, FIT_RULES, problems):
+        settings["fit"] = fit_rule
     settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
     cap = raw.get("capacity")  # person-days a month (docs/compare.md)
     if cap is not None:

@@ -84,6 +84,10 @@ def validate(case: str | None, case_opt: str | None, scenario: str | None) -> No
 
     if ratings_folder(c.path).is_dir():
         _echo(ratings_line(case_ratings(c)))
+    from ..model.routes import roles_note  # said once, for a case without roles
+
+    if roles_note(c):
+        _echo(roles_note(c))
 
 
 @cli.command(name="list")
@@ -113,12 +117,12 @@ def list_(case: str | None, case_opt: str | None) -> None:
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
            days: int | None, as_csv: bool, scenario: str | None) -> None:
     """The priority table: audience, goal, fit, influence, timing, priority, rank."""
-    from ..model.scoring import score_priority
+    from ..model.routes import SCORES_COLUMNS, priority_with_roles
     from ..ratings.load import load_case
 
     c = load_case(_pick_case(case, case_opt), scenario=scenario)
-    table = score_priority(c, goal=goal, start=start, days=days)
-    cols = ["audience", "goal", "fit", "influence", "timing", "priority", "rank"]
+    table = priority_with_roles(c, goal=goal, start=start, days=days)  # role, stance, reaches
+    cols = SCORES_COLUMNS
     if as_csv:
         from ..files.cells import neutralise_frame  # a spreadsheet opens it: text, no formula
 

@@ -66,6 +66,7 @@ class Matrices:
     frames: pd.Index
     frame_relevance: np.ndarray  # (F, I): rel(f, i)
     frame_table: pd.DataFrame = field(repr=False)
+    fit_rule: str = "noisy-or"  # case.yaml ``fit`` (method.md §Fit)
 
 
 def _dense(link: pd.DataFrame, row: str, col: str, value: str, rows: pd.Index,
@@ -88,6 +89,50 @@ def to_dates(days: np.ndarray | int) -> np.ndarray:
 def _readonly(*arrays: np.ndarray) -> None:
     for a in arrays:
         a.flags.writeable = False
+
+
+def fit_values(weight: np.ndarray, strength: np.ndarray, rule: str = "noisy-or") -> np.ndarray:
+    """fit(a, g) from weights (…, A, I) and strengths (…, G, I): (…, A, G), in [0, 1].
+
+    ``noisy-or`` (default): 1 − Πᵢ (1 − w(a, i)·s(g, i)): one strong reason is enough, and
+    an interest the goal does not serve (s = 0) changes nothing. ``mean``: Σᵢ w·s / Σᵢ w, the
+    weighted average over all the audience's interests (method.md §Fit).
+    """
+    weight = np.clip(np.asarray(weight, float), 0.0, 1.0)
+    strength = np.clip(np.asarray(strength, float), 0.0, 1.0)
+    if rule == "mean":
+        total = weight.sum(axis=-1, keepdims=True)
+        share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+        return np.clip(share @ np.swapaxes(strength, -1, -2), 0.0, 1.0)
+    # Σᵢ log(1 − w·s), one goal at a time so that memory stays (…, A, I); for a plain (G, I)
+    # strength matrix only the interests the goal serves enter (s = 0 adds log 1 = 0)
+    log_quiet = np.empty(weight.shape[:-1] + (strength.shape[-2],))
+    with np.errstate(divide="ignore"):
+        for g in range(strength.shape[-2]):
+            if strength.ndim == 2:
+                on = np.flatnonzero(strength[g])
+                ws = weight[..., on] * strength[g, on]
+            else:
+                ws = weight * strength[..., g, None, :]
+            log_quiet[..., g] = np.log1p(-ws).sum(axis=-1)
+    return np.clip(1.0 - np.exp(log_quiet), 0.0, 1.0)
+
+
+def fit_parts(weight: np.ndarray, strength: np.ndarray, rule: str = "noisy-or") -> np.ndarray:
+    """Each interest's part of the fit (I,) for one audience's weights and one goal's strengths.
+
+    ``mean``: w·s / Σ w. ``noisy-or``: the fit shared out in proportion to w·s. Either way the
+    parts add up to the fit (method.md §Fit).
+    """
+    ws = np.clip(weight, 0.0, 1.0) * np.clip(strength, 0.0, 1.0)
+    if rule == "mean":
+        total = weight.sum()
+        return ws / total if total > 0 else np.zeros_like(ws)
+    total = ws.sum()
+    if total <= 0:
+        return np.zeros_like(ws)
+    fit = float(fit_values(weight[None, :], strength[None, :], rule)[0, 0])
+    return fit * ws / total
 
 
 def _goal_relevance(share: np.ndarray, strength: np.ndarray, rel_m: np.ndarray,
@@ -143,7 +188,7 @@ def _build(case: Case) -> Matrices:
         weight_share=share,
         strength=s,
         hooks=hooks,
-        fit=np.clip(share @ s.T, 0.0, 1.0),  # method.md §Fit
+        fit=fit_values(w, s, getattr(case, "fit_rule", "noisy-or")),  # method.md §Fit
         moments=M,
         moment_names=moments["name"].to_numpy(object),
         moment_kinds=moments["kind"].to_numpy(object),
@@ -159,6 +204,7 @@ def _build(case: Case) -> Matrices:
         frames=F,
         frame_relevance=rel_f,
         frame_table=frames,
+        fit_rule=getattr(case, "fit_rule", "noisy-or"),
     )
     _readonly(mx.influence, goal_influence, mx.goal_relevance)
     _readonly(w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,

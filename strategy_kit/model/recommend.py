@@ -21,15 +21,13 @@ from .windows import window_rule, windows_of
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["Messages", "recommend_allies", "recommend_formats", "recommend_messages",
-           "recommend_portfolio_allies"]
+__all__ = ["Messages", "frame_scores", "recommend_allies", "recommend_formats",
+           "recommend_messages", "recommend_portfolio_allies"]
 
 EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 #: The tilt towards positive tone: a frame's score is its relevance times this factor
 #: (method.md §Messages).
 TONE_TILT = {"positive": 1.0, "neutral": 0.85, "negative": 0.7}
-#: Above this share of the recommended frames' score from negative frames, a warning.
-NEGATIVE_WARNING_SHARE = 0.5
 
 _NAT = np.datetime64("NaT", "us")
 
@@ -72,8 +70,8 @@ def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = No
     -------
     DataFrame
         ``format, name, kind, effort, fit, moment, moment_name, moment_date, in_horizon,
-        lead_days, prepare_by``: one row per format linked to the audience, best fit first,
-        then least effort. ``moment_date`` is the tied moment's first occurrence in the
+        lead_days, prepare_by, safeguard``: one row per format linked to the audience, best
+        fit first, then least effort. ``moment_date`` is the tied moment's first occurrence in the
         horizon (else its next one, else its only one; NaT for untied formats);
         ``prepare_by`` = moment_date − lead_days, or for an untied format the start of the
         audience's strongest window − lead_days.
@@ -127,6 +125,7 @@ def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = No
         "in_horizon": in_horizon,
         "lead_days": lead,
         "prepare_by": prepare,
+        "safeguard": _str(f["safeguard"].to_numpy(object)),
     })
     effort = out["effort"].map(EFFORT_ORDER).to_numpy()
     order = np.lexsort((np.arange(len(out)), effort, -fit))
@@ -221,12 +220,14 @@ class Messages:
         ``interest, interest_name, contribution, hook``: the goal's hooks for the audience's
         top contributing interests.
     frames
-        ``frame, name, tone, connects_to, text, relevance, score``: the recommended frames,
-        the highest score first (score = relevance × the tone's tilt).
+        ``frame, name, tone, connects_to, text, relevance, score, use, safeguard``: the lead
+        frame first (``use`` = ``lead``), then the supporting ones, the highest score first
+        (score = relevance to this goal's interests for the audience × the tone's tilt).
     negative_share
         The share of the recommended frames' total score that comes from negative frames.
     warning
-        A sentence when the recommended framing is mostly negative, else None.
+        A sentence when the case has no positive frame for this audience and goal, else None
+        (never a warning against the lead the kit recommends).
     """
 
     hooks: pd.DataFrame
@@ -235,11 +236,37 @@ class Messages:
     warning: str | None
 
 
+def frame_scores(case: Case, audience: str, goal: str) -> tuple[np.ndarray, np.ndarray]:
+    """relevance(f, a, g) and score(f, a, g) of every frame (method.md §Messages).
+
+    relevance(f, a, g) = Σᵢ rel(f, i)·c(a, g, i) / Σᵢ c(a, g, i), c(a, g, i) = w(a, i)·s(g, i):
+    how strongly the frame speaks to the interests through which this goal reaches this
+    audience; when the goal serves none of them, the audience's interests by weight.
+    score = relevance × tilt(tone). A frame spoken ``about`` someone (``voice: about``) scores
+    0 for an audience that leans against or opposes the goal.
+    """
+    from .stance import stance_matrix
+
+    mx = matrices(case)
+    a, g = mx.audiences.get_loc(audience), mx.goals.get_loc(goal)
+    c = mx.weight[a] * mx.strength[g]
+    basis = c / c.sum() if c.sum() > 0 else mx.weight_share[a]
+    relevance = np.clip(mx.frame_relevance @ basis, 0.0, 1.0)
+    ft = mx.frame_table
+    score = relevance * np.array([TONE_TILT[t] for t in ft["tone"]])
+    voice = ft["voice"].to_numpy(object) if "voice" in ft else np.full(len(ft), "", object)
+    if stance_matrix(case)[a, g] in ("leaning-against", "opposed"):
+        score = np.where(voice == "about", 0.0, score)
+    return relevance, score
+
+
 def recommend_messages(case: Case, audience: str, goal: str, top: int = 3) -> Messages:
     """The hooks and frames to use with an audience for a goal.
 
-    relevance(f, a) = Σᵢ rel(f, i)·w(a, i) / Σᵢ w(a, i); score = relevance × tilt(tone),
-    tilt = 1 (positive), 0.85 (neutral), 0.7 (negative) (method.md §Messages).
+    Frames are ranked by score (``frame_scores``). The lead is the case's core narrative
+    (``frames.csv`` ``core: yes``) when it has one; else the best frame, unless that is
+    negative and a positive frame speaks to the audience: then the best positive frame leads
+    and the negative one supports it (method.md §Messages).
 
     Parameters
     ----------
@@ -259,15 +286,22 @@ def recommend_messages(case: Case, audience: str, goal: str, top: int = 3) -> Me
     contrib = score_contributions(case, audience, goal)
     hooks = contrib[contrib["contribution"] > 0].head(top)
     hooks = hooks[["interest", "interest_name", "contribution", "hook"]].reset_index(drop=True)
-    mx = matrices(case)
-    a = mx.audiences.get_loc(audience)
-    ft = mx.frame_table
-    relevance = np.clip(mx.frame_relevance @ mx.weight_share[a], 0.0, 1.0)
+    ft = matrices(case).frame_table
+    relevance, score = frame_scores(case, audience, goal)
     tone = ft["tone"].to_numpy(object)
-    score = relevance * np.array([TONE_TILT[t] for t in tone])
     order = np.lexsort((np.arange(len(ft)), -score))
-    order = order[relevance[order] > 0]
-    chosen = order[:top]
+    order = order[score[order] > 0]
+    core = ft["core"].to_numpy(object) == "yes" if "core" in ft else np.zeros(len(ft), bool)
+    lead: int | None = None
+    if core.any():
+        lead = int(np.flatnonzero(core)[0])
+    elif len(order):
+        positive = [i for i in order if tone[i] == "positive"]
+        lead = int(positive[0] if tone[order[0]] == "negative" and positive else order[0])
+    rest = [int(i) for i in order if i != lead]
+    chosen = np.array(([lead] if lead is not None else []) + rest[: top - (lead is not None)],
+                      dtype=np.int64)
+    empty = np.full(len(ft), "", dtype=object)
     frames = pd.DataFrame({
         "frame": _str(ft["id"].to_numpy(object)[chosen]),
         "name": _str(ft["name"].to_numpy(object)[chosen]),
@@ -276,15 +310,16 @@ def recommend_messages(case: Case, audience: str, goal: str, top: int = 3) -> Me
         "text": _str(ft["text"].to_numpy(object)[chosen]),
         "relevance": relevance[chosen],
         "score": score[chosen],
+        "use": _str(["lead" if i == lead else "support" for i in chosen]),
+        "safeguard": _str((ft["safeguard"].to_numpy(object) if "safeguard" in ft
+                           else empty)[chosen]),
     })
     total = score[chosen].sum()
     negative = score[chosen][tone[chosen] == "negative"].sum()
     share = float(negative / total) if total > 0 else 0.0
     warning = None
-    if share > NEGATIVE_WARNING_SHARE:
-        positive = [i for i in order if tone[i] == "positive"]
-        hint = (f" Lead with a positive frame such as '{ft['name'].iloc[positive[0]]}'."
-                if positive else " The case has no positive frame for this audience yet.")
-        warning = (f"The recommended framing is mostly negative ({share:.0%} of its score); "
-                   "a purely negative agenda puts people off." + hint)
+    if len(chosen) and tone[chosen[0]] == "negative":
+        warning = ("No positive frame in the case speaks to this audience's interests for this "
+                   "goal, and a purely negative agenda puts people off: write one "
+                   "(frames.csv) and pair this frame with it.")
     return Messages(hooks=hooks, frames=frames, negative_share=share, warning=warning)

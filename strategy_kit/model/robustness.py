@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import BadParameterError
 from ..params import DateLike
 from ..ratings.aggregate import participant_case
-from .matrices import Matrices, check_count, horizon, matrices, priority_weights
+from .matrices import Matrices, check_count, fit_values, horizon, matrices, priority_weights
 from .rater_draws import rater_draws
 from .scoring import check_rule, priority_matrix, score_priority
 from .timing import breakpoints, candidate_days, kernels
@@ -117,7 +117,7 @@ def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: n
     total = weight.sum(axis=2)  # (n, A)
     safe = np.where(total > 0, total, 1.0)
     # method.md §Fit and §Relevance, draw by draw
-    fit = (weight @ strength[:, :, None])[:, :, 0] / safe
+    fit = fit_values(weight, strength[:, None, :], mx.fit_rule)[:, :, 0]
     # method.md §Timing for a goal: interests count by their contribution to the fit
     served = weight * strength[:, None, :]  # (n, A, I)
     s_total = served.sum(axis=2)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..case.schema import PRIORITY_RULES
 from ..params import DateLike
-from .matrices import horizon, matrices, priority_weights, to_dates
+from .matrices import fit_parts, horizon, matrices, priority_weights, to_dates
 from .timing import goal_peaks
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def _text(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
 def score_fit(case: Case, goal: str | None = None) -> pd.DataFrame:
     """How well each goal serves what each audience cares about.
 
-    fit(a, g) = Σᵢ w(a, i)·s(g, i) / Σᵢ w(a, i), in [0, 1] (method.md §Fit).
+    fit(a, g) = 1 − Πᵢ (1 − w(a, i)·s(g, i)) (the default ``noisy-or``), or with ``fit: mean``
+    in case.yaml Σᵢ w(a, i)·s(g, i) / Σᵢ w(a, i); in [0, 1] (method.md §Fit).
 
     Parameters
     ----------
@@ -65,7 +66,8 @@ def score_fit(case: Case, goal: str | None = None) -> pd.DataFrame:
 def score_contributions(case: Case, audience: str, goal: str) -> pd.DataFrame:
     """Each interest's part of the fit of ``goal`` for ``audience``; the parts add up to it.
 
-    contribution(a, g, i) = w(a, i)·s(g, i) / Σⱼ w(a, j) (method.md §Fit).
+    noisy-or: contribution(a, g, i) = fit(a, g) · w(a, i)·s(g, i) / Σⱼ w(a, j)·s(g, j);
+    mean: contribution(a, g, i) = w(a, i)·s(g, i) / Σⱼ w(a, j) (method.md §Fit).
 
     Parameters
     ----------
@@ -85,7 +87,7 @@ def score_contributions(case: Case, audience: str, goal: str) -> pd.DataFrame:
     g = matrices(case).goals.get_loc(case.check("goal", goal))
     mx = matrices(case)
     i = np.flatnonzero(mx.weight[a] > 0)
-    contribution = mx.weight_share[a, i] * mx.strength[g, i]
+    contribution = fit_parts(mx.weight[a], mx.strength[g], mx.fit_rule)[i]
     order = np.lexsort((-mx.weight[a, i], -contribution))
     i, contribution = i[order], contribution[order]
     return pd.DataFrame({

@@ -14,6 +14,7 @@ from .priority import (
     plot_priority,
     plot_table,
 )
+from .spectrum import plot_spectrum
 from .stability import plot_rank_stability
 from .style import FIT, FONT, PALETTE, TEMPLATE, WARN, _text  # noqa: F401  (_text: tests)
 from .timeline import plot_calendar, plot_coverage, plot_timeline
@@ -33,6 +34,7 @@ __all__ = [
     "plot_measured_attention",
     "plot_priority",
     "plot_rank_stability",
+    "plot_spectrum",
     "plot_table",
     "plot_timeline",
 ]

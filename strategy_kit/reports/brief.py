@@ -58,6 +58,40 @@ def _window(s: AudienceStudy) -> dict[str, str] | None:
                         if bool(w["late"]) else _day(w["prepare_by"]))}
 
 
+def _plain_words(s: AudienceStudy) -> dict[str, str]:
+    """The brief's opening: the lead sentence, the ask, the role and whose numbers (issue 19)."""
+    from ..sections.advice import next_window
+    from ..sections.pathway import (
+        ask_of,
+        judgements_line,
+        lead_sentence,
+        no_ask_text,
+        stance_line,
+    )
+
+    p = s.pathway
+    lead = lead_sentence(s.case, p, next_window(s)) if p is not None else ""
+    ask = ask_of(s.case, s.goal)
+    # the lead sentence already carries the ask: say it again only when it does not
+    said = bool(ask) and ask[1:].rstrip(".") in lead
+    return {"lead": lead, "ask": "" if said else no_ask_text(s.case, s.goal),
+            "role": stance_line(p) if p is not None else "",
+            "judgements": judgements_line(s.case, short=True)}
+
+
+def _action_label(case: Case, action: str, what: dict[str, str]) -> str:
+    """An action's text, labelled EXAMPLE when it is one (issue 19)."""
+    from ..sections.pathway import example_label
+
+    row = case.actions.set_index("id").loc[action]
+    return example_label({**row.to_dict(), "what": ""}, what.get(action) or action)
+
+
+def _is_core(case: Case, frame: str) -> bool:
+    f = case.frames.set_index("id")
+    return "core" in f and str(f.at[frame, "core"]) == "yes"
+
+
 def _open_items(s: AudienceStudy) -> list[str]:
     from ..model.coverage import plan_coverage
 
@@ -72,7 +106,7 @@ def _open_items(s: AudienceStudy) -> list[str]:
     what = dict(zip(case.actions["id"], case.actions["what"], strict=True))
     for a in cov.actions[cov.actions["audience"] == s.audience].itertuples():
         if not a.in_window:
-            items.append(f"“{what.get(a.action) or a.action}” ({_day(a.start)}) falls outside "
+            items.append(f"“{_action_label(case, a.action, what)}” ({_day(a.start)}) falls outside "
                          "every window: move it, or keep it for a reason.")
     return items
 
@@ -99,16 +133,18 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
     caring = bool(row["fit"] > 0)
     formats = s.formats[s.formats["fit"] > 0].head(2)
     frames = s.messages.frames
+    lead = _plain_words(s)
     return {
         "case_title": c.title, "audience_name": s.audience_name, "goal_name": s.goal_name,
         "horizon": f"{_day(t0)} – {_day(t0 + pd.Timedelta(days=n - 1))} ({n} days)",
-        "why": _why(s),
+        "why": _why(s), **lead,
         "scores": {k: f"{row[k]:.2f}" for k in ("priority", "fit", "influence", "timing")},
         "weights": {k: f"{v:.2f}" for k, v in c.weights.items()},
         "window": _window(s) if caring else None, "windows": len(s.windows),
         "window_note": window_move(s) if caring else " ".join(top_moves(s)),
         "formats": [{"name": f["name"], "effort": f["effort"], "fit": f"{f['fit']:.2f}",
-                     "prepare": _day(f["prepare_by"]), "moment": f["moment_name"]}
+                     "prepare": _day(f["prepare_by"]), "moment": f["moment_name"],
+                     "safeguard": f["safeguard"]}
                     for _, f in formats.iterrows()],
         "allies": [{"name": a["name"], "kind": a["kind"], "reach": f"{a['reach']:.2f}"}
                    for _, a in s.allies.head(2).iterrows()],
@@ -116,7 +152,12 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
                   for _, h in s.messages.hooks.iterrows() if str(h["hook"]).strip()][:3],
         "frame": (None if frames.empty else {"name": frames.iloc[0]["name"],
                                              "tone": frames.iloc[0]["tone"],
-                                             "text": frames.iloc[0]["text"]}),
+                                             "text": frames.iloc[0]["text"],
+                                             "safeguard": frames.iloc[0]["safeguard"],
+                                             "core": _is_core(c, frames.iloc[0]["frame"])}),
+        "support": [{"name": f["name"], "tone": f["tone"],
+                     "safeguard": str(f["safeguard"]).strip().rstrip(".")}
+                    for _, f in frames.iloc[1:].iterrows()],
         "warning": s.messages.warning,
         "open_items": _open_items(s) if caring else [], "caring": caring,
         "parameters": (f"{c.name} · {audience} · {goal} · {t0.date().isoformat()} · {n} days"

@@ -18,7 +18,8 @@ from .display import cell_text
 if TYPE_CHECKING:
     from .audience import AudienceStudy
 
-__all__ = ["explain_priority", "late_formats", "no_reason_note", "top_moves", "window_move"]
+__all__ = ["explain_priority", "late_formats", "next_window", "no_reason_note", "top_moves",
+           "window_move"]
 
 
 def explain_priority(s: AudienceStudy) -> str:
@@ -39,6 +40,21 @@ def explain_priority(s: AudienceStudy) -> str:
             "the influence and timing.")
 
 
+def _first_to_ask(s: AudienceStudy) -> pd.DataFrame:
+    """The priority rows of the goal's audiences with a reason to care, the ones to ask first.
+
+    With roles (issue 19), only deciders are offered as where to start, ranked by whom to ask.
+    """
+    from ..model.routes import score_pathway
+
+    others = s.priority[s.priority["fit"] > 0]
+    path = score_pathway(s.case, goal=s.goal, start=s.start, days=s.days)
+    asked = path[path["ask_rank"] > 0].sort_values("ask_rank")["audience"].tolist()
+    first = others.set_index("audience").reindex([a for a in asked if a in
+                                                  set(others["audience"])]).reset_index()
+    return first if not first.empty else others
+
+
 def no_reason_note(s: AudienceStudy) -> str | None:
     """What to say when the goal serves none of the audience's interests (fit 0)."""
     r = s.row
@@ -49,7 +65,7 @@ def no_reason_note(s: AudienceStudy) -> str | None:
     mine = score_fit(s.case)
     mine = mine[mine["audience"] == s.audience].sort_values("fit", ascending=False)
     best = mine.iloc[0] if len(mine) and mine["fit"].iloc[0] > 0 else None
-    others = s.priority[(s.priority["fit"] > 0)]
+    others = _first_to_ask(s)
     lines = [f"This goal serves none of the interests of {s.audience_name}: they have no "
              "reason to care about it"]
     if r["rule"] == "additive":
@@ -97,7 +113,7 @@ def _no_reason_moves(s: AudienceStudy) -> list[str]:
         best = mine.sort_values("fit", ascending=False).iloc[0]
         moves.append(f"Do not lead with this goal with {s.audience_name}: approach them on "
                      f"{s.case.names('goal')[best['goal']]} instead (fit {best['fit']:.2f}).")
-    others = s.priority[s.priority["fit"] > 0]
+    others = _first_to_ask(s)
     if not others.empty:
         o = others.iloc[0]
         moves.append(f"For this goal, start with {o['audience_name']} (priority "
@@ -109,15 +125,73 @@ def _no_reason_moves(s: AudienceStudy) -> list[str]:
     return moves[:3]
 
 
+def next_window(s: AudienceStudy) -> str | None:
+    """The next window of opportunity, in words ("3 Aug 2027 – 9 Aug 2027"), None if none."""
+    prep = s.preparation
+    ahead = prep[prep["end"] >= s.start].sort_values("start") if not prep.empty else prep
+    if ahead.empty:
+        return None
+    w = ahead.iloc[0]
+    return f"{long_date(w['start'])} – {long_date(w['end'])}"
+
+
+def _who_move(s: AudienceStudy) -> str | None:
+    """The move their role and stance call for (issue 19: whom to ask, through whom)."""
+    from ..model.stance import stance_move
+    from .pathway import ask_of
+
+    p = s.pathway
+    if p is None:
+        return None
+    names = s.case.labels("audience")
+    name = names[s.audience]
+    ask = ask_of(s.case, s.goal).rstrip(".")
+    if p["role"] == "moves":
+        reached = ", ".join(names[d] for d in p["reaches"][:2]) or "the goal's deciders"
+        return (f"Do not ask {name} to grant this goal: brief them so that they move "
+                f"{reached}" + (f", who can: {ask}." if ask else "."))
+    if not str(p["stance"]):  # not placed on the spectrum: the ask alone, if any
+        return f"Ask {name} to {ask[0].lower() + ask[1:]}." if ask else None
+    verb, why = stance_move(str(p["stance"]))
+    if p["stance"] == "opposed":
+        return f"{verb} {name}: {why}."
+    what = f" to {ask[0].lower() + ask[1:]}" if ask else " (no ask written yet: write one)"
+    return f"{verb} {name} ({why}) and ask them{what}."
+
+
+def _opponent_moves(s: AudienceStudy) -> list[str]:
+    """Moves for an audience opposed to the goal: counter, prepare for their moments."""
+    from ..model.stance import stance_move
+    from .pathway import movers_of
+
+    verb, why = stance_move("opposed")
+    name = s.case.labels("audience")[s.audience]
+    moves = [f"{verb} {name}: {why}."]
+    w = next_window(s)
+    if w:
+        moves.append(f"Their next moment is {w}: a threat to prepare for (a rebuttal ready, "
+                     "allies briefed), not a window to use.")
+    restrain = movers_of(s.case, s.audience, s.goal)
+    if restrain:
+        moves.append("Work through " + " and ".join(m for m, _ in restrain)
+                     + f", who reach {name}, to restrain them.")
+    return moves[:3]
+
+
 def top_moves(s: AudienceStudy) -> list[str]:
     """The three first things to do, from the study's windows, formats, allies and hooks."""
+    if s.pathway is not None and s.pathway["stance"] == "opposed":
+        return _opponent_moves(s)
     if s.row["fit"] <= 0:
         return _no_reason_moves(s)
-    moves = [window_move(s)]
+    who = _who_move(s)
+    moves = ([who] if who else []) + [window_move(s)]
     usable = s.formats[s.formats["fit"] > 0]
     if not usable.empty:
         f = usable.iloc[0]
-        moves.append(f"Use the format “{f['name']}” (fit {f['fit']:.2f}, effort {f['effort']}).")
+        sg = str(f.get("safeguard", "") or "").strip().rstrip(".")
+        moves.append(f"Use the format “{f['name']}” (fit {f['fit']:.2f}, effort {f['effort']})"
+                     + (f"; safeguard: {sg}" if sg else "") + ".")
     if not s.allies.empty:
         a = s.allies.iloc[0]
         moves.append(f"Work with {a['name']} (reach {a['reach']:.2f}).")

@@ -20,12 +20,13 @@ from ..model.recommend import (
     recommend_messages,
 )
 from ..model.robustness import Robustness, score_robustness
+from ..model.routes import score_pathway
 from ..model.scoring import score_contributions, score_priority
 from ..model.timing import attention_drivers, score_timing
 from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
 from ..plots.style import MAX_ROWS
-from .advice import explain_priority, late_formats, no_reason_note, top_moves
+from .advice import explain_priority, late_formats, next_window, no_reason_note, top_moves
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 from .plan import show_plan_in_practice
@@ -72,6 +73,7 @@ class AudienceStudy:
     rule: WindowRule
     preparation: pd.DataFrame
     best: pd.DataFrame
+    pathway: pd.Series | None = None  # issue 19: role, stance, ask and move (model.routes)
 
     @property
     def row(self) -> pd.Series:
@@ -102,6 +104,12 @@ class AudienceStudy:
         return self.rule.level(float(t.max()) if len(t) else 0.0)
 
 
+def _pathway_row(c: Case, audience: str, goal: str, t0: pd.Timestamp, n: int) -> pd.Series:
+    """The audience's row of ``score_pathway`` for the goal (role, stance, ask and move)."""
+    p = score_pathway(c, goal=goal, start=t0, days=n)
+    return p[p["audience"] == audience].iloc[0]
+
+
 def study_audience(case: str | Path | Case, audience: str, goal: str, start: object = "",
                    days: object = 0, threshold: object = "") -> AudienceStudy:
     """Compute every part of an audience report (checks the parameters first).
@@ -130,6 +138,7 @@ def study_audience(case: str | Path | Case, audience: str, goal: str, start: obj
         coverage=plan_coverage(c, goal, start=t0, days=n, threshold=rule),
         rule=rule, preparation=prep,
         best=best_moments(c, audience, start=t0, days=n, goal=goal),
+        pathway=_pathway_row(c, audience, goal, t0, n),
     )
 
 
@@ -148,6 +157,13 @@ def show_title(s: AudienceStudy) -> None:
 
 def show_summary(s: AudienceStudy) -> None:
     """How the priority is made, the top three moves, and the priority of every audience."""
+    from .pathway import judgements_line, lead_sentence, no_ask_text, role_line
+
+    if s.pathway is not None:  # plain words first, the formula below (issue 19)
+        show_html(f'<p class="sk-lead"><b>{esc(lead_sentence(s.case, s.pathway, next_window(s)))}'
+                  f"</b></p><p>{esc(no_ask_text(s.case, s.goal))} "
+                  f"{esc(role_line(s.case, s.pathway))}</p>")  # the ask in full, then the role
+    show_html(f'<p class="sk-note">{esc(judgements_line(s.case))}</p>')
     show_html(f'<p class="sk-lead">{esc(explain_priority(s))}</p>')
     note = no_reason_note(s)
     if note:
@@ -160,6 +176,10 @@ def show_summary(s: AudienceStudy) -> None:
                    f"itself serves little of what {s.audience_name} care about (fit "
                    f"{r['fit']:.2f}). The gated rule (priority: gated in case.yaml) ranks by "
                    "reason to care first."], css="sk-note")
+    if s.pathway is not None:  # issue 19: where everyone stands on this goal
+        path = score_pathway(s.case, goal=s.goal, start=s.start, days=s.days)
+        show_figure(plots.plot_spectrum(labelled(path, s.case), keep=s.audience,
+                                        title="Spectrum of Allies for this goal"))
     which = "every audience" if len(s.priority) <= MAX_ROWS else "the top audiences"
     show_figure(plots.plot_priority(labelled(s.priority, s.case),
                                     title=f"Priority of {which} for this goal", keep=s.audience))
@@ -173,9 +193,16 @@ def show_why(s: AudienceStudy) -> None:
                    "they have no reason of their own to care about it (see the summary)."],
                   css="sk-warning")
         return
-    show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this goal "
-               "serves. Each bar is one interest's contribution; together they add up to the "
-               "fit."])
+    if s.case.fit_rule == "mean":
+        show_text([f"Fit {fit:.2f}: the share of what {s.audience_name} care about that this "
+                   "goal serves (fit: mean). Each bar is one interest's contribution; together "
+                   "they add up to the fit."])
+    else:
+        show_text([f"Fit {fit:.2f} = 1 − Π(1 − weight × strength) over the interests of "
+                   f"{s.audience_name}: how strongly this goal gives them a reason to care. One "
+                   "strong reason is enough, and an interest the goal does not serve takes "
+                   "nothing away. Each bar is one interest's part (the fit shared in proportion "
+                   "to weight × strength); together they add up to the fit."])
     show_figure(plots.plot_contributions(labelled(s.contributions, s.case)))
     cols = ["interest_name", "weight", "strength", "contribution", "hook"]
     show_table(s.contributions[s.contributions["contribution"] > 0][cols].rename(
@@ -184,6 +211,10 @@ def show_why(s: AudienceStudy) -> None:
 
 def show_when(s: AudienceStudy) -> None:
     """When they are listening: the attention timeline and the windows of opportunity."""
+    if s.pathway is not None and s.pathway["stance"] == "opposed":
+        show_text([f"{s.audience_name} oppose this goal: the moments below are theirs, threats "
+                   "to prepare for (a rebuttal ready, allies briefed), not windows to use."],
+                  css="sk-warning")
     show_figure(plots.plot_timeline(s.timing, labelled(s.drivers, s.case), s.windows,
                                     audience=s.audience, threshold=s.level,
                                     names=s.case.names("audience"),
@@ -210,7 +241,8 @@ def show_when(s: AudienceStudy) -> None:
 
 def show_how(s: AudienceStudy) -> None:
     """How to reach them: formats ranked by fit, with effort and preparation dates."""
-    cols = ["name", "kind", "effort", "fit", "moment_name", "moment_date", "prepare_by"]
+    cols = ["name", "kind", "effort", "fit", "moment_name", "moment_date", "prepare_by",
+            "safeguard"]
     f = s.formats.copy()
     show_table(f[cols].rename(columns={"moment_name": "tied to", "moment_date": "date",
                                        "prepare_by": "start preparing by"}),
@@ -226,9 +258,23 @@ def show_how(s: AudienceStudy) -> None:
 
 
 def show_with_whom(s: AudienceStudy) -> None:
-    """With whom: the allies and multipliers that reach this audience."""
+    """With whom: the allies and multipliers that reach this audience, and the routes."""
+    from .pathway import route_table
+
     show_table(s.allies[["name", "kind", "reach"]],
                empty="No ally in the case reaches this audience yet.")
+    if s.pathway is None or s.case.routes.empty:
+        return
+    mover = s.pathway["role"] == "moves"
+    routes = route_table(s.case, s.audience, s.goal)
+    routes.insert(3, "their priority for this goal", routes["audience"].map(
+        dict(zip(s.priority["audience_name"], s.priority["priority"], strict=True))))
+    show_table(routes,
+               caption=("The deciders of this goal they reach (routes.csv, at most two steps): "
+                        "why they matter for it" if mover else
+                        "Who moves them (routes.csv, at most two steps)"),
+               empty=("routes.csv gives them no route to this goal's deciders." if mover
+                      else "No audience that moves others reaches them in routes.csv."))
 
 
 def show_what_to_say(s: AudienceStudy) -> None:
@@ -236,16 +282,18 @@ def show_what_to_say(s: AudienceStudy) -> None:
     m = s.messages
     show_html("<p><b>Hooks</b>: how this goal serves what they care about most.</p>")
     show_table(m.hooks[["interest_name", "hook"]].rename(columns={"interest_name": "interest"}))
-    show_html("<p><b>Frames</b>, ranked by relevance to their interests (positive tone "
-              "favoured).</p>")
-    show_table(m.frames[["name", "tone", "connects_to", "text", "score"]].rename(
-                   columns={"connects_to": "connects to"}),
+    show_html("<p><b>Frames</b>: the lead first (the case's core narrative, else the best "
+              "positive frame), then support, ranked by how strongly each speaks to the "
+              "interests through which this goal reaches them (positive tone favoured).</p>")
+    show_table(m.frames[["use", "name", "tone", "connects_to", "text", "score", "safeguard"]]
+               .rename(columns={"connects_to": "connects to"}),
                empty="No frame in the case speaks to this audience's interests.")
     if m.warning:
         show_html(f'<p class="sk-warning">{esc(m.warning)}</p>')
     else:
         show_text([f"Tone check: negative frames carry {m.negative_share:.0%} of the "
-                   "recommended frames' score (a warning shows above one half)."], css="sk-note")
+                   "recommended frames' score; a negative frame never leads when a positive one "
+                   "speaks to them."], css="sk-note")
 
 
 def show_plan_coverage(s: AudienceStudy) -> None:

@@ -79,12 +79,37 @@ def labelled(df: pd.DataFrame, case: Case) -> pd.DataFrame:
 
 
 
+def _examples_labelled(case: Case, cov: Coverage) -> Coverage:
+    """``cov`` with every example action's id written ``EXAMPLE: id`` (actions and windows)."""
+    from .pathway import is_example
+
+    ex = {str(r["id"]) for _, r in case.actions.iterrows() if is_example(r)}
+    if not ex:
+        return cov
+
+    def tag(a: object) -> str:
+        return f"EXAMPLE: {a}" if str(a) in ex else str(a)
+
+    actions = cov.actions.assign(action=cov.actions["action"].map(tag)) \
+        if not cov.actions.empty else cov.actions
+    windows = cov.windows.assign(actions=cov.windows["actions"].map(
+        lambda t: tuple(tag(a) for a in t))) if not cov.windows.empty else cov.windows
+    return Coverage(windows=windows, actions=actions)
+
+
 def plan_coverage_section(case: Case, cov: Coverage) -> None:
     """The coverage chart and its counts (shared by the audience report and the overview)."""
     if case.actions.empty:
         show_text(["The case has no actions.csv: add planned actions to see which windows "
                    "are covered."], css="sk-note")
         return
+    cov = _examples_labelled(case, cov)  # issue 19: EXAMPLE rows say so wherever they appear
+    examples = int(cov.actions["action"].str.startswith("EXAMPLE").sum()) \
+        if not cov.actions.empty else 0
+    if examples:
+        show_text([f"{examples} of {len(cov.actions)} action(s) are EXAMPLE rows of the case "
+                   "(actions.csv example: yes, or EXAMPLE in their resources): illustrations, "
+                   "not a real plan."], css="sk-warning")
     show_figure(plots.plot_coverage(cov.windows, cov.actions, names=case.names("audience"),
                                     labels=case.labels("audience")))
     gaps = cov.windows[~cov.windows["covered"]] if not cov.windows.empty else cov.windows

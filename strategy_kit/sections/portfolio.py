@@ -16,14 +16,19 @@ from ..model.recommend import (
     recommend_portfolio_allies,
 )
 from ..model.robustness import Robustness, score_robustness
+from ..model.routes import score_pathway
 from ..model.scoring import score_priority
 from ..model.timing import score_timing
 from ..model.windows import WindowRule, window_rule
 from ..params import parse_days, parse_start
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_table, show_text
+from .pathway import NO_ASK, ask_of, judgements_line
 from .plan import show_plan_in_practice
 from .scenarios import show_scenario_note
+
+#: Goals per Spectrum-of-Allies figure in the overview, so that each prints on one page.
+SPECTRUM_GOALS = 3
 
 __all__ = [
     "PortfolioStudy",
@@ -105,11 +110,22 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
 
 def _leads(case: Case, goals: list[str], start: pd.Timestamp, days: int,
            rule: WindowRule) -> pd.DataFrame:
-    """Per goal: the first audience, its strongest window and when to start preparing."""
+    """Per goal: whom to ask, through whom, its strongest window and when to start preparing.
+
+    Whom to ask is the first decider (``model.routes``: rank by priority × stance factor),
+    never an audience that only moves others; through whom, the two strongest movers.
+    """
     pr = score_priority(case, start=start, days=days)
+    path = score_pathway(case, start=start, days=days)
+    labels = case.labels("audience")
     rows = []
     for g in goals:
-        top = pr[(pr["goal"] == g)].iloc[0]
+        mine = path[path["goal"] == g]
+        asked = mine[mine["ask_rank"] > 0].sort_values("ask_rank")
+        first = str(asked.iloc[0]["audience"]) if not asked.empty else None
+        top = (pr[(pr["goal"] == g) & (pr["audience"] == first)].iloc[0] if first
+               else pr[(pr["goal"] == g)].iloc[0])
+        movers = mine[mine["move_rank"] > 0].sort_values("move_rank")["audience"].head(2)
         prep = plan_preparation(case, str(top["audience"]), g, start=start, days=days,
                                 threshold=rule)
         if prep.empty:
@@ -119,7 +135,11 @@ def _leads(case: Case, goals: list[str], start: pd.Timestamp, days: int,
             window = (f"{long_date(w['start'])} – {long_date(w['end'])} "
                       f"({w['moment_names'][0]})")
             when = "now (late)" if w["late"] else long_date(w["prepare_by"])
-        rows.append({"goal": case.names("goal")[g], "first audience": top["audience_name"],
+        ask = ask_of(case, g)
+        rows.append({"goal": case.names("goal")[g],
+                     "ask": ask or NO_ASK,
+                     "whom to ask": top["audience_name"] if first else "no decider to ask",
+                     "through": ", ".join(labels[m] for m in movers) or "no route recorded",
                      "priority": top["priority"], "fit": top["fit"],
                      "best window": window, "start preparing": when})
     return pd.DataFrame(rows)
@@ -156,11 +176,22 @@ def show_portfolio_title(s: PortfolioStudy) -> None:
 
 
 def show_portfolio_summary(s: PortfolioStudy) -> None:
-    """The lead: for each goal, whom to address first, their best window, when to start."""
-    show_html('<p class="sk-lead">For each goal, the audience to address first (the highest '
-              "priority), its strongest window of opportunity and the day to start preparing "
-              "for it.</p>")
+    """The lead: for each goal, whom to ask, through whom, their best window, when to start."""
+    show_html('<p class="sk-lead">For each goal: the ask, whom to ask (the first of those who '
+              "can grant it, by priority and stance), through whom (the audiences whose routes "
+              "reach its deciders most strongly), the strongest window of opportunity and the "
+              "day to start preparing for it.</p>")
+    show_html(f'<p class="sk-note">{esc(judgements_line(s.case))}</p>')
     show_table(s.leads)
+    path = score_pathway(s.case, goal=None if s.goal == "all" else s.goal, start=s.start,
+                         days=s.days)
+    goals = list(dict.fromkeys(path["goal"]))
+    parts = [goals[i:i + SPECTRUM_GOALS] for i in range(0, len(goals), SPECTRUM_GOALS)]
+    for n, chunk in enumerate(parts, start=1):  # a few goals a figure: each fits a page
+        title = "Spectrum of Allies, per goal" + (f" ({n} of {len(parts)})"
+                                                  if len(parts) > 1 else "")
+        show_figure(plots.plot_spectrum(labelled(path[path["goal"].isin(chunk)], s.case),
+                                        title=title))
 
 
 def show_heatmap(s: PortfolioStudy) -> None:

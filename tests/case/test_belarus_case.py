@@ -75,6 +75,8 @@ def test_audiences_are_the_seed_clusters(case: Case) -> None:
         "Civil society, public and media": {
             "international-civil-society", "western-public", "media", "influencers"},
         "Business": {"multinational-business", "foreign-national-business"},
+        # issue 19: the opponents the seed names, countered, never asked
+        "Opponents": {"regime", "gongos"},
     }
     assert case.audiences["influence"].between(0, 1).all()
 
@@ -118,6 +120,9 @@ INTERESTS = [
     ("civic-environment", "Topics that civic groups deal with: environment (Astravets)"),
     ("civic-human-rights", "human rights"),
     ("shared-heritage", "National / shared heritage"),
+    # issue 19: the opponents' interests
+    ("regime-re-engagement", "used by the regime to re-engage with the West"),
+    ("pass-as-civil-society", "of GONGOs / non-political civil society"),
 ]
 
 
@@ -400,3 +405,40 @@ def test_example_actions_are_marked_and_dated(case: Case) -> None:
     assert len(a) >= 3
     assert a["resources"].str.startswith("EXAMPLE").all()
     assert a["start"].dt.year.between(2026, 2027).all()
+
+
+# -- issue 19: asks, roles, routes, stances and safeguards, each with its source ---------------
+
+
+def test_every_goal_has_an_ask_and_visas_are_part_of_one(case: Case) -> None:
+    goals = case.goals.set_index("id")
+    assert (goals["ask"].str.len() > 20).all()
+    people = goals.loc["support-people"]
+    assert "visas" in people["ask"] and "legal status" in people["ask"]
+    assert "visa issues and questions of legal status" in people["source"]
+    assert "mistake the exiles' agenda" not in " ".join(case.guidance["pitfalls"])
+
+
+def test_roles_stances_and_routes_are_sourced(case: Case) -> None:
+    aud = case.audiences.set_index("id")
+    assert set(aud["role"]) == {"decides", "moves"}
+    assert aud.at["media", "role"] == "moves" and aud.at["key-governments", "role"] == "decides"
+    assert set(aud.loc[["regime", "gongos"], "stance"]) == {"opposed"}
+    assert aud["source"].str.contains("role and stance").all()
+    routes = case.routes
+    assert len(routes) >= 10 and routes["source"].str.strip().ne("").all()
+    assert ((routes["source"].str.startswith("Seed")) | (routes["source"].str.contains(
+        "Inference"))).all()
+    ga = case.goal_audiences
+    assert ga["source"].str.strip().ne("").all()
+
+
+def test_safeguards_and_the_core_frame_come_from_the_seed(case: Case) -> None:
+    f = case.formats.set_index("id")
+    assert "without exposing them" in f.at["voices-from-inside", "safeguard"] \
+        or "consent" in f.at["voices-from-inside", "safeguard"]
+    assert "safeguard:" in f.at["voices-from-inside", "source"]
+    frames = case.frames.set_index("id")
+    assert frames.at["returning-to-europe", "core"] == "yes"
+    assert "Lack of joint message" in frames.at["returning-to-europe", "source"]
+    assert set(case.actions["example"]) == {"yes"}

@@ -228,7 +228,7 @@ def test_semicolon_delimited(template_copy: Path) -> None:
 def test_decimal_comma_names_the_row(edit) -> None:
     path = edit("audiences.csv", "Decision makers,0.8", "Decision makers,0,8")
     found = problems_of(path)
-    assert ("audiences.csv, row 2: this row has 7 values but the header has 6 columns; "
+    assert ("audiences.csv, row 2: this row has 9 values but the header has 8 columns; "
             "allowed: one value per column: write decimals with a point (0.5, not 0,5) and put "
             "text that contains commas in double quotes") in found, found
     cli_rejects(path, "write decimals with a point")

@@ -161,7 +161,7 @@ BAD = [
     pytest.param({"actions!I2": "rights-ngos;unionz"}, "actions!I2, column 'allies': no ally "
                  "'unionz' in sheet 'allies' (got 'unionz'); allowed: an id from sheet 'allies'; "
                  "did you mean 'unions'?", id="dangling reference in a list"),
-    pytest.param({"audiences!D1": "influense"}, "audiences!A1:G1: missing column 'influence'; "
+    pytest.param({"audiences!D1": "influense"}, "audiences!A1:I1: missing column 'influence'; "
                  "allowed: columns id, name, group, influence; did you mean 'influense'?",
                  id="missing column"),
     pytest.param({"audience_interests!A4": None, "audience_interests!B4": None,

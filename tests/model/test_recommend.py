@@ -28,7 +28,7 @@ def test_formats_by_hand(tiny: Case) -> None:
     f = recommend_formats(tiny, "mps", "release", START, 365)
     assert list(f.columns) == ["format", "name", "kind", "effort", "fit", "moment",
                                "moment_name", "moment_date", "in_horizon", "lead_days",
-                               "prepare_by"]
+                               "prepare_by", "safeguard"]
     assert list(f["format"]) == ["brief", "crisis-call", "expo-stand"]
     assert f["fit"].tolist() == [0.9, 0.6, 0.0]  # the expo (2027) is outside the horizon
     brief, call, expo = (f.iloc[i] for i in range(3))
@@ -71,20 +71,26 @@ def test_messages_by_hand(tiny: Case) -> None:
     assert list(m.hooks.columns) == ["interest", "interest_name", "contribution", "hook"]
     assert list(m.hooks["interest"]) == ["security", "rights"]
     assert list(m.frames.columns) == ["frame", "name", "tone", "connects_to", "text",
-                                      "relevance", "score"]
-    # relevance: hope 0.6/0.8, fear (0.5·0.6 + 1·0.2)/0.8, anger 0.2/0.8; facts 0 is left out
+                                      "relevance", "score", "use", "safeguard"]
+    # issue 19: relevance over the interests through which the goal reaches them,
+    # c = w·s: security 0.6·1.0 = 0.6, rights 0.2·0.5 = 0.1 (shares 6/7, 1/7):
+    # hope 6/7, fear 0.5·6/7 + 1/7 = 4/7, anger 1/7; facts 0 is left out
     assert list(m.frames["frame"]) == ["hope", "fear", "anger"]
-    assert m.frames["relevance"].tolist() == pytest.approx([0.75, 0.625, 0.25])
-    assert m.frames["score"].tolist() == pytest.approx([0.75, 0.625 * 0.7, 0.25 * 0.7])
-    assert m.negative_share == pytest.approx(0.6125 / 1.3625)
+    assert m.frames["relevance"].tolist() == pytest.approx([6 / 7, 4 / 7, 1 / 7])
+    assert m.frames["score"].tolist() == pytest.approx([6 / 7, 4 / 7 * 0.7, 1 / 7 * 0.7])
+    assert m.negative_share == pytest.approx(0.5 / (6 / 7 + 0.5))
+    assert list(m.frames["use"]) == ["lead", "support", "support"]
     assert m.warning is None
 
 
-def test_mostly_negative_warns(tiny: Case) -> None:
+def test_only_negative_frames_warn_to_write_a_positive_one(tiny: Case) -> None:
+    # press care about rights and stories; release serves only rights (0.5·0.5): only the
+    # negative frames fear and anger speak to it, each with relevance 1, score 0.7
     m = recommend_messages(tiny, "press", "release")
-    assert list(m.frames["frame"]) == ["facts", "fear", "anger"]  # 0.425, 0.35, 0.35
-    assert m.negative_share == pytest.approx(0.7 / 1.125)
-    assert m.warning and "mostly negative" in m.warning
+    assert list(m.frames["frame"]) == ["fear", "anger"]
+    assert m.frames["score"].tolist() == pytest.approx([0.7, 0.7])
+    assert m.negative_share == pytest.approx(1.0)
+    assert m.warning and "write one" in m.warning
     assert len(recommend_messages(tiny, "press", "release", top=1).frames) == 1
 
 
@@ -92,9 +98,10 @@ def test_tilt_prefers_positive_at_equal_relevance(tiny: Case) -> None:
     fi = tiny.frame_interests
     fi.loc[fi["frame"] == "hope", "interest"] = "rights"  # now as relevant as anger
     m = recommend_messages(with_tables(tiny, frame_interests=fi), "press", "release", top=4)
-    assert m.frames.set_index("frame").at["hope", "relevance"] == pytest.approx(0.5)
+    assert m.frames.set_index("frame").at["hope", "relevance"] == pytest.approx(1.0)
     ranked = list(m.frames["frame"])
     assert ranked.index("hope") < ranked.index("anger")
+    assert ranked[0] == "hope" and m.warning is None  # a positive frame leads, no warning
 
 
 @pytest.mark.parametrize("call", [

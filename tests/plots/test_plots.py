@@ -112,6 +112,16 @@ def table_frame() -> pd.DataFrame:
     ))
 
 
+def spectrum_frame() -> pd.DataFrame:
+    return pd.DataFrame(dict(
+        audience=["mps", "press", "xss", "regime"],
+        audience_label=["Members of parliament", "Journalists", XSS, "Regime"],
+        goal=["release"] * 4, goal_label=["Release prisoners"] * 4,
+        stance=["leaning-towards", "neutral", "", "opposed"],
+        role=["decides", "moves", "moves", "decides"],
+    ))
+
+
 def attention_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     dates = pd.date_range("2025-01-01", periods=60)
     share = 0.002 + 0.01 * np.exp(-((np.arange(60) - 30) / 4.0) ** 2)
@@ -144,6 +154,7 @@ def calls() -> dict[str, tuple]:
         "coverage": (plots.plot_coverage, (windows, actions), {"names": names}),
         "measured_attention": (plots.plot_measured_attention,
                                (series, spikes.assign(name=XSS), modelled), {}),
+        "spectrum": (plots.plot_spectrum, (spectrum_frame(),), {"keep": "press"}),
     }
 
 
@@ -471,3 +482,16 @@ def test_the_template_has_defaults_for_every_trace_type_the_kit_draws() -> None:
     assert used and used <= set(TRACE_TYPES), sorted(used - set(TRACE_TYPES))
     template = pio.templates[plots.TEMPLATE]
     assert set(template.data.to_plotly_json()) == set(TRACE_TYPES)
+
+
+def test_spectrum_puts_each_audience_on_its_wedge_deciders_in_bold():
+    fig = plots.plot_spectrum(spectrum_frame(), keep="press")
+    heads = list(fig.layout.xaxis.ticktext)
+    assert heads == ["Allies", "Leaning towards", "Neutral", "Leaning against", "Opposed",
+                     "Not placed"]
+    texts = {round(a.x - 0.5): a.text for a in fig.layout.annotations if a.xref != "paper"
+             and a.x is not None and a.x % 1 == 0.5}
+    assert texts[1] == "<b>Members of</b><br><b>parliament</b>"  # decides: bold, wrapped
+    assert texts[2] == "<u>Journalists</u>"  # moves: plain; the report's audience underlined
+    assert texts[4] == "<b>Regime</b>"
+    assert list(fig.layout.yaxis.ticktext) == ["Release prisoners"]

@@ -14,15 +14,17 @@ GEORGIA = Path(__file__).resolve().parents[1] / "cases" / "georgia"
 
 
 def test_an_audience_without_a_reason_to_care_is_told_so() -> None:
-    s = study_audience("belarus", "key-governments", "support-people", "2026-12-01", 0)
+    # (issue 19 gave support-people a reason for key governments: moral integrity)
+    s = study_audience("belarus", "multinational-business", "end-terror", "2026-12-01", 0)
     assert s.row["fit"] == 0 and s.row["priority"] == 0
     assert "fit 0.00^0.40 × opportunity" in explain_priority(s)
     note = no_reason_note(s)
     assert note is not None and "serves none of the interests" in note
-    assert "Prevent recognition of the regime" in note  # their best-fitting goal
+    assert "Prevent normalisation of the regime" in note  # their best-fitting goal
     moves = top_moves(s)
     assert moves[0].startswith("Do not lead with this goal")
-    assert "start with International donors" in moves[1]
+    # where to start is the first one to ask (a decider), never a channel
+    assert "start with Governments of other key countries" in moves[1]
     assert not any("window" in m for m in moves)
 
 
@@ -42,7 +44,9 @@ def test_report_and_calendar_agree_on_when_to_start() -> None:
     assert list(prep["start"]) == list(s.preparation["prepare_on"])
     best = s.preparation.sort_values("peak", ascending=False).iloc[0]
     day = best["prepare_by"].strftime("%-d %b %Y")
-    assert day in top_moves(s)[0]
+    moves = top_moves(s)
+    assert moves[0].startswith("Do not ask Media")  # issue 19: a channel is not asked
+    assert day in moves[1]
 
 
 @pytest.mark.parametrize("rule", ["additive", "gated"])

@@ -37,7 +37,7 @@ def leftovers(folder: Path) -> list[str]:
 
 def test_plan_jobs_defaults_to_every_audience_and_goal() -> None:
     jobs = plan_jobs("belarus", start=START)
-    assert len(jobs) == 10 * 9
+    assert len(jobs) == 12 * 9  # issue 19 added the regime and GONGOs
     assert len({j.out for j in jobs}) == len(jobs)
     assert {j.parameters["start"] for j in jobs} == {START}
 
@@ -97,7 +97,7 @@ def test_plan_file_forms(tmp_path: Path) -> None:
                       "  - {goal: support-victims}\n")
     jobs = load_plan(nested)
     assert [j.parameters["days"] for j in jobs[:2]] == [365, 30]
-    assert len(jobs) == 2 + 10, "no audience given: every audience"
+    assert len(jobs) == 2 + 12, "no audience given: every audience"
 
 
 def test_plan_file_lists_every_problem_with_its_line(tmp_path: Path, capsys) -> None:

@@ -27,7 +27,7 @@ def test_brief_says_what_the_model_says() -> None:
     s = study_audience(c, "media", "end-terror", START)
     row = score_priority(c, goal="end-terror", start=START).set_index("audience").loc["media"]
     assert ctx["why"].startswith(f"Priority {row['priority']:.2f}, rank {int(row['rank'])} of "
-                                 "10 audiences for this goal = fit ")
+                                 "12 audiences for this goal = fit ")
     assert explain_priority(s) in ctx["why"], "the report's own sentence"
     assert "Fresh stories, faces and events" in ctx["why"]
     formats = recommend_formats(c, "media", "end-terror", start=START)
@@ -80,7 +80,8 @@ def test_brief_command_and_bad_input(tmp_path: Path) -> None:
 
 def test_no_reason_to_care_gets_no_window_and_no_gaps() -> None:
     """Fit 0: the brief sends the reader elsewhere instead of asking for actions."""
-    ctx = brief_context("belarus", "key-governments", "support-people", START)
+    # (issue 19 gave key governments a reason to care about support-people: moral integrity)
+    ctx = brief_context("belarus", "multinational-business", "end-terror", START)
     assert ctx["scores"]["fit"] == "0.00" and ctx["scores"]["priority"] == "0.00"
     assert ctx["window"] is None and ctx["open_items"] == []
     assert ctx["window_note"].startswith("Do not lead with this goal with ")

@@ -255,3 +255,37 @@ def test_measured_attention_only_from_a_case_s_own_files(rendered: dict[str, Pat
     assert ("Measured data: stories.csv (wide CSV (a date column and numeric series), column "
             "“belarus stories”), 1 Nov 2024 to 31 Dec 2024, 1 spike(s).") in html
     assert "fitted decay" in html
+
+
+# -- issue 19: plain words first, whose numbers, safeguards, EXAMPLE rows, the spectrum -------
+
+
+def _plain(html: str) -> str:
+    import html as html_lib
+
+    text = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
+
+
+def test_report_says_whom_to_ask_whose_numbers_and_safeguards(rendered: dict[str, Path]) -> None:
+    html = html_of(rendered["audience"])  # media, end-terror: a channel, not a decider
+    text = _plain(html)
+    summary = text[text.index("Summary ¶"):]
+    assert summary.index("Use Media to move") < summary.index("Whose numbers") \
+        < summary.index("Priority ")  # the sentence first, the formula below
+    assert "Media themselves are not the ones to ask" in text
+    assert "by the case's authors" in text and "0.3 a little, 0.6 clearly, 0.9 strongly" in text
+    safeguard = ("Only with the consent of the people inside, never with names, faces or voices "
+                 "that could identify them")
+    assert safeguard in text  # beside "Voices from inside Belarus", media's first format
+    assert "Spectrum of Allies for this goal" in html
+    assert "EXAMPLE: " in html and "EXAMPLE rows of the case" in text
+
+
+def test_overview_says_whom_to_ask_and_shows_the_spectrum(rendered: dict[str, Path]) -> None:
+    html = html_of(rendered["overview"])
+    text = _plain(html)
+    assert "whom to ask" in text and "through" in text
+    assert "Whose numbers: every score here is a judgement" in text
+    assert "Spectrum of Allies, per goal" in html
+    assert "EXAMPLE: " in html

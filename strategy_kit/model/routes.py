@@ -1,0 +1,190 @@
+"""Whom to ask for a goal (its deciders) and who moves them (the routes): the pathway.
+
+Implements method.md §Deciders and routes. A goal's deciders are the audiences whose role
+for it is ``decides`` (``goal_audiences.csv`` over ``audiences.csv``; blank: decides), ranked
+by their priority times their stance's factor (method.md §Stance). The audiences that
+``move`` are ranked by how strongly they reach this goal's deciders over ``routes.csv``:
+
+    reach(m, d) = max( r(m, d), maxₖ r(m, k)·r(k, d) )     (paths of at most two steps)
+    move(m, g)  = Σ_d reach(m, d)·p(d, g) / Σ_d p(d, g)     over the goal's deciders d ≠ m
+
+with p the decider's (gated) priority for the goal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..params import DateLike
+from .matrices import matrices
+from .scoring import score_priority
+from .stance import STANCE_FACTOR, stance_matrix
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+__all__ = ["PATHWAY_COLUMNS", "SCORES_COLUMNS", "has_roles", "priority_with_roles",
+           "reach_matrix", "role_matrix", "roles_note", "route_matrix", "score_pathway"]
+
+#: The columns of ``strategy-kit scores`` (docs/cli.md).
+SCORES_COLUMNS = ["audience", "goal", "fit", "influence", "timing", "priority", "rank", "role",
+                  "stance", "ask_rank", "move", "reaches"]
+PATHWAY_COLUMNS = ["audience", "goal", "role", "stance", "priority", "ask_priority",
+                   "ask_rank", "move", "move_rank", "reaches"]
+
+
+def has_roles(case: Case) -> bool:
+    """True when the case says who decides and who moves (any role at all)."""
+    aud, ga = case.audiences, case.goal_audiences
+    return bool((aud.get("role", pd.Series(dtype=str)).astype(str) != "").any()
+                or (ga.get("role", pd.Series(dtype=str)).astype(str) != "").any())
+
+
+def role_matrix(case: Case) -> np.ndarray:
+    """role(a, g), ``decides`` or ``moves``: the goal's value, else the audience's, else decides."""
+    mx = matrices(case)
+    aud = case.audiences
+    base = np.array([r or "decides" for r in aud.get("role", pd.Series([""] * len(aud)))],
+                    dtype=object)
+    out = np.repeat(base[:, None], len(mx.goals), axis=1)
+    ga = case.goal_audiences
+    if "role" in ga:
+        ga = ga[ga["role"].astype(str) != ""]
+        out[mx.audiences.get_indexer(ga["audience"]), mx.goals.get_indexer(ga["goal"])] = \
+            ga["role"].to_numpy(object)
+    return out
+
+
+def route_matrix(case: Case) -> np.ndarray:
+    """r(from, to): the strength of each route in ``routes.csv``, 0 where none. (A, A)."""
+    mx = matrices(case)
+    r = np.zeros((len(mx.audiences), len(mx.audiences)))
+    rt = case.routes
+    if len(rt):
+        r[mx.audiences.get_indexer(rt["from"]), mx.audiences.get_indexer(rt["to"])] = \
+            np.clip(rt["strength"].to_numpy(float), 0.0, 1.0)
+    np.fill_diagonal(r, 0.0)
+    return r
+
+
+def reach_matrix(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """reach(m, d) over paths of at most two steps, and the step between (-1: direct).
+
+    reach(m, d) = max(r(m, d), maxₖ r(m, k)·r(k, d)), k ≠ m, d; the diagonal is 0. Only the
+    audiences on some route enter the two-step product, so a large case without routes costs
+    nothing (method.md §Deciders and routes).
+    """
+    n = len(r)
+    reach, via = r.copy(), np.full((n, n), -1, dtype=np.int64)
+    on = np.flatnonzero(r.any(axis=0) | r.any(axis=1))
+    if len(on):
+        sub = r[np.ix_(on, on)]
+        two = sub[:, :, None] * sub[None, :, :]  # (m, k, d): r(m, k)·r(k, d)
+        best_k = two.argmax(axis=1)
+        best = np.take_along_axis(two, best_k[:, None, :], axis=1)[:, 0, :]
+        better = best > sub
+        block = reach[np.ix_(on, on)]
+        reach[np.ix_(on, on)] = np.where(better, best, block)
+        via_block = via[np.ix_(on, on)]
+        via[np.ix_(on, on)] = np.where(better, on[best_k], via_block)
+    np.fill_diagonal(reach, 0.0)
+    np.fill_diagonal(via, -1)
+    return reach, via
+
+
+def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
+                  days: int | str | None = None) -> pd.DataFrame:
+    """For each goal: whom to ask (deciders, ranked) and who moves them (movers, ranked).
+
+    Parameters
+    ----------
+    case
+        A loaded case.
+    goal
+        A goal id; None for every goal.
+    start, days
+        The horizon of the priorities.
+
+    Returns
+    -------
+    DataFrame
+        ``audience, goal, role, stance, priority, ask_priority, ask_rank, move, move_rank,
+        reaches``. ``ask_priority`` = priority × the stance's factor (method.md §Stance);
+        ``ask_rank`` ranks the deciders by it (0 for movers and for deciders it gives 0:
+        opponents are countered, not asked). ``move`` is how strongly the audience reaches
+        this goal's deciders, weighted by their priority; ``move_rank`` ranks the movers by it
+        (0 for deciders). ``reaches``: the deciders it reaches, the largest reach × priority
+        first, as a tuple of ids. Rows in the order of ``score_priority``.
+    """
+    pr = score_priority(case, goal=goal, start=start, days=days)
+    mx = matrices(case)
+    roles, stances = role_matrix(case), stance_matrix(case)
+    reach, _ = reach_matrix(route_matrix(case))
+    a = mx.audiences.get_indexer(pr["audience"])
+    g = mx.goals.get_indexer(pr["goal"])
+    role = roles[a, g]
+    stance = np.array([s or "" for s in stances[a, g]], dtype=object)
+    prio = pr["priority"].to_numpy(float)
+    ask = prio * np.array([STANCE_FACTOR.get(s, 1.0) for s in stance])
+    move = np.zeros(len(pr))
+    reaches: list[tuple[str, ...]] = [()] * len(pr)
+    ids = mx.audiences.to_numpy(object)
+    p_full = np.zeros((len(mx.audiences), len(mx.goals)))
+    p_full[a, g] = prio
+    on = np.flatnonzero(reach.any(axis=1))  # the audiences that reach anyone
+    for gg in np.unique(g):  # a loop over goals; each is a matrix-vector product
+        rows = np.flatnonzero(g == gg)
+        w = np.where(roles[:, gg] == "decides", p_full[:, gg], 0.0)
+        total = w.sum() - w[a[rows]]  # the deciders other than the audience itself
+        num = reach[a[rows]] @ w  # reach(m, m) = 0
+        move[rows] = np.divide(num, total, out=np.zeros(len(rows)), where=total > 0)
+        for n in rows[np.isin(a[rows], on)]:
+            carried = reach[a[n]] * w
+            hit = np.flatnonzero(carried > 0)
+            reaches[n] = tuple(str(x) for x in ids[hit[np.argsort(-carried[hit],
+                                                                  kind="stable")]])
+    out = pd.DataFrame({
+        "audience": pr["audience"], "goal": pr["goal"],
+        "role": pd.array(role.astype(str), dtype="str"),
+        "stance": pd.array(stance.astype(str), dtype="str"),
+        "priority": prio, "ask_priority": ask,
+        "ask_rank": np.zeros(len(pr), dtype=np.int64), "move": move,
+        "move_rank": np.zeros(len(pr), dtype=np.int64),
+        "reaches": pd.Series(reaches, dtype=object),
+    })
+    dec = (out["role"] == "decides") & (out["ask_priority"] > 0)
+    out.loc[dec, "ask_rank"] = (out[dec].groupby("goal")["ask_priority"]
+                                .transform(lambda s: np.round(s, 12).rank(method="min",
+                                                                          ascending=False))
+                                .astype(np.int64))
+    # an opponent is countered, never used to move the deciders (method.md §Stance)
+    mov = (out["role"] == "moves") & (out["move"] > 0) & (out["stance"] != "opposed")
+    out.loc[mov, "move_rank"] = (out[mov].groupby("goal")["move"]
+                                 .transform(lambda s: np.round(s, 12).rank(method="min",
+                                                                           ascending=False))
+                                 .astype(np.int64))
+    return out
+
+
+def priority_with_roles(case: Case, goal: str | None = None, start: DateLike = None,
+                        days: int | str | None = None) -> pd.DataFrame:
+    """The table of ``strategy-kit scores``: ``score_priority`` and the pathway.
+
+    Each row gets its role, stance, ask rank, move and the deciders it reaches (``;``-joined).
+    """
+    table = score_priority(case, goal=goal, start=start, days=days)
+    path = score_pathway(case, goal=goal, start=start, days=days)
+    return table.merge(path[["audience", "goal", "role", "stance", "ask_rank", "move",
+                             "reaches"]].assign(reaches=path["reaches"].map(";".join)),
+                       on=["audience", "goal"], how="left")
+
+
+def roles_note(case: Case) -> str | None:
+    """The one line ``validate`` prints for a case without roles; None when it has some."""
+    if has_roles(case):
+        return None
+    return ("roles: none (audiences.csv role): every audience is treated as one that decides; "
+            "add role and routes.csv to separate whom to ask from who moves them")
