@@ -18,14 +18,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Event, vRecur, vText
 
 from . import __version__
 from .case import Case
 from .errors import BadParameterError, StrategyKitError
 from .files.output import check_output_file
-from .model.matrices import horizon
-from .model.preparation import plan_preparation
+from .model.matrices import horizon, matrices
+from .model.occurrences import is_confirmed
+from .model.preparation import occurrence_near, plan_preparation
 from .model.scoring import score_fit
 from .model.timing import score_timing
 from .model.windows import WindowRule, best_moments, window_rule
@@ -39,7 +40,9 @@ class EmptyCalendarError(StrategyKitError):
     """The audience has no window in the horizon: there is nothing to export."""
 
 CALENDAR_COLUMNS = ["uid", "kind", "start", "end", "summary", "description", "audience",
-                    "goal", "moment", "year"]
+                    "goal", "moment", "year", "rrule"]
+#: What an estimated date says, wherever it is shown (method.md §Recurrence).
+ESTIMATED = "estimated — check the organisers' date"
 PRODID = "-//strategy-kit//EN"
 UID_DOMAIN = "strategy-kit"
 #: The namespace of the kit's event UIDs (uuid5); never change it, or every UID changes.
@@ -116,14 +119,64 @@ def _events(case: Case, audience: str, goal: str | None, start: DateLike,
                      "end": pd.Timestamp(w["end"]).date(),
                      "summary": f"Window: {main_name} ({a_name})", "description": text})
         for r in rows[-2:]:
-            r.update(audience=audience, goal=goal, moment=main, year=year)
+            r.update(audience=audience, goal=goal, moment=main, year=year, rrule="")
+        if n == 1 and main not in {r["moment"] for r in rows if r["kind"] == "moment"}:
+            rows.append(_moment_event(case, audience, goal, main, w, h.first, h.last))
+            rows[-1]["summary"] = f"Moment: {rows[-1]['summary']} ({a_name})"
+            rows[-1]["description"] = (f"Audience: {a_name} [{audience}]\nGoal: {g_name} "
+                                       f"[{goal}]\n{rows[-1]['description']}")
     frame = pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
     for col in ("start", "end"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
-    for col in ("uid", "kind", "summary", "description", "audience", "goal", "moment"):
+    for col in ("uid", "kind", "summary", "description", "audience", "goal", "moment",
+                "rrule"):
         frame[col] = frame[col].astype("str")
     frame["year"] = frame["year"].astype("int64")
     return frame, goal, goal_note
+
+
+def exact_rrule(case: Case, moment: str, start: int) -> str:
+    """The moment's rule as an RRULE from its occurrence on ``start``, "" when not exact.
+
+    Exact when the rule alone gives every later date: no confirmed date replaces one of its
+    estimates, and (for ``yearly``) the moment is not on 29 February, which the kit moves to
+    the 28th where RRULE would skip the year (method.md §Recurrence).
+    """
+    mx = matrices(case)
+    m = mx.moments.get_loc(moment)
+    rec = str(mx.recurrence[m])
+    if rec == "none" or any(cs >= start for cs, _ in mx.confirmed[m]):
+        return ""
+    if rec == "yearly":
+        d = _date(start)
+        return "" if (d.month, d.day) == (2, 29) else "FREQ=YEARLY"
+    return rec.upper().removeprefix("RRULE:")
+
+
+def _moment_event(case: Case, audience: str, goal: str, main: str, w: pd.Series,
+                  first: int, last: int) -> dict[str, object]:
+    """The main moment behind a window, as an event that recurs by its rule where exact."""
+    mx = matrices(case)
+    m = mx.moments.get_loc(main)
+    occ = _day(w["occurrence"])
+    length = int(mx.moment_end[m] - mx.moment_start[m])
+    confirmed = next((e for s, e in mx.confirmed[m] if s == occ), None)
+    end = confirmed if confirmed is not None else occ + length
+    estimated = not is_confirmed(mx, m, occurrence_near(case, main, first, last, occ))
+    name = str(mx.moment_names[m])
+    rule = exact_rrule(case, main, occ)
+    text = [f"{name}: {_iso(occ)}" + (f" to {_iso(end)}" if end != occ else "")
+            + (f" ({ESTIMATED})" if estimated else " (confirmed date)")]
+    if rule:
+        text.append(f"Recurs: {rule}; later dates are estimates until the organisers "
+                    "publish them.")
+    text.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}]; "
+                f"made by strategy-kit {__version__}.")
+    return {"uid": _uid(case.name, audience, goal, main, "moment"), "kind": "moment",
+            "start": _date(occ), "end": _date(end),
+            "summary": name + (" (estimated date)" if estimated else ""),
+            "description": "\n".join(text), "audience": audience, "goal": goal,
+            "moment": main, "year": _date(occ).year, "rrule": rule}
 
 
 def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
@@ -133,6 +186,10 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
              f"Window of opportunity: {_iso(w['start'])} to {_iso(w['end'])}, peak attention "
              f"{w['peak']:.2f} on {_iso(w['peak_date'])} ({rule.describe()})",
              "Moments behind it: " + "; ".join(map(str, w["moment_names"]))]
+    if w["estimated"]:
+        lines.append(f"Dates {ESTIMATED}: " + "; ".join(map(str, w["estimated"])))
+    if w["recesses"]:
+        lines.append("Inside a recess (attention lowered): " + "; ".join(map(str, w["recesses"])))
     fmts = w["formats"]
     if fmts:
         lines.append("Recommended formats:")
@@ -249,8 +306,10 @@ def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_n
         ev.add("dtend", r.end.date() + dt.timedelta(days=1))  # exclusive (RFC 5545 §3.6.1)
         ev.add("summary", r.summary)
         ev.add("description", r.description)
-        ev.add("categories", ["strategy-kit", "preparation" if r.kind == "prepare"
-                              else "window of opportunity"])
+        ev.add("categories", ["strategy-kit", {"prepare": "preparation", "moment": "moment"}
+                              .get(r.kind, "window of opportunity")])
+        if r.rrule:  # the moment's own rule, where it is exact (calendar.exact_rrule)
+            ev.add("rrule", vRecur.from_ical(r.rrule))
         ev.add("transp", "TRANSPARENT")  # a day to note, not a busy day
         if alarm and r.kind == "prepare":
             al = Alarm()

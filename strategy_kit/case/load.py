@@ -82,6 +82,8 @@ class Case:
     priority_rule: str = "gated"
     windows: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType(dict(DEFAULT_WINDOWS)))
+    #: Public holidays of these countries are not working days (``case.yaml`` ``workdays``).
+    workday_countries: tuple[str, ...] = ()
 
     audiences = _TableView()
     interests = _TableView()
@@ -91,6 +93,8 @@ class Case:
     goal_audiences = _TableView()
     moments = _TableView()
     moment_interests = _TableView()
+    moment_dates = _TableView()
+    moment_audiences = _TableView()
     formats = _TableView()
     format_audiences = _TableView()
     allies = _TableView()
@@ -248,6 +252,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE) -> Case:
         _tables=MappingProxyType(tables),
         priority_rule=settings["priority"],
         windows=MappingProxyType(settings["windows"]),
+        workday_countries=tuple(settings.get("workdays", {}).get("countries", ())),
     )
     _LOADED[(path, digest)] = case
     while len(_LOADED) > _LOADED_MAX:

@@ -20,6 +20,7 @@ from .schema import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_PRIORITY_RULE,
     DEFAULT_WEIGHTS,
+    DEFAULT_WINDOW_GAP,
     DEFAULT_WINDOWS,
     PRIORITY_RULES,
     WINDOW_RULES,
@@ -238,10 +239,18 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
                                 allowed="rule (relative or absolute), share, floor, threshold"))
         return out
     for key, v in raw.items():
-        if key not in DEFAULT_WINDOWS:
+        if key == "gap":  # windows this many days apart or closer are one (method.md)
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 90:
+                problems.append(Problem("case.yaml", "bad windows.gap", column="windows.gap",
+                                        value=brief(v), allowed="a whole number of days from "
+                                        f"0 to 90 (default {DEFAULT_WINDOW_GAP})"))
+            else:
+                out["gap"] = v
+        elif key not in DEFAULT_WINDOWS:
             problems.append(Problem("case.yaml", f"unknown key 'windows.{brief(key)}'",
-                                    column="windows", allowed="rule, share, floor, threshold",
-                                    suggestion=close_match(key, DEFAULT_WINDOWS)))
+                                    column="windows",
+                                    allowed="rule, share, floor, threshold, gap",
+                                    suggestion=close_match(key, [*DEFAULT_WINDOWS, "gap"])))
         elif key == "rule":
             if _choice("windows.rule", "window rule", v, WINDOW_RULES, problems):
                 out["rule"] = v
@@ -252,7 +261,39 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
     return out
 
 
-KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows")
+KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "windows",
+              "workdays")
+
+
+def _workdays(raw: Any, problems: list[Problem]) -> dict[str, Any]:
+    """``workdays: {countries: [LT, PL, DE]}``: whose public holidays are not working days."""
+    import holidays  # only when the case names countries: the package is large
+
+    allowed = "countries: a list of ISO 3166 country codes such as [LT, PL, DE]"
+    if not isinstance(raw, dict) or set(raw) - {"countries"}:
+        problems.append(Problem("case.yaml", "bad workdays", column="workdays", value=brief(raw),
+                                allowed=allowed))
+        return {"countries": ()}
+    codes = raw.get("countries") or []
+    if isinstance(codes, str):
+        codes = [codes]
+    if not isinstance(codes, list):
+        problems.append(Problem("case.yaml", "bad workdays.countries",
+                                column="workdays.countries", value=brief(codes),
+                                allowed=allowed))
+        return {"countries": ()}
+    known = sorted(holidays.list_supported_countries())
+    out = []
+    for c in codes:
+        code = str(c).strip().upper()
+        if code not in known:
+            problems.append(Problem("case.yaml", "unknown country", column="workdays.countries",
+                                    value=brief(c), allowed="an ISO 3166 code the holidays "
+                                    "package knows, such as LT, PL, DE, US",
+                                    suggestion=close_match(code, known)))
+        elif code not in out:
+            out.append(code)
+    return {"countries": tuple(out)}
 
 
 _FILE: Any = object()  # read the file (the default), rather than keys a workbook holds
@@ -308,6 +349,8 @@ def case_settings(path: Path, problems: list[Problem], raw: Any = _FILE) -> dict
     if _choice("priority", "priority rule", rule, PRIORITY_RULES, problems):
         settings["priority"] = rule
     settings["windows"] = _windows(raw.get("windows", DEFAULT_WINDOWS), problems)
+    if "workdays" in raw:
+        settings["workdays"] = _workdays(raw["workdays"], problems)
     weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)
     if weights is not None:
         settings["weights"] = weights

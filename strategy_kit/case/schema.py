@@ -17,7 +17,8 @@ class Col:
     """One column of a case table.
 
     ``kind`` is one of ``id``, ``ref``, ``refs`` (ids joined by ';'), ``text``, ``score``,
-    ``date``, ``enum``, ``days`` (a number of days >= 0) or ``posdays`` (> 0).
+    ``date``, ``enum``, ``days`` (a number of days >= 0), ``posdays`` (> 0) or ``recurrence``
+    (``none``, ``yearly`` or an RFC 5545 rule, ``case/recurrence.py``).
     """
 
     name: str
@@ -55,6 +56,10 @@ SOURCE = _opt_text("source")
 DESCRIPTION = _opt_text("description")
 #: A short name for axes and legends; the full ``name`` stays in hover text and tables.
 LABEL = _opt_text("label")
+
+#: What a moment is; a ``recess`` lowers the attention of the audiences it names while it
+#: lasts (docs/method.md §Recesses).
+MOMENT_KINDS = ("crisis", "event", "anniversary", "recess")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -114,16 +119,45 @@ TABLES: dict[str, Table] = {
             (
                 Col("id", "id"),
                 Col("name", "text"), LABEL,
-                Col("kind", "enum", values=("crisis", "event", "anniversary")),
-                Col("start", "date"),
+                Col("kind", "enum", values=MOMENT_KINDS),
+                # blank only for an undated crisis (a kind of crisis to prepare for)
+                Col("start", "date", blank_ok=True),
                 Col("end", "date", required=False, blank_ok=True),
-                Col("recurrence", "enum", values=("none", "yearly")),
+                Col("recurrence", "recurrence"),
                 Col("intensity", "score"),
                 Col("half_life_days", "posdays"),
                 Col("lead_days", "days"),
                 DESCRIPTION,
                 SOURCE,
+                # the audiences it reaches (others are not reached) and the goals it decides
+                Col("audiences", "refs", required=False, blank_ok=True, ref="audiences"),
+                Col("goals", "refs", required=False, blank_ok=True, ref="goals"),
+                # an undated crisis: how likely in a year, how fast a response must come
+                Col("likelihood", "score", required=False, blank_ok=True),
+                Col("response_days", "days", required=False, blank_ok=True),
             ),
+        ),
+        Table(
+            "moment_dates",
+            (
+                Col("moment", "ref", ref="moments"),
+                Col("start", "date"),
+                Col("end", "date", required=False, blank_ok=True),
+                SOURCE,
+            ),
+            optional_file=True,
+            key=("moment", "start"),
+        ),
+        Table(
+            "moment_audiences",
+            (
+                Col("moment", "ref", ref="moments"),
+                Col("audience", "ref", ref="audiences"),
+                Col("strength", "score"),
+                _opt_text("note"),
+            ),
+            optional_file=True,
+            key=("moment", "audience"),
         ),
         Table(
             "moment_interests",
@@ -231,3 +265,5 @@ DEFAULT_PRIORITY_RULE = "gated"
 #: keeps the days at or above ``threshold``.
 WINDOW_RULES = ("relative", "absolute")
 DEFAULT_WINDOWS = {"rule": "relative", "share": 0.8, "floor": 0.05, "threshold": 0.5}
+#: Windows separated by at most this many days are one window (case.yaml ``windows: gap``).
+DEFAULT_WINDOW_GAP = 7

@@ -16,9 +16,11 @@ import pandas as pd
 
 from ..params import DateLike
 from .matrices import day_numbers, horizon, matrices, to_dates
+from .occurrences import is_confirmed
 from .recommend import recommend_formats
 from .timing import occurrences
 from .windows import window_rule, windows_of
+from .workdays import holiday_name, next_workday, previous_workday
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -29,7 +31,7 @@ __all__ = ["FormatPlan", "PREPARATION_COLUMNS", "plan_preparation"]
 TOP_FORMATS = 3
 PREPARATION_COLUMNS = ["audience", "goal", "start", "end", "peak_date", "peak", "moments",
                        "moment_names", "occurrence", "prepare_by", "prepare_on", "late",
-                       "reason", "formats"]
+                       "reason", "formats", "estimated", "recesses"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,18 @@ def occurrence_near(case: Case, moment: str, first: int, last: int, near: int) -
     return int(mine[np.argmin(np.abs(mine - near))])
 
 
+def workday_before(case: Case, day: int, reason: str) -> tuple[int, str]:
+    """The working day on or before ``day`` (method.md §Working days), and the reason.
+
+    The reason says so when the day moved.
+    """
+    moved = previous_workday(case, day)
+    if moved == day:
+        return day, reason
+    return moved, f"{reason}; moved from {_iso(day)}, {holiday_name(case, day)}, to the " \
+                  "previous working day"
+
+
 def _formats(case: Case, formats: pd.DataFrame, moments: tuple[str, ...], first: int,
              last: int, peak: int, plan_first: int) -> list[FormatPlan]:
     """The top formats for one window: untied, or tied to a moment behind it (fit > 0).
@@ -82,9 +96,9 @@ def _formats(case: Case, formats: pd.DataFrame, moments: tuple[str, ...], first:
         else:
             day = first
             anchor = f"{lead} days before the window opens"
+        when, anchor = workday_before(case, day - lead, anchor)
         out.append(FormatPlan(str(f.name), float(f.fit), str(f.effort), str(f.moment_name),
-                              _day(day - lead), anchor,
-                              day - lead < plan_first))
+                              _day(when), anchor, when < plan_first))
     return out
 
 
@@ -109,9 +123,12 @@ def plan_preparation(case: Case, audience: str, goal: str, start: DateLike = Non
         ``audience, goal, start, end, peak_date, peak, moments, moment_names`` (as in
         ``find_windows`` for the goal), ``occurrence`` (the start of the main moment's
         occurrence behind the window), ``prepare_by`` (the earliest of start − the main
-        moment's lead and each listed format's date), ``prepare_on`` (``prepare_by``, or the
-        plan's first day when that has passed), ``late``, ``reason`` (why that day) and
-        ``formats`` (a tuple of :class:`FormatPlan`), one row per window by date.
+        moment's lead and each listed format's date, on a working day), ``prepare_on``
+        (``prepare_by``, or the plan's first working day when that has passed), ``late``,
+        ``reason`` (why that day: which lead time, and any move to a working day),
+        ``formats`` (a tuple of :class:`FormatPlan`), ``estimated`` (the names of the moments
+        behind the window whose date is an estimate, not confirmed) and ``recesses`` (names
+        of recesses the window falls in for this audience), one row per window by date.
     """
     a = case.check("audience", audience)
     g = case.check("goal", goal)
@@ -127,16 +144,22 @@ def plan_preparation(case: Case, audience: str, goal: str, start: DateLike = Non
         main, main_name = str(r.moments[0]), str(r.moment_names[0])
         fmts = _formats(case, formats, r.moments, first, last, peak, h.first)
         lead = math.ceil(float(r.lead_days))
-        prepare, reason = first - lead, (f"{lead} days before the window opens, the lead of "
-                                         f"{main_name}")
+        prepare, reason = workday_before(
+            case, first - lead, f"{lead} days before the window opens, the lead of {main_name}")
         for f in fmts:
             day = int(day_numbers(np.array([f.prepare_by.to_datetime64()]))[0])
             if day < prepare:
                 prepare, reason = day, f"{f.anchor}, for {f.name}"
-        rows.append((first, last, peak, r.peak, r.moments, r.moment_names,
-                     occurrence_near(case, main, first, last, peak), prepare,
-                     max(prepare, h.first), prepare < h.first, reason, tuple(fmts)))
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 12
+        occ = occurrence_near(case, main, first, last, peak)
+        estimated = tuple(
+            str(n) for m, n in zip(r.moments, r.moment_names, strict=True)
+            if not is_confirmed(mx, mx.moments.get_loc(m),
+                                occurrence_near(case, str(m), first, last, peak)))
+        on = prepare if prepare >= h.first else next_workday(case, h.first)
+        rows.append((first, last, peak, r.peak, r.moments, r.moment_names, occ, prepare,
+                     on, prepare < h.first, reason, tuple(fmts), estimated,
+                     tuple(r.recesses)))
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 14
     day = [to_dates(np.array(cols[i], dtype=np.int64)) for i in range(12)
            if i in (0, 1, 2, 6, 7, 8)]
     return pd.DataFrame({
@@ -150,4 +173,6 @@ def plan_preparation(case: Case, audience: str, goal: str, start: DateLike = Non
         "late": np.array(cols[9], dtype=bool),
         "reason": pd.array(list(cols[10]), dtype="str"),
         "formats": pd.Series(list(cols[11]), dtype=object),
+        "estimated": pd.Series(list(cols[12]), dtype=object),
+        "recesses": pd.Series(list(cols[13]), dtype=object),
     })
