@@ -3,8 +3,9 @@
 A moment recurs by its ``recurrence`` (``none``, ``yearly`` or an RFC 5545 rule, expanded by
 ``case/recurrence.py``); a multi-day moment keeps its length. ``moment_dates.csv`` lists
 confirmed dates of particular years: such a date replaces the rule's estimate of that year.
-Every other occurrence is an estimate, except the date listed in ``moments.csv`` itself
-(method.md §Recurrence and confirmed dates).
+Every other occurrence is an estimate, except the date listed in ``moments.csv`` itself and
+a ``yearly`` anniversary, whose calendar day is known (method.md §Recurrence and confirmed
+dates).
 """
 
 from __future__ import annotations
@@ -102,4 +103,6 @@ def is_confirmed(mx: Matrices, m: int, start: int) -> bool:
     """Whether the occurrence of moment ``m`` starting on day ``start`` is a confirmed date."""
     if start == int(mx.moment_start[m]) or str(mx.recurrence[m]) == "none":
         return True
+    if mx.moment_kinds[m] == "anniversary" and str(mx.recurrence[m]) == "yearly":
+        return True  # the same calendar day every year: nothing to confirm
     return any(cs == start for cs, _ in mx.confirmed[m])
