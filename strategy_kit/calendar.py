@@ -195,8 +195,12 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
         lines.append("Recommended formats:")
         for f in fmts:
             tied = f" (tied to {f.tied_to})" if f.tied_to else ""
-            when = (f"late, start now (it should have started by {_iso(f.prepare_by)})"
-                    if f.late else f"start preparing by {_iso(f.prepare_by)}")
+            if pd.isna(f.prepare_by):
+                when = f.anchor
+            else:
+                when = (f"late, start now (it should have started by {_iso(f.prepare_by)})"
+                        if f.late else f"start preparing by {_iso(f.prepare_by)}, "
+                        f"{f.anchor}")
             lines.append(f"- {f.name}{tied}: fit {f.fit:.2f}, effort {f.effort}, {when}")
     else:
         lines.append("Recommended formats: none in the case reaches this audience for this "

@@ -176,7 +176,7 @@ TABLES: dict[str, Table] = {
                 Col("kind", "text"),
                 Col("effort", "enum", values=("low", "medium", "high")),
                 Col("moment", "ref", required=False, blank_ok=True, ref="moments"),
-                Col("lead_days", "days"),
+                Col("lead_days", "days", blank_ok=True),  # blank: its kind's (model/leads.py)
                 DESCRIPTION,
                 SOURCE,
             ),

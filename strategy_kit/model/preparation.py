@@ -25,7 +25,7 @@ from .workdays import holiday_name, next_workday, previous_workday
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["FormatPlan", "PREPARATION_COLUMNS", "plan_preparation"]
+__all__ = ["FormatPlan", "PREPARATION_COLUMNS", "lead_windows", "plan_preparation"]
 
 #: How many recommended formats a window's preparation considers.
 TOP_FORMATS = 3
@@ -42,8 +42,8 @@ class FormatPlan:
     fit: float
     effort: str
     tied_to: str  # the tied moment's name, "" when untied
-    prepare_by: pd.Timestamp
-    anchor: str  # why that day: "90 days before …"
+    prepare_by: pd.Timestamp  # NaT for a format with no dated occasion: any time
+    anchor: str  # why that day: "90 days before …", or "any time: …"
     late: bool  # prepare_by is before the plan's first day
 
 
@@ -90,6 +90,11 @@ def _formats(case: Case, formats: pd.DataFrame, moments: tuple[str, ...], first:
     out = []
     for f in usable.head(TOP_FORMATS).itertuples(index=False):
         lead = math.ceil(float(f.lead_days))
+        if not f.moment:  # no dated occasion: any time, never an invented date
+            out.append(FormatPlan(str(f.name), float(f.fit), str(f.effort), "", pd.NaT,
+                                  f"any time: no dated occasion ({lead} days of preparation)",
+                                  False))
+            continue
         if f.moment:
             day = occurrence_near(case, str(f.moment), first, last, peak)
             anchor = f"{lead} days before {f.moment_name} ({_iso(day)})"
@@ -147,6 +152,8 @@ def plan_preparation(case: Case, audience: str, goal: str, start: DateLike = Non
         prepare, reason = workday_before(
             case, first - lead, f"{lead} days before the window opens, the lead of {main_name}")
         for f in fmts:
+            if pd.isna(f.prepare_by):
+                continue  # "any time": it moves no date
             day = int(day_numbers(np.array([f.prepare_by.to_datetime64()]))[0])
             if day < prepare:
                 prepare, reason = day, f"{f.anchor}, for {f.name}"
@@ -176,3 +183,17 @@ def plan_preparation(case: Case, audience: str, goal: str, start: DateLike = Non
         "estimated": pd.Series(list(cols[12]), dtype=object),
         "recesses": pd.Series(list(cols[13]), dtype=object),
     })
+
+
+def lead_windows(plan: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
+    """The window to lead with, and the strongest of the horizon (method.md §Preparation).
+
+    The first is the earliest window not yet over, whose preparation can still start in time
+    or is late (start now); the second the one with the highest peak attention (the earliest
+    of equals). Both None without a window; the same row when the next is also the strongest.
+    """
+    if plan.empty:
+        return None, None
+    nxt = plan.sort_values(["start", "peak"], ascending=[True, False], kind="stable").iloc[0]
+    best = plan.sort_values(["peak", "start"], ascending=[False, True], kind="stable").iloc[0]
+    return nxt, best

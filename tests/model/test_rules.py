@@ -181,7 +181,8 @@ def test_no_preparation_date_on_a_weekend_or_holiday_for_any_belarus_pair() -> N
         for g in case.ids("goal"):
             plan = plan_preparation(case, a, g, start="2026-12-04", days=365)
             for r in plan.itertuples():
-                days = [r.prepare_by, r.prepare_on] + [f.prepare_by for f in r.formats]
+                days = [r.prepare_by, r.prepare_on] + [f.prepare_by for f in r.formats
+                                                         if pd.notna(f.prepare_by)]
                 for d in days:
                     assert is_workday(case, pd.Timestamp(d).date()), (a, g, d, r.reason)
                     seen += 1
@@ -198,3 +199,21 @@ def test_calendar_reminders_fall_on_working_days(tmp_path: Path) -> None:
 
 def test_start_is_the_default_start() -> None:
     assert START == "2025-01-01"
+
+
+# -- lead times -------------------------------------------------------------------------------
+
+
+def test_a_blank_lead_takes_its_kinds_default_and_the_reason_names_it(tiny: Case) -> None:
+    from strategy_kit.model.leads import DEFAULT_LEAD_DAYS, format_leads
+
+    leads = format_leads(pd.Series(["existing forum", "Networking", "poster"]),
+                         pd.Series([float("nan"), float("nan"), 5.0]))
+    assert list(leads) == [DEFAULT_LEAD_DAYS["existing forum"], 14.0, 5.0] == [90.0, 14.0, 5.0]
+    f = tiny.formats
+    f["lead_days"] = float("nan")
+    case = with_tables(tiny, formats=f)
+    plan = plan_preparation(case, "mps", "release", START, 365)
+    fmts = [x for r in plan.itertuples() for x in r.formats]
+    assert any(x.anchor.startswith("any time: no dated occasion") for x in fmts)
+    assert all(pd.notna(x.prepare_by) or x.anchor.startswith("any time") for x in fmts)
