@@ -46,6 +46,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["write_rating_sheets"], "ratings.sheets"),
     **dict.fromkeys(["plan_disagreements", "Disagreements"], "model.disagreements"),
     **dict.fromkeys(["show_disagreement"], "sections.disagree"),
+    **dict.fromkeys(["show_crisis"], "sections.crisis"),
+    **dict.fromkeys(["crisis_playbook"], "model.crisis"),
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),

@@ -44,17 +44,37 @@ def _why(s: AudienceStudy) -> str:
     return f"{explain_priority(s)} {reason}".strip()
 
 
-def _window(s: AudienceStudy) -> dict[str, str] | None:
-    """The next window and when to start preparing (the calendar's rule: model.preparation)."""
-    prep = s.preparation
-    ahead = prep[prep["end"] >= s.start].sort_values("start") if not prep.empty else prep
-    if ahead.empty:
+def _window(s: AudienceStudy) -> dict[str, Any] | None:
+    """The next usable window, then the strongest (the calendar's rule: model.preparation)."""
+    from ..model.preparation import lead_windows
+    from ..sections.advice import ESTIMATED
+
+    nxt, best = lead_windows(s.preparation)
+    if nxt is None or best is None:
         return None
-    w = ahead.iloc[0]
-    return {"when": f"{_day(w['start'])} – {_day(w['end'])}",
-            "peak": f"{w['peak']:.2f}", "moments": _names(w["moment_names"]) or "several moments",
-            "prepare": (f"late — start now (it should have started on {_day(w['prepare_by'])})"
-                        if bool(w["late"]) else _day(w["prepare_by"]))}
+
+    def one(w: pd.Series) -> dict[str, Any]:
+        return {"when": f"{_day(w['start'])} – {_day(w['end'])}",
+                "peak": f"{w['peak']:.2f}",
+                "moments": _names(w["moment_names"]) or "several moments",
+                "prepare": (f"late — start now (it should have started on "
+                            f"{_day(w['prepare_by'])})" if bool(w["late"])
+                            else _day(w["prepare_by"])),
+                "lead": str(w["reason"]),
+                "estimated": (f"{_names(w['estimated'])}: {ESTIMATED}"
+                              if len(w["estimated"]) else ""),
+                "recess": _names(w["recesses"])}
+
+    out = one(nxt)
+    out["strongest"] = None if nxt["start"] == best["start"] else one(best)
+    return out
+
+
+def _crisis(s: AudienceStudy) -> list[dict[str, str]]:
+    """The crisis playbook as the report shows it (sections.crisis)."""
+    from ..sections.crisis import playbook_items, study_playbook
+
+    return playbook_items(study_playbook(s))
 
 
 def _open_items(s: AudienceStudy) -> list[str]:
@@ -116,6 +136,7 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
                                              "text": frames.iloc[0]["text"]}),
         "warning": s.messages.warning,
         "open_items": _open_items(s) if caring else [], "caring": caring,
+        "crisis": _crisis(s),
         "parameters": (f"{c.name} · {audience} · {goal} · {t0.date().isoformat()} · {n} days"
                        f" · windows: {s.rule.short}"),
         "data_hash": c.data_hash, "version": __version__,
