@@ -85,7 +85,7 @@ def crisis_playbook(case: Case, audience: str, start: DateLike = None,
         score = shared.sum(axis=1)
         f = int(np.argmax(score)) if len(score) and score.max() > 0 else -1
         frame_id = str(mx.frames[f]) if f >= 0 else ""
-        usable = fa[fa["format"].map(lambda x: formats.at[x, "moment"] in ("", c))]
+        usable = fa[formats.loc[fa["format"], "moment"].isin(["", c]).to_numpy()]
         usable = usable.sort_values("fit", ascending=False, kind="stable")
         fmt = str(usable["format"].iloc[0]) if len(usable) else ""
         row = moments.loc[c]
