@@ -25,7 +25,7 @@ from .case import Case
 from .errors import BadParameterError, StrategyKitError
 from .files.output import check_output_file
 from .model.matrices import horizon, matrices
-from .model.occurrences import is_confirmed
+from .model.occurrences import exact_rrule, is_confirmed
 from .model.preparation import occurrence_near, plan_preparation
 from .model.scoring import score_fit
 from .model.timing import score_timing
@@ -122,9 +122,9 @@ def _events(case: Case, audience: str, goal: str | None, start: DateLike,
             r.update(audience=audience, goal=goal, moment=main, year=year, rrule="")
         if n == 1 and main not in {r["moment"] for r in rows if r["kind"] == "moment"}:
             rows.append(_moment_event(case, audience, goal, main, w, h.first, h.last))
-            rows[-1]["summary"] = f"Moment: {rows[-1]['summary']} ({a_name})"
-            rows[-1]["description"] = (f"Audience: {a_name} [{audience}]\nGoal: {g_name} "
-                                       f"[{goal}]\n{rows[-1]['description']}")
+            rows[-1].update(summary=f"Moment: {rows[-1]['summary']} ({a_name})",
+                            description=f"Audience: {a_name} [{audience}]\nGoal: {g_name} "
+                                        f"[{goal}]\n{rows[-1]['description']}")
     frame = pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
     for col in ("start", "end"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
@@ -133,24 +133,6 @@ def _events(case: Case, audience: str, goal: str | None, start: DateLike,
         frame[col] = frame[col].astype("str")
     frame["year"] = frame["year"].astype("int64")
     return frame, goal, goal_note
-
-
-def exact_rrule(case: Case, moment: str, start: int) -> str:
-    """The moment's rule as an RRULE from its occurrence on ``start``, "" when not exact.
-
-    Exact when the rule alone gives every later date: no confirmed date replaces one of its
-    estimates, and (for ``yearly``) the moment is not on 29 February, which the kit moves to
-    the 28th where RRULE would skip the year (method.md §Recurrence).
-    """
-    mx = matrices(case)
-    m = mx.moments.get_loc(moment)
-    rec = str(mx.recurrence[m])
-    if rec == "none" or any(cs >= start for cs, _ in mx.confirmed[m]):
-        return ""
-    if rec == "yearly":
-        d = _date(start)
-        return "" if (d.month, d.day) == (2, 29) else "FREQ=YEARLY"
-    return rec.upper().removeprefix("RRULE:")
 
 
 def _moment_event(case: Case, audience: str, goal: str, main: str, w: pd.Series,
@@ -164,7 +146,7 @@ def _moment_event(case: Case, audience: str, goal: str, main: str, w: pd.Series,
     end = confirmed if confirmed is not None else occ + length
     estimated = not is_confirmed(mx, m, occurrence_near(case, main, first, last, occ))
     name = str(mx.moment_names[m])
-    rule = exact_rrule(case, main, occ)
+    rule = exact_rrule(mx, m, occ)
     text = [f"{name}: {_iso(occ)}" + (f" to {_iso(end)}" if end != occ else "")
             + (f" ({ESTIMATED})" if estimated else " (confirmed date)")]
     if rule:

@@ -21,7 +21,8 @@ from ..case.recurrence import starts_between
 if TYPE_CHECKING:
     from .matrices import Matrices
 
-__all__ = ["KERNEL_FLOOR", "TAIL_HALF_LIVES", "occurrence_table", "occurrences"]
+__all__ = ["KERNEL_FLOOR", "TAIL_HALF_LIVES", "exact_rrule", "is_confirmed", "occurrence_table",
+           "occurrences", "recess_spans"]
 
 #: Attention below this is back at baseline: the decay tail is cut there, after
 #: log2(1000) ≈ 10 half-lives (method.md §Attention kernel).
@@ -106,3 +107,18 @@ def is_confirmed(mx: Matrices, m: int, start: int) -> bool:
     if mx.moment_kinds[m] == "anniversary" and str(mx.recurrence[m]) == "yearly":
         return True  # the same calendar day every year: nothing to confirm
     return any(cs == start for cs, _ in mx.confirmed[m])
+
+
+def exact_rrule(mx: Matrices, m: int, start: int) -> str:
+    """Moment ``m``'s rule as an RFC 5545 RRULE from its occurrence on ``start``, or "".
+
+    "" when the rule is not exact: a confirmed date replaces one of its later estimates, or a
+    ``yearly`` moment on 29 February (the kit moves it to the 28th, RRULE skips the year).
+    """
+    rec = str(mx.recurrence[m])
+    if rec == "none" or any(cs >= start for cs, _ in mx.confirmed[m]):
+        return ""
+    if rec == "yearly":
+        d = _date(start)
+        return "" if (d.month, d.day) == (2, 29) else "FREQ=YEARLY"
+    return rec.upper().removeprefix("RRULE:")

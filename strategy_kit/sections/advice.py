@@ -18,8 +18,8 @@ from .display import cell_text
 if TYPE_CHECKING:
     from .audience import AudienceStudy
 
-__all__ = ["ESTIMATED", "explain_priority", "late_formats", "no_reason_note", "top_moves",
-           "window_move", "window_text"]
+__all__ = ["ESTIMATED", "confirm_first", "explain_priority", "late_formats", "no_reason_note",
+           "top_moves", "window_move", "window_text"]
 
 
 def explain_priority(s: AudienceStudy) -> str:
@@ -109,6 +109,22 @@ def window_move(s: AudienceStudy) -> str:
     return (f"No window of opportunity in this horizon ({s.rule.describe()}): their attention "
             f"for this goal peaks at only {b['pressure']:.2f}, with {b['moment_name']} on "
             f"{long_date(b['date'])}. Use that moment, and build the relationship before it.")
+
+
+def confirm_first(s: AudienceStudy) -> str | None:
+    """The moments whose dates to confirm first: estimated, and behind the lead windows."""
+    from ..model.preparation import lead_windows
+
+    nxt, best = lead_windows(s.preparation)
+    names: list[str] = []
+    for w in (nxt, best):
+        if w is not None:
+            names += [str(n) for n in w["estimated"] if str(n) not in names]
+    if not names or s.row["fit"] <= 0:
+        return None
+    return (f"Confirm these dates first: {'; '.join(names)}. They drive the first moves and "
+            "are estimates from the moment's rule (add the organisers' date to "
+            "moment_dates.csv).")
 
 
 def _no_reason_moves(s: AudienceStudy) -> list[str]:

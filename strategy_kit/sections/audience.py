@@ -25,7 +25,14 @@ from ..model.timing import attention_drivers, score_timing
 from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
 from ..plots.style import MAX_ROWS
-from .advice import explain_priority, late_formats, no_reason_note, top_moves
+from .advice import (
+    ESTIMATED,
+    confirm_first,
+    explain_priority,
+    late_formats,
+    no_reason_note,
+    top_moves,
+)
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 
@@ -150,6 +157,9 @@ def show_summary(s: AudienceStudy) -> None:
         show_html(f'<p class="sk-warning">{esc(note)}</p>')
     show_html("<p><b>Top three moves</b></p>")
     show_list(top_moves(s), ordered=True)
+    confirm = confirm_first(s)  # issue 20: estimated dates behind the first moves
+    if confirm:
+        show_text([confirm], css="sk-note")
     r = s.row
     if r["rule"] == "additive" and r["fit"] > 0 and r["fit_part"] < r["priority"] / 3:
         show_text([f"Note: this priority comes mostly from influence and timing; this goal "
@@ -192,7 +202,10 @@ def show_when(s: AudienceStudy) -> None:
     p = s.preparation
     table = p[["start", "end", "peak_date", "peak", "moment_names", "prepare_on"]].assign(
         prepare_on=[("now (late)" if late else long_date(d))
-                    for d, late in zip(p["prepare_on"], p["late"], strict=True)])
+                    for d, late in zip(p["prepare_on"], p["late"], strict=True)],
+        dates=[(f"{', '.join(map(str, e))}: {ESTIMATED}" if len(e) else "confirmed")
+               + (f"; inside {', '.join(map(str, r))}" if len(r) else "")
+               for e, r in zip(p["estimated"], p["recesses"], strict=True)])
     show_table(table.rename(columns={"moment_names": "moments behind it",
                                      "peak_date": "peak day",
                                      "prepare_on": "start preparing"}),
