@@ -65,7 +65,7 @@ def test_estimated_and_confirmed_dates_are_marked_everywhere() -> None:
     assert p.loc["forum", "start"] <= pd.Timestamp("2025-09-24")  # last Wednesday of Sept.
     assert p.loc["forum", "estimated"] == ("Autumn forum",)
     assert p.loc["crackdown", "estimated"] == ()
-    assert "Autumn forum estimated — check the organisers' date" in window_move(s)
+    assert "driven by Autumn forum; dates estimated — check the organisers' date" in window_move(s)
     assert confirm_first(s).startswith("Confirm these dates first: Autumn forum.")
     html = render_brief(brief_context(case, "mps", "release", "2025-01-01", 365))
     assert "Autumn forum: estimated — check the organisers&#39; date" in html
@@ -107,3 +107,27 @@ def test_the_playbook_shows_a_formats_safeguard(tmp_path: Path) -> None:
     assert "Safeguard: Never name a person inside Belarus without their consent" in page
     # without a safeguard column, none is shown
     assert (crisis_playbook(case, "media", "2026-12-04", 365)["safeguard"] == "").all()
+
+
+def test_the_audience_report_has_the_crisis_section(monkeypatch) -> None:
+    import json
+
+    from strategy_kit import config
+    from strategy_kit.sections import crisis
+
+    nb = json.loads((config.NOTEBOOKS_DIR / "01-audience-strategy.ipynb").read_text())
+    sources = ["".join(c["source"]) for c in nb["cells"]]
+    assert "## When a crisis breaks" in sources
+    assert sources[sources.index("## When a crisis breaks") + 1] == "sk.show_crisis(study)"
+    shown: list[object] = []
+    monkeypatch.setattr(crisis, "show_table", lambda df, **kw: shown.append(df))
+    monkeypatch.setattr(crisis, "show_text", lambda p, **kw: shown.extend(p))
+    crisis.show_crisis(study_audience("belarus", "media", "end-terror", "2026-12-04", 365))
+    assert shown[0].startswith("1 of the 3 kinds of crisis the case prepares for would open "
+                               "a window for Media")
+    table = shown[1]
+    assert list(table["crisis"]) == ["A new border crisis using migrants",
+                                     "Mercenaries or Russian troops massing in Belarus",
+                                     "A new escalation around Russian nuclear weapons in Belarus"]
+    assert table["for them"].iloc[0] == "opens a window of opportunity (attention 0.43)"
+    assert "safeguard" not in table.columns  # formats.csv has no safeguard column yet

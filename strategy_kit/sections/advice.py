@@ -79,8 +79,11 @@ def window_text(w: pd.Series) -> str:
     """One window in words: its days, peak, moments, estimated dates and recesses."""
     text = (f"the window {long_date(w['start'])} – {long_date(w['end'])} (peak attention "
             f"{w['peak']:.2f}, driven by {cell_text(w['moment_names']) or 'several moments'}")
-    if len(w.get("estimated", ())):
-        text += f"; dates of {cell_text(w['estimated'])} {ESTIMATED}"
+    est = tuple(w.get("estimated", ()))
+    if est and set(est) == set(w["moment_names"]):
+        text += f"; dates {ESTIMATED}"
+    elif est:
+        text += f"; dates of {cell_text(est)} {ESTIMATED}"
     if len(w.get("recesses", ())):
         text += f"; inside {cell_text(w['recesses'])}: attention lowered"
     return text + ")"
