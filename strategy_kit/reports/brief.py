@@ -71,10 +71,14 @@ def _window(s: AudienceStudy) -> dict[str, Any] | None:
 
 
 def _crisis(s: AudienceStudy) -> list[dict[str, str]]:
-    """The crisis playbook as the report shows it (sections.crisis)."""
+    """The crisis playbook as the report shows it (sections.crisis), kept to one page.
+
+    The kinds of crisis that open a window, or else the strongest one.
+    """
     from ..sections.crisis import playbook_items, study_playbook
 
-    return playbook_items(study_playbook(s))
+    p = study_playbook(s)
+    return playbook_items(p[p["opens_window"]] if p["opens_window"].any() else p.head(1))
 
 
 def _open_items(s: AudienceStudy) -> list[str]:
