@@ -190,7 +190,16 @@ def show_why(s: AudienceStudy) -> None:
 
 def show_when(s: AudienceStudy) -> None:
     """When they are listening: the attention timeline and the windows of opportunity."""
-    show_figure(plots.plot_timeline(s.timing, labelled(s.drivers, s.case), s.windows,
+    drivers = labelled(s.drivers, s.case)
+    estimated = {n for e in s.preparation["estimated"] for n in e}  # issue 20: say so
+    if estimated:
+        est = drivers["moment_name"].isin(estimated)
+        drivers = drivers.assign(
+            moment_name=drivers["moment_name"].where(~est, drivers["moment_name"] + " ("
+                                                     + ESTIMATED + ")"),
+            moment_label=drivers["moment_label"].where(~est,
+                                                       drivers["moment_label"] + " (est.)"))
+    show_figure(plots.plot_timeline(s.timing, drivers, s.windows,
                                     audience=s.audience, threshold=s.level,
                                     names=s.case.names("audience"),
                                     labels=s.case.labels("audience"),
