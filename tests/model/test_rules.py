@@ -217,3 +217,16 @@ def test_a_blank_lead_takes_its_kinds_default_and_the_reason_names_it(tiny: Case
     fmts = [x for r in plan.itertuples() for x in r.formats]
     assert any(x.anchor.startswith("any time: no dated occasion") for x in fmts)
     assert all(pd.notna(x.prepare_by) or x.anchor.startswith("any time") for x in fmts)
+
+
+def test_bad_recurrence_and_undated_event_are_reported_with_the_cell(edit: Callable) -> None:
+    path = edit("moments.csv", "FREQ=YEARLY;BYMONTH=2;BYDAY=2FR", "FREQ=HOURLY")
+    with pytest.raises(CaseError) as e:
+        load_case(path)
+    text = str(e.value)
+    assert "moments.csv, row 3, column 'recurrence'" in text and "FREQ=HOURLY" in text
+    assert "an RFC 5545 rule of whole days" in text
+    path = edit("moments.csv", "summit,Annual security summit,event,2025-02-14,",
+                "summit,Annual security summit,event,,")
+    with pytest.raises(CaseError, match="moment 'summit' has no start"):
+        load_case(path)
