@@ -1,7 +1,9 @@
 """Windows of opportunity as an iCalendar file (RFC 5545) for any calendar program.
 
 Every window of :func:`~strategy_kit.model.windows.find_windows` gives two all-day events: the
-window itself, and a reminder on the day its preparation must start. Their UIDs are derived from
+window itself, and a reminder on the day its preparation must start (a working day); the main
+moment behind the windows is a third event, recurring by its rule (RRULE) where that is exact,
+and estimated dates say so. Their UIDs are derived from
 what the window *is* (case, audience, goal, main moment, year of that moment's occurrence), not
 from its dates, which move when a weight changes: importing a re-export then updates the events
 instead of adding copies.
@@ -200,7 +202,7 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
 def calendar_events(case: str | Path | Case, audience: str, goal: str | None = None,
                     start: DateLike = None, days: int | str | None = None,
                     threshold: object = None) -> pd.DataFrame:
-    """The calendar entries of an audience's windows of opportunity, two per window.
+    """The calendar entries of an audience's windows of opportunity, and their main moments.
 
     Parameters
     ----------
@@ -219,11 +221,13 @@ def calendar_events(case: str | Path | Case, audience: str, goal: str | None = N
     Returns
     -------
     DataFrame
-        ``uid, kind, start, end, summary, description, audience, goal, moment, year``: for each
-        window (by date) a ``prepare`` row (one day: the day preparation must start, the
-        earliest of the window's start − the main moment's ``lead_days`` and each listed
-        format's preparation date) and a ``window`` row (``start`` to ``end``, inclusive, the
-        window's days). ``moment`` is the window's main moment and ``year`` the year of its
+        ``uid, kind, start, end, summary, description, audience, goal, moment, year, rrule``:
+        for each window (by date) a ``prepare`` row (one day: the working day preparation must
+        start, the earliest of the window's start − the main moment's ``lead_days`` and each
+        dated format's preparation date) and a ``window`` row (``start`` to ``end``,
+        inclusive, the window's days); after the first window of each main moment, a
+        ``moment`` row (its occurrence, with ``rrule`` the moment's rule where exact, else
+        ""). ``moment`` is the window's main moment and ``year`` the year of its
         occurrence; with case, audience and goal they make the stable ``uid``. The
         description lists audience, goal, the moments behind the window and the top three
         formats with a fit above 0 (untied, or tied to one of those moments).
