@@ -53,7 +53,7 @@ def test_the_first_move_is_the_early_usable_window_and_the_brief_names_both() ->
     assert ctx["window"]["when"].startswith("1 Mar 2025")
     assert ctx["window"]["strongest"]["when"].startswith("25 Sep 2025")
     html = render_brief(ctx)
-    assert "Strongest window of the horizon, later" in html and "25 Sep 2025" in html
+    assert "Strongest window, later" in html and "25 Sep 2025" in html
 
 
 def test_estimated_and_confirmed_dates_are_marked_everywhere() -> None:
@@ -68,7 +68,7 @@ def test_estimated_and_confirmed_dates_are_marked_everywhere() -> None:
     assert "driven by Autumn forum; dates estimated — check the organisers' date" in window_move(s)
     assert confirm_first(s).startswith("Confirm these dates first: Autumn forum.")
     html = render_brief(brief_context(case, "mps", "release", "2025-01-01", 365))
-    assert "Autumn forum: estimated — check the organisers&#39; date" in html
+    assert "Dates estimated — check the organisers&#39; date" in html
     ev = calendar_events(case, "mps", "release", "2025-01-01", 365)
     forum = ev[(ev["moment"] == "forum") & (ev["kind"] == "window")].iloc[0]
     crack = ev[(ev["moment"] == "crackdown") & (ev["kind"] == "window")].iloc[0]
@@ -129,5 +129,6 @@ def test_the_audience_report_has_the_crisis_section(monkeypatch) -> None:
     assert list(table["crisis"]) == ["A new border crisis using migrants",
                                      "Mercenaries or Russian troops massing in Belarus",
                                      "A new escalation around Russian nuclear weapons in Belarus"]
-    assert table["for them"].iloc[0] == "opens a window of opportunity (attention 0.43)"
+    assert table["for them"].iloc[0] == "opens a window (attention 0.43)"
+    assert table["for them"].iloc[1] == "attention 0.41, below a window"
     assert "safeguard" not in table.columns  # formats.csv has no safeguard column yet

@@ -52,17 +52,22 @@ def _window(s: AudienceStudy) -> dict[str, Any] | None:
     nxt, best = lead_windows(s.preparation)
     if nxt is None or best is None:
         return None
+    ids = {v: k for k, v in s.case.names("moment").items()}
+    label = s.case.labels("moment")
 
     def one(w: pd.Series) -> dict[str, Any]:
         return {"when": f"{_day(w['start'])} – {_day(w['end'])}",
                 "peak": f"{w['peak']:.2f}",
-                "moments": _names(w["moment_names"]) or "several moments",
+                "moments": _names(tuple(label[m] for m in w["moments"])) or "several moments",
                 "prepare": (f"late — start now (it should have started on "
                             f"{_day(w['prepare_by'])})" if bool(w["late"])
                             else _day(w["prepare_by"])),
-                "lead": str(w["reason"]),
-                "estimated": (f"{_names(w['estimated'])}: {ESTIMATED}"
-                              if len(w["estimated"]) else ""),
+                "lead": str(w["reason"]).replace(
+                    f", the lead of {w['moment_names'][0]}", ""),  # the first moment named
+                "estimated": ("" if not len(w["estimated"]) else ESTIMATED
+                              if set(w["estimated"]) == set(w["moment_names"])
+                              else f"of {_names(tuple(label[ids[n]] for n in w['estimated']))}"
+                                   f" {ESTIMATED}"),
                 "recess": _names(w["recesses"])}
 
     out = one(nxt)
@@ -73,12 +78,32 @@ def _window(s: AudienceStudy) -> dict[str, Any] | None:
 def _crisis(s: AudienceStudy) -> list[dict[str, str]]:
     """The crisis playbook as the report shows it (sections.crisis), kept to one page.
 
-    The kinds of crisis that open a window, or else the strongest one.
+    The kinds of crisis that open a window for the audience.
     """
     from ..sections.crisis import playbook_items, study_playbook
 
     p = study_playbook(s)
-    return playbook_items(p[p["opens_window"]] if p["opens_window"].any() else p.head(1))
+    if p.empty:
+        return []
+    p = p[p["opens_window"]]  # short labels, to keep to one page
+    c = s.case
+    short = {kind: {c.names(kind)[i]: lab for i, lab in c.labels(kind).items()}
+             for kind in ("format", "ally")}
+    return playbook_items(p.assign(
+        crisis_name=p["crisis"].map(c.labels("moment")),
+        format=p["format"].map(lambda n: short["format"].get(n, n)),
+        ally=p["ally"].map(lambda n: short["ally"].get(n, n))))
+
+
+def _crisis_note(s: AudienceStudy) -> str:
+    """What the brief says when no kind of crisis would open a window (one line)."""
+    from ..sections.crisis import study_playbook
+
+    p = study_playbook(s)
+    if p.empty or p["opens_window"].any():
+        return ""
+    return (f"none of the {len(p)} kinds of crisis the case prepares for would alone open a "
+            "window for them (their playbook: the report, or strategy-kit playbook).")
 
 
 def _open_items(s: AudienceStudy) -> list[str]:
@@ -140,7 +165,7 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
                                              "text": frames.iloc[0]["text"]}),
         "warning": s.messages.warning,
         "open_items": _open_items(s) if caring else [], "caring": caring,
-        "crisis": _crisis(s),
+        "crisis": _crisis(s), "crisis_note": _crisis_note(s),
         "parameters": (f"{c.name} · {audience} · {goal} · {t0.date().isoformat()} · {n} days"
                        f" · windows: {s.rule.short}"),
         "data_hash": c.data_hash, "version": __version__,

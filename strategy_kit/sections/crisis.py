@@ -37,11 +37,10 @@ def playbook_items(p: pd.DataFrame) -> list[dict[str, str]]:
     out = []
     for r in p.itertuples(index=False):
         chance = "" if pd.isna(r.likelihood) else f"{r.likelihood:.0%} a year"
-        opens = ("opens a window of opportunity" if r.opens_window
-                 else "raises their attention, below a window")
         out.append({
             "crisis": str(r.crisis_name), "likelihood": chance,
-            "opens": f"{opens} (attention {r.pressure:.2f})",
+            "opens": (f"opens a window (attention {r.pressure:.2f})" if r.opens_window
+                      else f"attention {r.pressure:.2f}, below a window"),
             "frame": str(r.frame) or "no frame of the case speaks to it",
             "frame_text": str(r.frame_text), "format": str(r.format) or "none fits",
             "ally": str(r.ally) or "no ally reaches them", "speed": _speed(r.response_days),
