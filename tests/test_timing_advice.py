@@ -68,6 +68,9 @@ def test_estimated_and_confirmed_dates_are_marked_everywhere() -> None:
     assert "driven by Autumn forum; dates estimated — check the organisers' date" in window_move(s)
     assert confirm_first(s).startswith("Confirm these dates first: Autumn forum.")
     html = render_brief(brief_context(case, "mps", "release", "2025-01-01", 365))
+    assert "estimated" not in html  # the brief leads with the crackdown: a confirmed date
+    # from April on the forum leads the brief: its date is an estimate
+    html = render_brief(brief_context(case, "mps", "release", "2025-04-01", 365))
     assert "Dates estimated — check the organisers&#39; date" in html
     ev = calendar_events(case, "mps", "release", "2025-01-01", 365)
     forum = ev[(ev["moment"] == "forum") & (ev["kind"] == "window")].iloc[0]
