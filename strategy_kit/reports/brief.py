@@ -102,8 +102,7 @@ def _crisis_note(s: AudienceStudy) -> str:
     p = study_playbook(s)
     if p.empty or p["opens_window"].any():
         return ""
-    return (f"none of the {len(p)} kinds of crisis the case prepares for would alone open a "
-            "window for them (their playbook: the report, or strategy-kit playbook).")
+    return f"none of the {len(p)} kinds of crisis would alone open a window (see the playbook)."
 
 
 def _open_items(s: AudienceStudy) -> list[str]:
