@@ -52,6 +52,7 @@ _LAZY: dict[str, str] = {
     # issue 22: comparison (docs/compare.md)
     **dict.fromkeys(["compare_cases", "Comparison"], "model.compare"),
     **dict.fromkeys(["load_version"], "ratings.version"),
+    **dict.fromkeys(["crisis_playbook"], "model.crisis"),
     **dict.fromkeys(["load_attention", "find_spikes", "fit_half_life", "spike_half_lives",
                      "AttentionFileError"], "attention"),
     **dict.fromkeys(["calendar_events", "write_calendar"], "calendar"),

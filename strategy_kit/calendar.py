@@ -1,7 +1,9 @@
 """Windows of opportunity as an iCalendar file (RFC 5545) for any calendar program.
 
 Every window of :func:`~strategy_kit.model.windows.find_windows` gives two all-day events: the
-window itself, and a reminder on the day its preparation must start. Their UIDs are derived from
+window itself, and a reminder on the day its preparation must start (a working day); the main
+moment behind the windows is a third event, recurring by its rule (RRULE) where that is exact,
+and estimated dates say so. Their UIDs are derived from
 what the window *is* (case, audience, goal, main moment, year of that moment's occurrence), not
 from its dates, which move when a weight changes: importing a re-export then updates the events
 instead of adding copies.
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Event, vRecur, vText
 
 from . import __version__
 from .case import Case
@@ -25,8 +27,9 @@ from .errors import (
     EmptyCalendarError,  # noqa: F401 - defined in errors.py
     )
 from .files.output import check_output_file
-from .model.matrices import horizon
-from .model.preparation import plan_preparation
+from .model.matrices import horizon, matrices
+from .model.occurrences import exact_rrule, is_confirmed
+from .model.preparation import occurrence_near, plan_preparation
 from .model.recommend import recommend_messages
 from .model.scoring import score_fit
 from .model.timing import score_timing
@@ -38,7 +41,9 @@ __all__ = ["EmptyCalendarError", "calendar_events", "write_calendar"]
 
 
 CALENDAR_COLUMNS = ["uid", "kind", "start", "end", "summary", "description", "audience",
-                    "goal", "moment", "year"]
+                    "goal", "moment", "year", "rrule"]
+#: What an estimated date says, wherever it is shown (method.md §Recurrence).
+ESTIMATED = "estimated — check the organisers' date"
 PRODID = "-//strategy-kit//EN"
 UID_DOMAIN = "strategy-kit"
 #: The namespace of the kit's event UIDs (uuid5); never change it, or every UID changes.
@@ -115,14 +120,46 @@ def _events(case: Case, audience: str, goal: str | None, start: DateLike,
                      "end": pd.Timestamp(w["end"]).date(),
                      "summary": f"Window: {main_name} ({a_name})", "description": text})
         for r in rows[-2:]:
-            r.update(audience=audience, goal=goal, moment=main, year=year)
+            r.update(audience=audience, goal=goal, moment=main, year=year, rrule="")
+        if n == 1 and main not in {r["moment"] for r in rows if r["kind"] == "moment"}:
+            rows.append(_moment_event(case, audience, goal, main, w, h.first, h.last))
+            rows[-1].update(summary=f"Moment: {rows[-1]['summary']} ({a_name})",
+                            description=f"Audience: {a_name} [{audience}]\nGoal: {g_name} "
+                                        f"[{goal}]\n{rows[-1]['description']}")
     frame = pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
     for col in ("start", "end"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
-    for col in ("uid", "kind", "summary", "description", "audience", "goal", "moment"):
+    for col in ("uid", "kind", "summary", "description", "audience", "goal", "moment",
+                "rrule"):
         frame[col] = frame[col].astype("str")
     frame["year"] = frame["year"].astype("int64")
     return frame, goal, goal_note
+
+
+def _moment_event(case: Case, audience: str, goal: str, main: str, w: pd.Series,
+                  first: int, last: int) -> dict[str, object]:
+    """The main moment behind a window, as an event that recurs by its rule where exact."""
+    mx = matrices(case)
+    m = mx.moments.get_loc(main)
+    occ = _day(w["occurrence"])
+    length = int(mx.moment_end[m] - mx.moment_start[m])
+    confirmed = next((e for s, e in mx.confirmed[m] if s == occ), None)
+    end = confirmed if confirmed is not None else occ + length
+    estimated = not is_confirmed(mx, m, occurrence_near(case, main, first, last, occ))
+    name = str(mx.moment_names[m])
+    rule = exact_rrule(mx, m, occ)
+    text = [f"{name}: {_iso(occ)}" + (f" to {_iso(end)}" if end != occ else "")
+            + (f" ({ESTIMATED})" if estimated else " (confirmed date)")]
+    if rule:
+        text.append(f"Recurs: {rule}; later dates are estimates until the organisers "
+                    "publish them.")
+    text.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}]; "
+                f"made by strategy-kit {__version__}.")
+    return {"uid": _uid(case.name, audience, goal, main, "moment"), "kind": "moment",
+            "start": _date(occ), "end": _date(end),
+            "summary": name + (" (estimated date)" if estimated else ""),
+            "description": "\n".join(text), "audience": audience, "goal": goal,
+            "moment": main, "year": _date(occ).year, "rrule": rule}
 
 
 def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
@@ -137,13 +174,21 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
     lines.insert(2, f"Ask: {ask}" if ask else
                  "Ask: none written: an aspiration, not yet an objective (goals.csv ask)")
     safeguards = dict(zip(case.formats["name"], case.formats["safeguard"], strict=True))
+    if w["estimated"]:
+        lines.append(f"Dates {ESTIMATED}: " + "; ".join(map(str, w["estimated"])))
+    if w["recesses"]:
+        lines.append("Inside a recess (attention lowered): " + "; ".join(map(str, w["recesses"])))
     fmts = w["formats"]
     if fmts:
         lines.append("Recommended formats:")
         for f in fmts:
             tied = f" (tied to {f.tied_to})" if f.tied_to else ""
-            when = (f"late, start now (it should have started by {_iso(f.prepare_by)})"
-                    if f.late else f"start preparing by {_iso(f.prepare_by)}")
+            if pd.isna(f.prepare_by):
+                when = f.anchor
+            else:
+                when = (f"late, start now (it should have started by {_iso(f.prepare_by)})"
+                        if f.late else f"start preparing by {_iso(f.prepare_by)}, "
+                        f"{f.anchor}")
             lines.append(f"- {f.name}{tied}: fit {f.fit:.2f}, effort {f.effort}, {when}")
             if str(safeguards.get(f.name, "") or "").strip():
                 lines.append(f"  Safeguard: {safeguards[f.name]}")
@@ -167,7 +212,7 @@ def _description(case: Case, a_name: str, audience: str, g_name: str, goal: str,
 def calendar_events(case: str | Path | Case, audience: str, goal: str | None = None,
                     start: DateLike = None, days: int | str | None = None,
                     threshold: object = None) -> pd.DataFrame:
-    """The calendar entries of an audience's windows of opportunity, two per window.
+    """The calendar entries of an audience's windows of opportunity, and their main moments.
 
     Parameters
     ----------
@@ -186,11 +231,13 @@ def calendar_events(case: str | Path | Case, audience: str, goal: str | None = N
     Returns
     -------
     DataFrame
-        ``uid, kind, start, end, summary, description, audience, goal, moment, year``: for each
-        window (by date) a ``prepare`` row (one day: the day preparation must start, the
-        earliest of the window's start − the main moment's ``lead_days`` and each listed
-        format's preparation date) and a ``window`` row (``start`` to ``end``, inclusive, the
-        window's days). ``moment`` is the window's main moment and ``year`` the year of its
+        ``uid, kind, start, end, summary, description, audience, goal, moment, year, rrule``:
+        for each window (by date) a ``prepare`` row (one day: the working day preparation must
+        start, the earliest of the window's start − the main moment's ``lead_days`` and each
+        dated format's preparation date) and a ``window`` row (``start`` to ``end``,
+        inclusive, the window's days); after the first window of each main moment, a
+        ``moment`` row (its occurrence, with ``rrule`` the moment's rule where exact, else
+        ""). ``moment`` is the window's main moment and ``year`` the year of its
         occurrence; with case, audience and goal they make the stable ``uid``. The
         description lists audience, goal, the moments behind the window and the top three
         formats with a fit above 0 (untied, or tied to one of those moments).
@@ -270,8 +317,10 @@ def _calendar(case: Case, events: pd.DataFrame, audience: str, goal: str, goal_n
         ev.add("dtend", r.end.date() + dt.timedelta(days=1))  # exclusive (RFC 5545 §3.6.1)
         ev.add("summary", ics_text(r.summary))
         ev.add("description", ics_text(r.description))
-        ev.add("categories", ["strategy-kit", "preparation" if r.kind == "prepare"
-                              else "window of opportunity"])
+        ev.add("categories", ["strategy-kit", {"prepare": "preparation", "moment": "moment"}
+                              .get(r.kind, "window of opportunity")])
+        if r.rrule:  # the moment's own rule, where it is exact (calendar.exact_rrule)
+            ev.add("rrule", vRecur.from_ical(r.rrule))
         ev.add("transp", "TRANSPARENT")  # a day to note, not a busy day
         if alarm and r.kind == "prepare":
             al = Alarm()

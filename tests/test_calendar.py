@@ -42,7 +42,7 @@ def export(case: object, tmp_path: Path, name: str = "out.ics", **kw: object) ->
 
 
 def by_kind(events: list, kind: str) -> list:
-    word = "preparation" if kind == "prepare" else "window of opportunity"
+    word = {"prepare": "preparation", "moment": "moment"}.get(kind, "window of opportunity")
     return [e for e in events if word in [str(c) for c in e["CATEGORIES"].cats]]
 
 
@@ -53,7 +53,9 @@ def test_two_all_day_events_per_window_on_the_windows_dates(template_copy: Path,
     windows = find_windows(case, "lawmakers", START, DAYS, THRESHOLD, goal="release-prisoners")
     assert len(windows) == 4
     cal, events = parse(export(case, tmp_path))
-    assert len(events) == 2 * len(windows)
+    # two per window, and one per main moment behind them (recurring by its rule)
+    mains = {w.moments[0] for w in windows.itertuples()}
+    assert len(events) == 2 * len(windows) + len(mains)
     shown = sorted((e.decoded("DTSTART"), e.decoded("DTEND")) for e in by_kind(events, "window"))
     expected = sorted((w.start.date(), w.end.date() + dt.timedelta(days=1))
                       for w in windows.itertuples())
@@ -91,7 +93,9 @@ def test_calendar_properties_and_reminder_alarm(template_copy: Path, tmp_path: P
 def test_description_names_audience_goal_moments_formats(template_copy: Path) -> None:
     ev = calendar_events(template_copy, "lawmakers", "release-prisoners", START, DAYS, THRESHOLD)
     assert list(ev.columns) == CALENDAR_COLUMNS
-    assert list(ev["kind"]) == ["prepare", "window"] * 4
+    windows = ev[ev["kind"] != "moment"]
+    assert list(windows["kind"]) == ["prepare", "window"] * 4
+    assert (ev.groupby("moment")["kind"].apply(lambda k: (k == "moment").sum()) == 1).all()
     summit = ev[(ev["moment"] == "summit") & (ev["kind"] == "window")].iloc[0]
     text = summit["description"]
     assert "Audience: Members of parliament [lawmakers]" in text
@@ -121,7 +125,8 @@ def test_uids_stable_across_exports_and_a_small_weight_change(edit: Callable,
     first = parse(export(case_dir, tmp_path, "a.ics", **kw))[1]
     again = parse(export(case_dir, tmp_path, "b.ics", **kw))[1]
     uids = [str(e["UID"]) for e in first]
-    assert len(set(uids)) == len(uids) == 4  # Human Rights Day and the summit
+    # Human Rights Day and the summit: a window, a reminder and the moment itself each
+    assert len(set(uids)) == len(uids) == 6
     assert uids == [str(e["UID"]) for e in again]
     # A slightly stronger interest in security: the summit window opens a day earlier.
     edit("audience_interests.csv", "lawmakers,security,0.9", "lawmakers,security,0.92")
@@ -253,14 +258,16 @@ def test_no_window_says_why_and_writes_nothing(template_copy: Path, tmp_path: Pa
 def test_nothing_before_the_plan_starts(template_copy: Path) -> None:
     """A preparation date already past is 'late — start now' on the plan's first day."""
     # The summit of 14 Feb 2025 needs its side event prepared 90 days ahead (16 Nov 2024):
-    # planning from 1 Jan 2025, that date has passed.
+    # planning from 1 Jan 2025, that date has passed. 16 Nov 2024 is a Saturday: the date
+    # it should have started moves to the previous working day, Friday 15 Nov.
     ev = calendar_events(template_copy, "lawmakers", None, "2025-01-01", 365)
     assert (ev["start"] >= pd.Timestamp("2025-01-01")).all()
     late = ev[(ev["kind"] == "prepare") & (ev["moment"] == "summit")].iloc[0]
     assert late["start"] == pd.Timestamp("2025-01-01")
     assert late["summary"].startswith("Late — start now: Annual security summit window")
-    assert "Late, start now: preparation should have started by 2024-11-16" \
+    assert "Late, start now: preparation should have started by 2024-11-15" \
         in late["description"]
+    assert "moved from 2024-11-16, Saturday, to the previous working day" in late["description"]
 
 
 def test_report_and_calendar_agree_on_preparation(template_copy: Path) -> None:

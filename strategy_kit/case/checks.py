@@ -15,6 +15,8 @@ import pandera.pandas as pa
 
 from ..errors import Problem, close_match
 from ..params import FIRST_DATE, LAST_DATE
+from .recurrence import ALLOWED as RECURRENCE_ALLOWED
+from .recurrence import rule_problem
 from .schema import (
     ID_ALLOWED,
     ID_PATTERN,
@@ -66,6 +68,9 @@ def _checks(col: Col) -> list[pa.Check]:
         case "enum":
             allowed = ", ".join(col.values)
             return [allowing_blank(lambda s: s.isin(col.values), f"one of {allowed}")]
+        case "recurrence":
+            return [pa.Check(lambda s: s.map(lambda v: rule_problem(v) is None).astype(bool),
+                             name=RECURRENCE_ALLOWED)]
         case _:  # text, ref, refs: presence only; references are checked across tables
             if col.blank_ok:
                 return []
@@ -182,6 +187,7 @@ def cross_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                             value=df.at[row, "end"],
                             allowed=f"a date on or after {df.at[row, 'start']}")
                 )
+    problems.extend(_undated_problems(frames))
     for owner, link, col, score in (
         ("audiences", "audience_interests", "audience", "weight"),
         ("goals", "goal_interests", "goal", "strength"),
@@ -200,3 +206,17 @@ def cross_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+
+
+def _undated_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A moment without a start must be a crisis: a kind of crisis to prepare for."""
+    df = frames.get("moments")
+    if df is None or "start" not in df.columns or "kind" not in df.columns:
+        return []
+    out = []
+    for row in df.index[(df["start"].str.strip() == "") & (df["kind"] != "crisis")]:
+        out.append(Problem("moments.csv", f"moment '{df.at[row, 'id']}' has no start",
+                           row=int(row), column="start", value="",
+                           allowed="a date YYYY-MM-DD; only a crisis may be undated (a kind "
+                           "of crisis to prepare for, with a likelihood)"))
+    return out

@@ -51,6 +51,8 @@ def allowed_text(col: Col, sheet: bool = False) -> str:
         "amount": "a number, 0 or more",
         "date": "a date, `YYYY-MM-DD`" + (", not before `start`" if col.name == "end" else ""),
         "enum": ", ".join(f"`{v}`" for v in col.values),
+        "recurrence": "`none`, `yearly`, or an RFC 5545 rule such as "
+                      "`FREQ=YEARLY;BYMONTH=2;BYDAY=2FR`",
     }.get(col.kind, "text")
     if col.kind in ("ref", "refs") and col.blank_ok:
         text += ", or empty"

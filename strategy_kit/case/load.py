@@ -11,7 +11,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 
 from .. import config
@@ -25,8 +24,9 @@ from .schema import (
     DEFAULT_WINDOWS,
     TABLE_OF_KIND,
     TABLES,
-    Table,
 )
+from .typed import empty_table as _empty
+from .typed import typed_table as _typed
 from .workbook import Workbook, read_workbook
 
 __all__ = ["VALUES", "Case", "RatingsLike", "list_cases", "load_case", "resolve_case_path"]
@@ -120,6 +120,8 @@ class Case:
     scenario: str = ""
     #: Person-days a month the team can give its plan (``case.yaml`` ``capacity``), or None.
     capacity: float | None = None
+    #: Public holidays of these countries are not working days (``case.yaml`` ``workdays``).
+    workday_countries: tuple[str, ...] = ()
 
     audiences = _TableView()
     interests = _TableView()
@@ -129,6 +131,8 @@ class Case:
     goal_audiences = _TableView()
     moments = _TableView()
     moment_interests = _TableView()
+    moment_dates = _TableView()
+    moment_audiences = _TableView()
     formats = _TableView()
     format_audiences = _TableView()
     allies = _TableView()
@@ -253,28 +257,6 @@ class Case:
                                    _variants=MappingProxyType({"own": (tables, digest)}))
 
 
-# -- typing the validated tables --------------------------------------------------------------
-
-
-def _typed(table: Table, df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    for c in table.columns:
-        s = df[c.name].str.strip()
-        if c.kind in ("score", "days", "posdays", "amount"):
-            df[c.name] = pd.to_numeric(s.replace("", np.nan)).astype(float)
-        elif c.kind == "date":
-            df[c.name] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d")
-        elif c.kind == "refs":
-            df[c.name] = s.map(lambda v: tuple(x.strip() for x in v.split(";") if x.strip()))
-        else:
-            df[c.name] = s
-    return df.reset_index(drop=True)
-
-
-def _empty(table: Table) -> pd.DataFrame:
-    return _typed(table, pd.DataFrame({c.name: pd.Series([], dtype=str) for c in table.columns}))
-
-
 def _hash(path: Path) -> str:
     h = hashlib.sha256()
     if path.is_file():  # a workbook
@@ -393,6 +375,7 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
         windows=MappingProxyType(settings["windows"]),
         scenario=scenario or "",
         capacity=settings.get("capacity"),
+        workday_countries=tuple(settings.get("workdays", {}).get("countries", ())),
     )
     case = dataclasses.replace(case, _variants=MappingProxyType(
         {"own": (case._tables, case.data_hash)}))

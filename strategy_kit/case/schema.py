@@ -17,8 +17,9 @@ class Col:
     """One column of a case table.
 
     ``kind`` is one of ``id``, ``ref``, ``refs`` (ids joined by ';'), ``text``, ``score``,
-    ``date``, ``enum``, ``days`` (a number of days >= 0), ``posdays`` (> 0) or ``amount``
-    (a number >= 0: person-days, money).
+    ``date``, ``enum``, ``days`` (a number of days >= 0), ``posdays`` (> 0), ``amount``
+    (a number >= 0: person-days, money) or ``recurrence`` (``none``, ``yearly`` or an RFC 5545
+    rule, ``case/recurrence.py``).
     """
 
     name: str
@@ -67,6 +68,10 @@ STANCE = Col("stance", "enum", required=False, blank_ok=True, values=STANCES)
 #: Issue 19: what must not happen when a format or frame is used (shown next to it).
 SAFEGUARD = _opt_text("safeguard")
 YES_NO = ("yes", "no")
+
+#: What a moment is; a ``recess`` lowers the attention of the audiences it names while it
+#: lasts (docs/method.md §Recesses).
+MOMENT_KINDS = ("crisis", "event", "anniversary", "recess")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -130,16 +135,45 @@ TABLES: dict[str, Table] = {
             (
                 Col("id", "id"),
                 Col("name", "text"), LABEL,
-                Col("kind", "enum", values=("crisis", "event", "anniversary")),
-                Col("start", "date"),
+                Col("kind", "enum", values=MOMENT_KINDS),
+                # blank only for an undated crisis (a kind of crisis to prepare for)
+                Col("start", "date", blank_ok=True),
                 Col("end", "date", required=False, blank_ok=True),
-                Col("recurrence", "enum", values=("none", "yearly")),
+                Col("recurrence", "recurrence"),
                 Col("intensity", "score"),
                 Col("half_life_days", "posdays"),
                 Col("lead_days", "days"),
                 DESCRIPTION,
                 SOURCE,
+                # the audiences it reaches (others are not reached) and the goals it decides
+                Col("audiences", "refs", required=False, blank_ok=True, ref="audiences"),
+                Col("goals", "refs", required=False, blank_ok=True, ref="goals"),
+                # an undated crisis: how likely in a year, how fast a response must come
+                Col("likelihood", "score", required=False, blank_ok=True),
+                Col("response_days", "days", required=False, blank_ok=True),
             ),
+        ),
+        Table(
+            "moment_dates",
+            (
+                Col("moment", "ref", ref="moments"),
+                Col("start", "date"),
+                Col("end", "date", required=False, blank_ok=True),
+                SOURCE,
+            ),
+            optional_file=True,
+            key=("moment", "start"),
+        ),
+        Table(
+            "moment_audiences",
+            (
+                Col("moment", "ref", ref="moments"),
+                Col("audience", "ref", ref="audiences"),
+                Col("strength", "score"),
+                _opt_text("note"),
+            ),
+            optional_file=True,
+            key=("moment", "audience"),
         ),
         Table(
             "moment_interests",
@@ -158,7 +192,7 @@ TABLES: dict[str, Table] = {
                 Col("kind", "text"),
                 Col("effort", "enum", values=("low", "medium", "high")),
                 Col("moment", "ref", required=False, blank_ok=True, ref="moments"),
-                Col("lead_days", "days"),
+                Col("lead_days", "days", blank_ok=True),  # blank: its kind's (model/leads.py)
                 DESCRIPTION,
                 SOURCE,
                 SAFEGUARD,
@@ -276,3 +310,5 @@ DEFAULT_FIT_RULE = "noisy-or"
 #: keeps the days at or above ``threshold``.
 WINDOW_RULES = ("relative", "absolute")
 DEFAULT_WINDOWS = {"rule": "relative", "share": 0.8, "floor": 0.05, "threshold": 0.5}
+#: Windows separated by at most this many days are one window (case.yaml ``windows: gap``).
+DEFAULT_WINDOW_GAP = 7

@@ -21,6 +21,7 @@ from .schema import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_PRIORITY_RULE,
     DEFAULT_WEIGHTS,
+    DEFAULT_WINDOW_GAP,
     DEFAULT_WINDOWS,
     FIT_RULES,
     PRIORITY_RULES,
@@ -32,7 +33,7 @@ __all__ = ["KNOWN_KEYS", "PRIORITY_PARTS", "WINDOW_KEYS", "check_threshold", "de
 
 #: The keys of case.yaml.
 KNOWN_KEYS = ("title", "description", "horizon_days", "weights", "priority", "fit", "windows",
-              "capacity")
+              "capacity", "workdays")
 #: The parts of priority, in the order of its weights: fit, influence, timing.
 PRIORITY_PARTS = tuple(DEFAULT_WEIGHTS)
 #: The keys of the window rule (``windows:``): rule, share, floor, threshold.
@@ -96,6 +97,39 @@ def parse_settings(raw: Any, settings: dict[str, Any], problems: list[Problem]) 
     weights = _weights(raw.get("weights", DEFAULT_WEIGHTS), problems)
     if weights is not None:
         settings["weights"] = weights
+    if "workdays" in raw:
+        settings["workdays"] = _workdays(raw["workdays"], problems)
+
+
+def _workdays(raw: Any, problems: list[Problem]) -> dict[str, Any]:
+    """``workdays: {countries: [LT, PL, DE]}``: whose public holidays are not working days."""
+    import holidays  # only when the case names countries: the package is large
+
+    allowed = "countries: a list of ISO 3166 country codes such as [LT, PL, DE]"
+    if not isinstance(raw, dict) or set(raw) - {"countries"}:
+        problems.append(Problem("case.yaml", "bad workdays", column="workdays", value=brief(raw),
+                                allowed=allowed))
+        return {"countries": ()}
+    codes = raw.get("countries") or []
+    if isinstance(codes, str):
+        codes = [codes]
+    if not isinstance(codes, list):
+        problems.append(Problem("case.yaml", "bad workdays.countries",
+                                column="workdays.countries", value=brief(codes),
+                                allowed=allowed))
+        return {"countries": ()}
+    known = sorted(holidays.list_supported_countries())
+    out = []
+    for c in codes:
+        code = str(c).strip().upper()
+        if code not in known:
+            problems.append(Problem("case.yaml", "unknown country", column="workdays.countries",
+                                    value=brief(c), allowed="an ISO 3166 code the holidays "
+                                    "package knows, such as LT, PL, DE, US",
+                                    suggestion=close_match(code, known)))
+        elif code not in out:
+            out.append(code)
+    return {"countries": tuple(out)}
 
 
 def _fraction(key: str, v: object, problems: list[Problem], low: float = 0.0,
@@ -162,10 +196,17 @@ def _windows(raw: Any, problems: list[Problem]) -> dict[str, Any]:
                                 allowed=f"rule ({_RULES}), share, floor, threshold"))
         return out
     for key, v in raw.items():
-        if key not in DEFAULT_WINDOWS:
+        if key == "gap":  # windows this many days apart or closer are one (method.md)
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 90:
+                problems.append(Problem("case.yaml", "bad windows.gap", column="windows.gap",
+                                        value=brief(v), allowed="a whole number of days from "
+                                        f"0 to 90 (default {DEFAULT_WINDOW_GAP})"))
+            else:
+                out["gap"] = v
+        elif key not in DEFAULT_WINDOWS:
             problems.append(Problem("case.yaml", f"unknown key 'windows.{brief(key)}'",
-                                    column="windows", allowed=", ".join(WINDOW_KEYS),
-                                    suggestion=close_match(key, DEFAULT_WINDOWS)))
+                                    column="windows", allowed=", ".join([*WINDOW_KEYS, "gap"]),
+                                    suggestion=close_match(key, [*DEFAULT_WINDOWS, "gap"])))
         elif key == "rule":
             if _choice("windows.rule", "window rule", v, WINDOW_RULES, problems):
                 out["rule"] = v
@@ -230,18 +271,22 @@ def override_windows(base: Mapping[str, Any], threshold: object) -> dict[str, An
     text such as ``"80%"`` (the relative rule at that share of the peak, with the case's
     floor), a number as text (``"0.4"``), or a mapping of ``windows:`` keys.
     """
-    out = {**DEFAULT_WINDOWS, **{k: base[k] for k in WINDOW_KEYS if k in base}}
+    keys = (*WINDOW_KEYS, "gap")  # gap: runs this many days apart or closer are one window
+    out = {**DEFAULT_WINDOWS, "gap": DEFAULT_WINDOW_GAP, **{k: base[k] for k in keys if k in base}}
     if threshold is None:
         return out
     if isinstance(threshold, Mapping):
-        unknown = set(threshold) - set(WINDOW_KEYS)
+        unknown = set(threshold) - set(keys)
         if unknown:
-            raise BadParameterError("windows", sorted(unknown), ", ".join(WINDOW_KEYS))
+            raise BadParameterError("windows", sorted(unknown), ", ".join(keys))
         out.update(threshold)
         if out["rule"] not in WINDOW_RULES:
             raise BadParameterError("windows rule", out["rule"], _RULES)
         check_threshold(out["share"])
         check_threshold(out["threshold"])
+        gap = out["gap"]
+        if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 90:
+            raise BadParameterError("gap", gap, "a whole number of days from 0 to 90")
         if not 0 <= out["floor"] <= 1:
             raise BadParameterError("floor", out["floor"], "a number from 0 to 1")
         return out

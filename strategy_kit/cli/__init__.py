@@ -211,6 +211,27 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
 
 @cli.command()
 @click.argument("case", required=False)
+@click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
+@_case_option
+@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
+@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@_out_option
+@_pdf_options
+@_threshold_option
+@scenario_option
+def playbook(case: str | None, audience: str, case_opt: str | None, start: str | None,
+             days: int | None, out_dir: str | None, pdf: bool, paper: str,
+             threshold: str | None, scenario: str | None) -> None:
+    """Write an audience's one-page crisis playbook: what to do when a crisis breaks."""
+    from ..reports.playbook import write_playbook
+
+    _browser_first(pdf)
+    _with_pdf(write_playbook(with_scenario(_pick_case(case, case_opt), scenario), audience,
+                             start, days, out_dir, threshold), pdf, paper)
+
+
+@cli.command()
+@click.argument("case", required=False)
 @_case_option
 @click.option("--audiences", metavar="A,B", help="audience ids, comma-separated (default: all)")
 @click.option("--goals", metavar="G,H", help="goal ids, comma-separated (default: all)")

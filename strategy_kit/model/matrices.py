@@ -22,6 +22,7 @@ from ..case.settings import PRIORITY_PARTS as PRIORITY_PARTS  # noqa: PLC0414  (
 from ..case.settings import override_weights
 from ..errors import BadParameterError, UnknownChoiceError
 from ..params import DateLike, parse_days, parse_start
+from .fit import fit_values
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -56,7 +57,12 @@ class Matrices:
     moment_kinds: np.ndarray
     moment_start: np.ndarray  # (M,) day numbers (days since 1970-01-01)
     moment_end: np.ndarray  # (M,) day numbers; = start when the moment has no end
-    yearly: np.ndarray  # (M,) bool
+    yearly: np.ndarray  # (M,) bool: the moment recurs (a keyword or a rule)
+    recurrence: np.ndarray  # (M,) its recurrence: none, yearly or an RFC 5545 rule
+    dated: np.ndarray  # (M,) bool: False for an undated crisis (a kind to prepare for)
+    recess: np.ndarray  # (M,) bool: a recess lowers attention instead of drawing it
+    confirmed: tuple[tuple[tuple[int, int], ...], ...]  # per moment: (start, end) confirmed
+    recess_reach: np.ndarray  # (A, M) bool: the audiences each recess affects
     intensity: np.ndarray  # (M,)
     half_life: np.ndarray  # (M,)
     lead: np.ndarray  # (M,)
@@ -67,6 +73,7 @@ class Matrices:
     frame_relevance: np.ndarray  # (F, I): rel(f, i)
     frame_table: pd.DataFrame = field(repr=False)
     fit_rule: str = "noisy-or"  # case.yaml ``fit`` (method.md §Fit)
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
 
 def _dense(link: pd.DataFrame, row: str, col: str, value: str, rows: pd.Index,
@@ -91,50 +98,6 @@ def _readonly(*arrays: np.ndarray) -> None:
         a.flags.writeable = False
 
 
-def fit_values(weight: np.ndarray, strength: np.ndarray, rule: str = "noisy-or") -> np.ndarray:
-    """fit(a, g) from weights (…, A, I) and strengths (…, G, I): (…, A, G), in [0, 1].
-
-    ``noisy-or`` (default): 1 − Πᵢ (1 − w(a, i)·s(g, i)): one strong reason is enough, and
-    an interest the goal does not serve (s = 0) changes nothing. ``mean``: Σᵢ w·s / Σᵢ w, the
-    weighted average over all the audience's interests (method.md §Fit).
-    """
-    weight = np.clip(np.asarray(weight, float), 0.0, 1.0)
-    strength = np.clip(np.asarray(strength, float), 0.0, 1.0)
-    if rule == "mean":
-        total = weight.sum(axis=-1, keepdims=True)
-        share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
-        return np.clip(share @ np.swapaxes(strength, -1, -2), 0.0, 1.0)
-    # Σᵢ log(1 − w·s), one goal at a time so that memory stays (…, A, I); for a plain (G, I)
-    # strength matrix only the interests the goal serves enter (s = 0 adds log 1 = 0)
-    log_quiet = np.empty(weight.shape[:-1] + (strength.shape[-2],))
-    with np.errstate(divide="ignore"):
-        for g in range(strength.shape[-2]):
-            if strength.ndim == 2:
-                on = np.flatnonzero(strength[g])
-                ws = weight[..., on] * strength[g, on]
-            else:
-                ws = weight * strength[..., g, None, :]
-            log_quiet[..., g] = np.log1p(-ws).sum(axis=-1)
-    return np.clip(1.0 - np.exp(log_quiet), 0.0, 1.0)
-
-
-def fit_parts(weight: np.ndarray, strength: np.ndarray, rule: str = "noisy-or") -> np.ndarray:
-    """Each interest's part of the fit (I,) for one audience's weights and one goal's strengths.
-
-    ``mean``: w·s / Σ w. ``noisy-or``: the fit shared out in proportion to w·s. Either way the
-    parts add up to the fit (method.md §Fit).
-    """
-    ws = np.clip(weight, 0.0, 1.0) * np.clip(strength, 0.0, 1.0)
-    if rule == "mean":
-        total = weight.sum()
-        return ws / total if total > 0 else np.zeros_like(ws)
-    total = ws.sum()
-    if total <= 0:
-        return np.zeros_like(ws)
-    fit = float(fit_values(weight[None, :], strength[None, :], rule)[0, 0])
-    return fit * ws / total
-
-
 def _goal_relevance(share: np.ndarray, strength: np.ndarray, rel_m: np.ndarray,
                     relevance: np.ndarray) -> np.ndarray:
     """r(a, g, m) = Σᵢ c(a,g,i)·rel(m,i) / Σᵢ c(a,g,i), c = w(a,i)·s(g,i)/Σⱼ w(a,j): (G, A, M).
@@ -147,6 +110,74 @@ def _goal_relevance(share: np.ndarray, strength: np.ndarray, rel_m: np.ndarray,
     out = np.where((fit.T > 0)[:, :, None],
                    num / np.where(fit.T > 0, fit.T, 1.0)[:, :, None], relevance[None, :, :])
     return np.clip(out, 0.0, 1.0)
+
+
+def _named_audiences(case: Case, A: pd.Index, M: pd.Index,
+                     recess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which audiences each moment names, and which each recess affects: (A, M) bool each.
+
+    Named in moments.csv ``audiences`` or moment_audiences.csv; a recess that names none
+    affects every audience.
+    """
+    named = np.zeros((len(A), len(M)), dtype=bool)
+    mom = case.moments
+    if "audiences" in mom.columns:
+        for j, ids in enumerate(mom["audiences"]):
+            named[A.get_indexer(list(ids or ())), j] = True
+    ma = case.moment_audiences
+    named[A.get_indexer(ma["audience"]), M.get_indexer(ma["moment"])] = True
+    reach = np.where(named.any(axis=0)[None, :], named, True) & recess[None, :]
+    return named, reach
+
+
+def _restricted(relevance: np.ndarray, named: np.ndarray, ma: pd.DataFrame, A: pd.Index,
+                M: pd.Index) -> np.ndarray:
+    """r(a, m) restricted to the audiences a moment names.
+
+    0 for the others; moment_audiences.csv's strength for those it lists there (method.md
+    §Moments that name their audiences and goals).
+    """
+    out = np.where(named.any(axis=0)[None, :] & ~named, 0.0, relevance)
+    out[A.get_indexer(ma["audience"]), M.get_indexer(ma["moment"])] = np.clip(
+        ma["strength"].to_numpy(float), 0.0, 1.0)
+    return out
+
+
+def _decided(case: Case, G: pd.Index, M: pd.Index, goal_rel: np.ndarray,
+             relevance: np.ndarray) -> np.ndarray:
+    """r(a, g, m) for moments that name their audiences or the goals they decide.
+
+    For the goals a moment decides, max(r(a, g, m), r(a, m)); 0 for the other goals
+    (method.md §Moments that name their audiences and goals).
+    """
+    out = np.array(goal_rel)
+    out[:, relevance == 0] = 0.0  # an audience a moment does not name stays unreached
+    ma = case.moment_audiences
+    a_idx = pd.Index(case.ids("audience")).get_indexer(ma["audience"])
+    out[:, a_idx, M.get_indexer(ma["moment"])] = relevance[a_idx, M.get_indexer(ma["moment"])]
+    mom = case.moments
+    if "goals" not in mom.columns:
+        return out
+    for j, ids in enumerate(mom["goals"]):
+        if ids:
+            mine = np.zeros(len(G), dtype=bool)
+            mine[G.get_indexer(list(ids))] = True
+            out[mine, :, j] = np.maximum(out[mine, :, j], relevance[None, :, j])
+            out[~mine, :, j] = 0.0
+    return out
+
+
+def _confirmed(case: Case, M: pd.Index) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Per moment, the (start, end) day numbers of its confirmed dates (moment_dates.csv)."""
+    md = case.moment_dates
+    out: list[list[tuple[int, int]]] = [[] for _ in range(len(M))]
+    if md.empty:
+        return tuple(() for _ in M)
+    s = day_numbers(md["start"])
+    e = day_numbers(md["end"].fillna(md["start"]))
+    for m, a, b in zip(M.get_indexer(md["moment"]), s, e, strict=True):
+        out[m].append((int(a), int(max(a, b))))
+    return tuple(tuple(sorted(x)) for x in out)
 
 
 def _build(case: Case) -> Matrices:
@@ -170,9 +201,17 @@ def _build(case: Case) -> Matrices:
     goal_influence[A.get_indexer(ga["audience"]), G.get_indexer(ga["goal"])] = np.clip(
         ga["influence"].to_numpy(float), 0.0, 1.0)
     relevance = np.clip(share @ rel_m.T, 0.0, 1.0)  # method.md §Relevance
-    start = day_numbers(moments["start"])
+    dated = moments["start"].notna().to_numpy(bool)
+    start = np.where(dated, day_numbers(moments["start"].fillna(pd.Timestamp(0))), 0)
     end = np.where(moments["end"].isna(), start,
-                   day_numbers(moments["end"].fillna(moments["start"])))
+                   day_numbers(moments["end"].fillna(moments["start"]).fillna(pd.Timestamp(0))))
+    kinds = moments["kind"].to_numpy(object)
+    named, recess_reach = _named_audiences(case, A, M, kinds == "recess")
+    relevance = _restricted(relevance, named, case.moment_audiences, A, M)
+    goal_relevance = _decided(case, G, M,
+                              _goal_relevance(share, s, rel_m, relevance), relevance)
+    relevance[:, kinds == "recess"] = 0.0  # a recess draws no attention: it lowers it
+    goal_relevance[:, :, kinds == "recess"] = 0.0
     mx = Matrices(
         audiences=A,
         audience_names=aud["name"].to_numpy(object),
@@ -194,19 +233,25 @@ def _build(case: Case) -> Matrices:
         moment_kinds=moments["kind"].to_numpy(object),
         moment_start=start,
         moment_end=np.maximum(end, start),
-        yearly=(moments["recurrence"] == "yearly").to_numpy(bool),
+        yearly=(moments["recurrence"] != "none").to_numpy(bool),
+        recurrence=moments["recurrence"].to_numpy(object),
+        dated=dated,
+        recess=kinds == "recess",
+        confirmed=_confirmed(case, M),
+        recess_reach=recess_reach,
         intensity=moments["intensity"].to_numpy(float),
         half_life=moments["half_life_days"].to_numpy(float),
         lead=moments["lead_days"].to_numpy(float),
         moment_relevance=rel_m,
         relevance=relevance,
-        goal_relevance=_goal_relevance(share, s, rel_m, relevance),
+        goal_relevance=goal_relevance,
         frames=F,
         frame_relevance=rel_f,
         frame_table=frames,
         fit_rule=getattr(case, "fit_rule", "noisy-or"),
     )
-    _readonly(mx.influence, goal_influence, mx.goal_relevance)
+    _readonly(mx.influence, goal_influence, mx.goal_relevance, mx.dated, mx.recess,
+              mx.recess_reach)
     _readonly(w, share, s, hooks, mx.fit, start, mx.moment_end, mx.yearly,
               mx.intensity, mx.half_life, mx.lead, rel_m, mx.relevance, rel_f)
     return mx

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..params import DateLike
+from .leads import format_leads
 from .matrices import check_count, horizon, matrices, to_dates
 from .scoring import score_contributions, score_priority
-from .timing import occurrences, timing_matrix
-from .windows import window_rule, windows_of
+from .timing import occurrences
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -34,20 +34,6 @@ _NAT = np.datetime64("NaT", "us")
 
 def _str(values: list[str] | np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str")
-
-
-def _anchor_day(case: Case, a: int, g: int, start: DateLike, days: int | str | None) -> int:
-    """The day an untied format is timed for (method.md §Formats).
-
-    The start of the audience's strongest window for the goal (the case's window rule), or
-    the goal's peak-timing day when there is no window.
-    """
-    h = horizon(case, start, days)
-    w = windows_of(case, a, h, window_rule(case), g)
-    if len(w) == 0:
-        return h.first + int(timing_matrix(case, h, g)[a].argmax())
-    best = w.iloc[int(w["peak"].to_numpy().argmax())]
-    return int(np.datetime64(best["start"], "D").astype(np.int64))
 
 
 def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = None,
@@ -73,31 +59,27 @@ def recommend_formats(case: Case, audience: str, goal: str, start: DateLike = No
         lead_days, prepare_by, safeguard``: one row per format linked to the audience, best
         fit first, then least effort. ``moment_date`` is the tied moment's first occurrence in the
         horizon (else its next one, else its only one; NaT for untied formats);
-        ``prepare_by`` = moment_date − lead_days, or for an untied format the start of the
-        audience's strongest window − lead_days.
+        ``prepare_by`` = moment_date − lead_days (the format's, or its kind's default when
+        blank: model.leads), NaT for an untied format: it has no dated occasion and can be
+        used any time.
     """
     case.check("audience", audience)
     case.check("goal", goal)
     h = horizon(case, start, days)
     mx = matrices(case)
-    a = mx.audiences.get_loc(audience)
     fa = case.format_audiences
     fa = fa[fa["audience"] == audience]
     f = case.formats.set_index("id").loc[fa["format"]].reset_index()
     fit = fa["fit"].to_numpy(float).copy()
-    lead = f["lead_days"].to_numpy(float)
+    lead = format_leads(f["kind"], f["lead_days"])
     moment = f["moment"].to_numpy(object)
     m_idx, occ_s, occ_e = occurrences(mx, h.first, h.last)
     tied_date = np.full(len(f), _NAT)
     in_horizon = np.ones(len(f), dtype=bool)
     names = np.full(len(f), "", dtype=object)
-    anchor = None
     prepare = np.full(len(f), _NAT)
     for n, m in enumerate(moment):  # a loop over one audience's formats
-        if not m:
-            if anchor is None:
-                anchor = _anchor_day(case, a, mx.goals.get_loc(goal), h.start, h.days)
-            prepare[n] = to_dates(anchor - math.ceil(lead[n]))
+        if not m:  # no dated occasion: "any time", never an invented date (method.md)
             continue
         j = mx.moments.get_loc(m)
         names[n] = mx.moment_names[j]

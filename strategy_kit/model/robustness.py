@@ -16,7 +16,8 @@ import pandas as pd
 from ..errors import BadParameterError
 from ..params import DateLike
 from ..ratings.aggregate import participant_case
-from .matrices import Matrices, check_count, fit_values, horizon, matrices, priority_weights
+from .fit import fit_values
+from .matrices import Matrices, check_count, horizon, matrices, priority_weights
 from .rater_draws import rater_draws
 from .scoring import check_rule, priority_matrix, score_priority
 from .timing import breakpoints, candidate_days, kernels

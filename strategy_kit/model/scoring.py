@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..case.schema import PRIORITY_RULES
 from ..params import DateLike
-from .matrices import fit_parts, horizon, matrices, priority_weights, to_dates
+from .fit import fit_parts
+from .matrices import horizon, matrices, priority_weights, to_dates
 from .timing import goal_peaks
 
 if TYPE_CHECKING:

@@ -6,8 +6,6 @@ opportunity are in ``windows``.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,55 +21,20 @@ from .matrices import (
     memo,
     to_dates,
 )
+from .occurrences import KERNEL_FLOOR, TAIL_HALF_LIVES, occurrences, recess_spans
 
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["attention_drivers", "score_timing"]
+__all__ = ["KERNEL_FLOOR", "attention_drivers", "occurrences", "score_timing"]
 
 
-#: Attention below this is back at baseline: the decay tail is cut there, after
-#: log2(1000) ≈ 10 half-lives (method.md §Attention kernel).
-KERNEL_FLOOR = 1e-3
-_TAIL_HALF_LIVES = math.log2(1 / KERNEL_FLOOR)
 #: A moment is listed behind a window when its pressure reaches this share of the peak.
 DRIVER_SHARE = 0.1
-_DAYS_PER_YEAR = 365.2425
+_TAIL_HALF_LIVES = TAIL_HALF_LIVES
 
 
 # -- kernels (method.md §Attention kernel) ----------------------------------------------------
-
-
-def _shift_years(day: int, years: int) -> int:
-    d = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
-    try:
-        moved = d.replace(year=d.year + years)
-    except ValueError:  # 29 February in a year without one: the 28th
-        moved = d.replace(year=d.year + years, day=28)
-    return (moved - dt.date(1970, 1, 1)).days
-
-
-def occurrences(mx: Matrices, first: int, last: int) -> tuple[np.ndarray, np.ndarray,
-                                                                  np.ndarray]:
-    """Every occurrence that can put attention on a day in [first, last].
-
-    Returns (moment index, start day, end day), sorted by moment. A yearly moment recurs on
-    the same calendar day from its first ``start`` on; the occurrences include the previous
-    years' whose decay tail still reaches ``first`` (method.md §Attention kernel).
-    """
-    rows: list[tuple[int, int, int]] = []
-    for m in range(len(mx.moments)):  # a loop over moments and years only
-        s, e = int(mx.moment_start[m]), int(mx.moment_end[m])
-        if not mx.yearly[m]:
-            rows.append((m, s, e))
-            continue
-        reach = (e - s) + _TAIL_HALF_LIVES * mx.half_life[m] + 2  # hold + tail, in days
-        n_lo = max(0, math.floor((first - s - reach) / _DAYS_PER_YEAR) - 1)
-        n_hi = max(0, math.ceil((last + mx.lead[m] - s) / _DAYS_PER_YEAR) + 1)
-        rows.extend((m, sn, sn + (e - s))
-                    for sn in (_shift_years(s, n) for n in range(n_lo, n_hi + 1)))
-    out = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return out[:, 0], out[:, 1], out[:, 2]
 
 
 def _kernel_matrix(mx: Matrices, h: Horizon) -> np.ndarray:
@@ -150,10 +113,28 @@ def timing_matrix(case: Case, h: Horizon, goal: int | None = None) -> np.ndarray
     """
     def build() -> np.ndarray:
         mx = matrices(case)
-        out = _noisy_or(pressures(mx, goal), kernels(case, h))
+        out = _noisy_or(pressures(mx, goal), kernels(case, h)) * recess_factor(case, h)
         out.flags.writeable = False
         return out
     return memo(case, ("timing", h.first, h.days, goal), build)
+
+
+def recess_factor(case: Case, h: Horizon) -> np.ndarray:
+    """Πᵣ (1 − intensity_r · [a named by r] · [t inside r]) for every audience and day: (A, D).
+
+    A recess (kind ``recess``) lowers the attention of the audiences it names (all, when it
+    names none) while it lasts, by its intensity (method.md §Recesses); 1 elsewhere.
+    """
+    def build() -> np.ndarray:
+        mx = matrices(case)
+        out = np.ones((len(mx.audiences), h.days))
+        for m, s, e in recess_spans(mx, h.first, h.last):
+            lo, hi = max(s, h.first) - h.first, min(e, h.last) - h.first + 1
+            hit = mx.recess_reach[:, m]
+            out[hit, lo:hi] *= 1.0 - float(mx.intensity[m])
+        out.flags.writeable = False
+        return out
+    return memo(case, ("recess", h.first, h.days), build)
 
 
 def candidate_days(k: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -238,6 +219,8 @@ def goal_peaks(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
     """
     def build() -> tuple[np.ndarray, np.ndarray]:
         mx, k = matrices(case), kernels(case, h)
+        if (recess_factor(case, h) < 1).any():  # recesses: every day, goal by goal (exact)
+            return _peaks_with_recess(case, h)
         days = candidate_days(k, breakpoints(mx, h))
         kd = k[:, days]
         live = np.flatnonzero(kd.any(axis=1))
@@ -256,6 +239,18 @@ def goal_peaks(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
             a.flags.writeable = False
         return peak, day
     return memo(case, ("goal_peaks", h.first, h.days), build)
+
+
+def _peaks_with_recess(case: Case, h: Horizon) -> tuple[np.ndarray, np.ndarray]:
+    """goal_peaks by timing every day of every goal, when a recess lowers some days."""
+    n_g = len(matrices(case).goals)
+    t = [timing_matrix(case, h, g) for g in range(n_g)]
+    peak = np.stack([x.max(axis=1) for x in t], axis=1)
+    at = np.stack([x.argmax(axis=1) for x in t], axis=1)
+    day = np.where(peak > 0, h.first + at, h.first)
+    for a in (peak, day):
+        a.flags.writeable = False
+    return peak, day
 
 
 def pressure_of(mx: Matrices, k: np.ndarray, a: int, goal: int | None = None) -> np.ndarray:

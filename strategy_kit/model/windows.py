@@ -16,6 +16,7 @@ import pandas as pd
 from ..case.settings import override_windows
 from ..params import DateLike
 from .matrices import Horizon, horizon, matrices, to_dates
+from .occurrences import recess_spans
 from .timing import DRIVER_SHARE, kernels, pressure_of, timing_matrix
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class WindowRule:
     share: float = 0.8
     floor: float = 0.05
     threshold: float = 0.5
+    #: Runs of days at most this many days apart are one window (``windows: gap``).
+    gap: int = 7
 
     def level(self, reference: float) -> float:
         """The timing a day needs, for an audience whose peak (tail left out) is ``reference``."""
@@ -88,7 +91,9 @@ def windows_of(case: Case, a: int, h: Horizon, rule: WindowRule,
     level = rule.level(float(t.max()))
     on = np.concatenate(([0], ((t >= level) & (t > 0)).astype(np.int8), [0]))
     edges = np.diff(on)
-    lo, hi = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # runs [lo, hi)
+    lo, hi = _merged(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), rule.gap)
+    recesses = [(m, s, e) for m, s, e in recess_spans(mx, h.first, h.last)
+                if mx.recess_reach[a, m]]
     rows = []
     if len(lo):
         p = pressure_of(mx, kernels(case, h), a, goal)
@@ -101,11 +106,13 @@ def windows_of(case: Case, a: int, h: Horizon, rule: WindowRule,
                                if m != main]
             lead = float(mx.lead[main])
             prepare = h.first + s - math.ceil(lead)
+            inside = tuple(str(mx.moment_names[m]) for m, rs, re_ in recesses
+                           if rs <= h.first + e - 1 and re_ >= h.first + s)
             rows.append((h.first + s, h.first + e - 1, h.first + peak, float(t[peak]),
                          tuple(str(mx.moments[m]) for m in behind),
                          tuple(str(mx.moment_names[m]) for m in behind), lead,
-                         prepare, prepare < h.first))
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 9
+                         prepare, prepare < h.first, inside))
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 10
     return pd.DataFrame({
         "audience": pd.array([str(mx.audiences[a])] * len(rows), dtype="str"),
         "start": to_dates(np.array(cols[0], dtype=np.int64)),
@@ -117,7 +124,18 @@ def windows_of(case: Case, a: int, h: Horizon, rule: WindowRule,
         "lead_days": np.array(cols[6], dtype=float),
         "prepare_by": to_dates(np.array(cols[7], dtype=np.int64)),
         "late": np.array(cols[8], dtype=bool),
+        "recesses": pd.Series(list(cols[9]), dtype=object),
     })
+
+
+def _merged(lo: np.ndarray, hi: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Runs [lo, hi) with at most ``gap`` days between them joined into one (method.md)."""
+    if len(lo) < 2:
+        return lo, hi
+    keep = np.r_[True, (lo[1:] - hi[:-1]) > gap]  # a run that starts a new window
+    starts = np.flatnonzero(keep)
+    ends = np.r_[starts[1:], len(lo)] - 1
+    return lo[starts], hi[ends]
 
 
 def _ids(case: Case, audience: str, goal: str | None) -> tuple[int, int | None]:

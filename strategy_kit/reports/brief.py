@@ -45,17 +45,65 @@ def _why(s: AudienceStudy) -> str:
     return f"{explain_priority(s)} {reason}".strip()
 
 
-def _window(s: AudienceStudy) -> dict[str, str] | None:
-    """The next window and when to start preparing (the calendar's rule: model.preparation)."""
-    prep = s.preparation
-    ahead = prep[prep["end"] >= s.start].sort_values("start") if not prep.empty else prep
-    if ahead.empty:
+def _window(s: AudienceStudy) -> dict[str, Any] | None:
+    """The next usable window, then the strongest (the calendar's rule: model.preparation)."""
+    from ..model.preparation import lead_windows
+    from ..sections.advice import ESTIMATED
+
+    nxt, best = lead_windows(s.preparation)
+    if nxt is None or best is None:
         return None
-    w = ahead.iloc[0]
-    return {"when": f"{_day(w['start'])} – {_day(w['end'])}",
-            "peak": f"{w['peak']:.2f}", "moments": _names(w["moment_names"]) or "several moments",
-            "prepare": (f"late — start now (it should have started on {_day(w['prepare_by'])})"
-                        if bool(w["late"]) else _day(w["prepare_by"]))}
+    ids = {v: k for k, v in s.case.names("moment").items()}
+    label = s.case.labels("moment")
+
+    def one(w: pd.Series) -> dict[str, Any]:
+        return {"when": f"{_day(w['start'])} – {_day(w['end'])}",
+                "peak": f"{w['peak']:.2f}",
+                "moments": _names(tuple(label[m] for m in w["moments"])) or "several moments",
+                "prepare": (f"late — start now (it should have started on "
+                            f"{_day(w['prepare_by'])})" if bool(w["late"])
+                            else _day(w["prepare_by"])),
+                "lead": str(w["reason"]).replace(
+                    f", the lead of {w['moment_names'][0]}", ""),  # the first moment named
+                "estimated": ("" if not len(w["estimated"]) else ESTIMATED
+                              if set(w["estimated"]) == set(w["moment_names"])
+                              else f"of {_names(tuple(label[ids[n]] for n in w['estimated']))}"
+                                   f" {ESTIMATED}"),
+                "recess": _names(w["recesses"])}
+
+    out = one(nxt)
+    out["strongest"] = None if nxt["start"] == best["start"] else one(best)
+    return out
+
+
+def _crisis(s: AudienceStudy) -> list[dict[str, str]]:
+    """The crisis playbook as the report shows it (sections.crisis), kept to one page.
+
+    The kinds of crisis that open a window for the audience.
+    """
+    from ..sections.crisis import playbook_items, study_playbook
+
+    p = study_playbook(s)
+    if p.empty:
+        return []
+    p = p[p["opens_window"]]  # short labels, to keep to one page
+    c = s.case
+    short = {kind: {c.names(kind)[i]: lab for i, lab in c.labels(kind).items()}
+             for kind in ("format", "ally")}
+    return playbook_items(p.assign(
+        crisis_name=p["crisis"].map(c.labels("moment")),
+        format=p["format"].map(lambda n: short["format"].get(n, n)),
+        ally=p["ally"].map(lambda n: short["ally"].get(n, n))))
+
+
+def _crisis_note(s: AudienceStudy) -> str:
+    """What the brief says when no kind of crisis would open a window (one line)."""
+    from ..sections.crisis import study_playbook
+
+    p = study_playbook(s)
+    if p.empty or p["opens_window"].any():
+        return ""
+    return f"none of the {len(p)} kinds of crisis would alone open a window (see the playbook)."
 
 
 def _plain_words(s: AudienceStudy) -> dict[str, str]:
@@ -160,6 +208,7 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
                     for _, f in frames.iloc[1:].iterrows()],
         "warning": s.messages.warning,
         "open_items": _open_items(s) if caring else [], "caring": caring,
+        "crisis": _crisis(s), "crisis_note": _crisis_note(s),
         "parameters": (f"{c.name} · {audience} · {goal} · {t0.date().isoformat()} · {n} days"
                        f" · windows: {s.rule.short}"),
         "values": c.values_note, "rank": int(row["rank"]),

@@ -28,6 +28,7 @@ HELPERS: dict[str, str] = {
     **dict.fromkeys(["show_open_questions", "show_method", "show_provenance",
                      "show_workshop_advice"], "common"),
     **dict.fromkeys(["show_disagreement"], "disagree"),
+    **dict.fromkeys(["show_crisis"], "crisis"),
     **dict.fromkeys(["show_scenarios", "show_scenario_note"], "scenarios"),
     **dict.fromkeys(["ComparisonStudy", "study_comparison", "show_comparison_title",
                      "show_changes", "show_differing_cells"], "compare"),

@@ -18,8 +18,8 @@ from .display import cell_text
 if TYPE_CHECKING:
     from .audience import AudienceStudy
 
-__all__ = ["explain_priority", "late_formats", "next_window", "no_reason_note", "top_moves",
-           "window_move"]
+__all__ = ["ESTIMATED", "confirm_first", "explain_priority", "late_formats", "next_window",
+           "no_reason_note", "top_moves", "window_move", "window_text"]
 
 
 def explain_priority(s: AudienceStudy) -> str:
@@ -80,19 +80,46 @@ def no_reason_note(s: AudienceStudy) -> str | None:
     return text
 
 
+#: What an estimated date says wherever it is shown (method.md §Recurrence).
+ESTIMATED = "estimated — check the organisers' date"
+
+
+def _when(w: pd.Series) -> str:
+    if w["late"]:
+        return f"start preparing now (it should have started on {long_date(w['prepare_by'])})"
+    return f"prepare from {long_date(w['prepare_by'])}"
+
+
+def window_text(w: pd.Series) -> str:
+    """One window in words: its days, peak, moments, estimated dates and recesses."""
+    text = (f"the window {long_date(w['start'])} – {long_date(w['end'])} (peak attention "
+            f"{w['peak']:.2f}, driven by {cell_text(w['moment_names']) or 'several moments'}")
+    est = tuple(w.get("estimated", ()))
+    if est and set(est) == set(w["moment_names"]):
+        text += f"; dates {ESTIMATED}"
+    elif est:
+        text += f"; dates of {cell_text(est)} {ESTIMATED}"
+    if len(w.get("recesses", ())):
+        text += f"; inside {cell_text(w['recesses'])}: attention lowered"
+    return text + ")"
+
+
 def window_move(s: AudienceStudy) -> str:
-    """The first move: the best window and when to start preparing, or the best moments."""
-    prep = s.preparation
-    if not prep.empty:
-        w = prep.sort_values("peak", ascending=False).iloc[0]
-        if w["late"]:
-            when = (f"Start preparing now (it should have started on "
-                    f"{long_date(w['prepare_by'])})")
-        else:
-            when = f"Prepare from {long_date(w['prepare_by'])}"
-        return (f"{when} for the window {long_date(w['start'])} – {long_date(w['end'])} "
-                f"(peak attention {w['peak']:.2f}, driven by "
-                f"{cell_text(w['moment_names']) or 'several moments'}).")
+    """The first move: the next window still usable, then the strongest; or the best moments.
+
+    Both come from the same preparation plan as the calendar (model.preparation.lead_windows).
+    """
+    from ..model.preparation import lead_windows
+
+    nxt, best = lead_windows(s.preparation)
+    if nxt is not None and best is not None:
+        first = (f"Next window: {_when(nxt)} for {window_text(nxt)}; lead time: "
+                 f"{nxt['reason']}.")
+        if nxt["start"] == best["start"]:
+            return first[:1].upper() + first[1:] + " It is also the strongest of the horizon."
+        return (f"{first} Then the strongest window of the horizon: {_when(best)} for "
+                f"{window_text(best)} — the highest attention, but later; the next one is "
+                "the first you can still prepare for.")
     if s.best.empty:
         return ("No moment in the case speaks to them about this goal in this horizon: build "
                 "the relationship now, and add the moments they follow to moments.csv.")
@@ -100,6 +127,22 @@ def window_move(s: AudienceStudy) -> str:
     return (f"No window of opportunity in this horizon ({s.rule.describe()}): their attention "
             f"for this goal peaks at only {b['pressure']:.2f}, with {b['moment_name']} on "
             f"{long_date(b['date'])}. Use that moment, and build the relationship before it.")
+
+
+def confirm_first(s: AudienceStudy) -> str | None:
+    """The moments whose dates to confirm first: estimated, and behind the lead windows."""
+    from ..model.preparation import lead_windows
+
+    nxt, best = lead_windows(s.preparation)
+    names: list[str] = []
+    for w in (nxt, best):
+        if w is not None:
+            names += [str(n) for n in w["estimated"] if str(n) not in names]
+    if not names or s.row["fit"] <= 0:
+        return None
+    return (f"Confirm these dates first: {'; '.join(names)}. They drive the first moves and "
+            "are estimates from the moment's rule (add the organisers' date to "
+            "moment_dates.csv).")
 
 
 def _no_reason_moves(s: AudienceStudy) -> list[str]:
@@ -126,13 +169,16 @@ def _no_reason_moves(s: AudienceStudy) -> list[str]:
 
 
 def next_window(s: AudienceStudy) -> str | None:
-    """The next window of opportunity, in words ("3 Aug 2027 – 9 Aug 2027"), None if none."""
-    prep = s.preparation
-    ahead = prep[prep["end"] >= s.start].sort_values("start") if not prep.empty else prep
-    if ahead.empty:
+    """The next window you can still use, in words ("3 Aug 2027 – 9 Aug 2027"), None if none.
+
+    The same window the top moves lead with (``model.preparation.lead_windows``).
+    """
+    from ..model.preparation import lead_windows
+
+    nxt, _ = lead_windows(s.preparation)
+    if nxt is None:
         return None
-    w = ahead.iloc[0]
-    return f"{long_date(w['start'])} – {long_date(w['end'])}"
+    return f"{long_date(nxt['start'])} – {long_date(nxt['end'])}"
 
 
 def _who_move(s: AudienceStudy) -> str | None:

@@ -26,7 +26,15 @@ from ..model.timing import attention_drivers, score_timing
 from ..model.windows import WindowRule, best_moments, window_rule, windows_of
 from ..params import parse_days, parse_start
 from ..plots.style import MAX_ROWS
-from .advice import explain_priority, late_formats, next_window, no_reason_note, top_moves
+from .advice import (
+    ESTIMATED,
+    confirm_first,
+    explain_priority,
+    late_formats,
+    next_window,
+    no_reason_note,
+    top_moves,
+)
 from .common import as_case, labelled, long_date, plan_coverage_section, robustness_draws
 from .display import esc, show_figure, show_html, show_list, show_table, show_text
 from .plan import show_plan_in_practice
@@ -170,6 +178,9 @@ def show_summary(s: AudienceStudy) -> None:
         show_html(f'<p class="sk-warning">{esc(note)}</p>')
     show_html("<p><b>Top three moves</b></p>")
     show_list(top_moves(s), ordered=True)
+    confirm = confirm_first(s)  # issue 20: estimated dates behind the first moves
+    if confirm:
+        show_text([confirm], css="sk-note")
     r = s.row
     if r["rule"] == "additive" and r["fit"] > 0 and r["fit_part"] < r["priority"] / 3:
         show_text([f"Note: this priority comes mostly from influence and timing; this goal "
@@ -215,7 +226,16 @@ def show_when(s: AudienceStudy) -> None:
         show_text([f"{s.audience_name} oppose this goal: the moments below are theirs, threats "
                    "to prepare for (a rebuttal ready, allies briefed), not windows to use."],
                   css="sk-warning")
-    show_figure(plots.plot_timeline(s.timing, labelled(s.drivers, s.case), s.windows,
+    drivers = labelled(s.drivers, s.case)
+    estimated = {n for e in s.preparation["estimated"] for n in e}  # issue 20: say so
+    if estimated:
+        est = drivers["moment_name"].isin(estimated)
+        drivers = drivers.assign(
+            moment_name=drivers["moment_name"].where(~est, drivers["moment_name"] + " ("
+                                                     + ESTIMATED + ")"),
+            moment_label=drivers["moment_label"].where(~est,
+                                                       drivers["moment_label"] + " (est.)"))
+    show_figure(plots.plot_timeline(s.timing, drivers, s.windows,
                                     audience=s.audience, threshold=s.level,
                                     names=s.case.names("audience"),
                                     labels=s.case.labels("audience"),
@@ -227,7 +247,10 @@ def show_when(s: AudienceStudy) -> None:
     p = s.preparation
     table = p[["start", "end", "peak_date", "peak", "moment_names", "prepare_on"]].assign(
         prepare_on=[("now (late)" if late else long_date(d))
-                    for d, late in zip(p["prepare_on"], p["late"], strict=True)])
+                    for d, late in zip(p["prepare_on"], p["late"], strict=True)],
+        dates=[(f"{', '.join(map(str, e))}: {ESTIMATED}" if len(e) else "confirmed")
+               + (f"; inside {', '.join(map(str, r))}" if len(r) else "")
+               for e, r in zip(p["estimated"], p["recesses"], strict=True)])
     show_table(table.rename(columns={"moment_names": "moments behind it",
                                      "peak_date": "peak day",
                                      "prepare_on": "start preparing"}),

@@ -133,7 +133,9 @@ def _leads(case: Case, goals: list[str], start: pd.Timestamp, days: int,
         else:
             w = prep.sort_values("peak", ascending=False).iloc[0]
             window = (f"{long_date(w['start'])} – {long_date(w['end'])} "
-                      f"({w['moment_names'][0]})")
+                      f"({w['moment_names'][0]})"
+                      + (" — estimated, check the organisers' date" if len(w["estimated"])
+                         else ""))
             when = "now (late)" if w["late"] else long_date(w["prepare_by"])
         ask = ask_of(case, g)
         rows.append({"goal": case.names("goal")[g],

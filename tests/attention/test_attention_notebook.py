@@ -153,6 +153,10 @@ def test_made_up_example_is_labelled_and_in_no_case(tmp_path: Path) -> None:
         "human-rights-day,Human Rights Day,anniversary,2024-12-10,,yearly,0.6,7,30\n"
         "summit,Annual security summit,event,2025-02-14,2025-02-16,yearly,0.8,10,60\n",
         encoding="utf-8")
+    links = (case / "moment_interests.csv").read_text(encoding="utf-8").splitlines()
+    (case / "moment_interests.csv").write_text("\n".join(  # the template's other moments go
+        r for r in links if not r.startswith(("border-crisis,", "summer-recess,"))) + "\n",
+        encoding="utf-8")
     s = study_attention(case, SAMPLE.relative_to(config.NOTEBOOKS_DIR))  # as the notebook does
     assert len(s.series) == 365
     matched = s.spikes[s.spikes["moment"] != ""].set_index("moment")

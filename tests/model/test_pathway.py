@@ -11,7 +11,8 @@ import pytest
 
 from strategy_kit.calendar import calendar_events
 from strategy_kit.case import load_case
-from strategy_kit.model.matrices import fit_parts, fit_values, matrices
+from strategy_kit.model.fit import fit_parts, fit_values
+from strategy_kit.model.matrices import matrices
 from strategy_kit.model.recommend import recommend_messages
 from strategy_kit.model.routes import reach_matrix, score_pathway
 from strategy_kit.model.stance import stance_move

@@ -32,9 +32,9 @@ def test_formats_by_hand(tiny: Case) -> None:
     assert list(f["format"]) == ["brief", "crisis-call", "expo-stand"]
     assert f["fit"].tolist() == [0.9, 0.6, 0.0]  # the expo (2027) is outside the horizon
     brief, call, expo = (f.iloc[i] for i in range(3))
-    # untied: timed for the audience's strongest window (1 March) − 14 days
+    # untied: no dated occasion, so no invented date: it can be used any time (issue 20)
     assert brief["moment"] == "" and pd.isna(brief["moment_date"]) and brief["in_horizon"]
-    assert brief["prepare_by"] == T("2025-02-15")
+    assert pd.isna(brief["prepare_by"]) and brief["lead_days"] == 14
     assert call["moment_date"] == T("2025-03-01") and call["in_horizon"]
     assert call["prepare_by"] == T("2025-01-30")  # 1 March − 30 days
     assert expo["moment_date"] == T("2027-05-01") and not expo["in_horizon"]

@@ -120,7 +120,7 @@ def test_windows_by_hand(tiny: Case) -> None:
     # the absolute rule, as before: timing ≥ 0.5
     w = find_windows(tiny, "mps", START, 365, threshold=0.5)
     assert list(w.columns) == ["audience", "start", "end", "peak_date", "peak", "moments",
-                               "moment_names", "lead_days", "prepare_by", "late"]
+                               "moment_names", "lead_days", "prepare_by", "late", "recesses"]
     assert len(w) == 1
     r = w.iloc[0]
     # 0.6 · 2^(−2/10) = 0.52 ≥ 0.5 on 7 March; 0.6 · 2^(−3/10) = 0.49 on the 8th

@@ -71,7 +71,8 @@ def test_brief_command_and_bad_input(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["brief", "--audience", "media", "--goal", "end-terror",
                                    "--start", START, "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
-    assert Path(res.output.strip()).read_text(encoding="utf-8").count("<h2>") == 6
+    page = Path(res.output.strip()).read_text(encoding="utf-8")
+    assert page.count("<h2>") == 6 and "<b>When a crisis breaks:</b>" in page  # issue 20
     res = CliRunner().invoke(cli, ["brief", "--audience", "nobody", "--goal", "end-terror",
                                    "--out", str(tmp_path / "x")])
     assert res.exit_code == 2 and "nobody" in res.output
