@@ -153,8 +153,8 @@ def _moment_event(case: Case, audience: str, goal: str, main: str, w: pd.Series,
     if rule:
         text.append(f"Recurs: {rule}; later dates are estimates until the organisers "
                     "publish them.")
-    text.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}]; "
-                f"made by strategy-kit {__version__}.")
+    text.append(f"Case: {case.title} [{case.name}, data hash {case.data_hash}], scored on "
+                f"{case.values_note}; made by strategy-kit {__version__}.")
     return {"uid": _uid(case.name, audience, goal, main, "moment"), "kind": "moment",
             "start": _date(occ), "end": _date(end),
             "summary": name + (" (estimated date)" if estimated else ""),

@@ -85,9 +85,13 @@ def test_every_belarus_audience_has_a_crisis_playbook() -> None:
     case = load_case("belarus")
     kinds = {"border-crisis", "nuclear-weapons", "mercenaries"}
     opening = 0
+    opposed = set(case.audiences.loc[case.audiences["stance"] == "opposed", "id"])
+    assert opposed == {"regime", "gongos"}
     for a in case.ids("audience"):
         p = crisis_playbook(case, a, "2026-12-04", 365)
         assert set(p["crisis"]) == kinds, a
+        if a in opposed:  # not addressed: their moments are threats, no format reaches them
+            continue
         assert (p["format"] != "").all() and (p["ally"] != "").all(), a
         assert p["response_days"].notna().all() and p["likelihood"].notna().all()
         opening += int(p["opens_window"].sum())
@@ -99,7 +103,9 @@ def test_every_belarus_audience_has_a_crisis_playbook() -> None:
 
 def test_the_playbook_shows_a_formats_safeguard(tmp_path: Path) -> None:
     case = load_case("belarus")
-    formats = case.formats.assign(safeguard="")
+    case = with_tables(case, formats=case.formats.assign(safeguard=""),
+                       frames=case.frames.assign(safeguard=""))
+    formats = case.formats
     formats.loc[formats["id"] == "voices-from-inside", "safeguard"] = \
         "Never name a person inside Belarus without their consent"
     c = with_tables(case, formats=formats)
@@ -108,7 +114,7 @@ def test_the_playbook_shows_a_formats_safeguard(tmp_path: Path) -> None:
     page = write_playbook(c, "media", "2026-12-04", 365, tmp_path).read_text()
     assert "When a crisis breaks: Media" in page
     assert "Safeguard: Never name a person inside Belarus without their consent" in page
-    # without a safeguard column, none is shown
+    # without safeguards, none is shown
     assert (crisis_playbook(case, "media", "2026-12-04", 365)["safeguard"] == "").all()
 
 
@@ -134,4 +140,5 @@ def test_the_audience_report_has_the_crisis_section(monkeypatch) -> None:
                                      "A new escalation around Russian nuclear weapons in Belarus"]
     assert table["for them"].iloc[0] == "opens a window (attention 0.43)"
     assert table["for them"].iloc[1] == "attention 0.41, below a window"
-    assert "safeguard" not in table.columns  # formats.csv has no safeguard column yet
+    # the case's safeguards stand beside the format and frame they guard (issue 19)
+    assert "safeguard" in table.columns and table["safeguard"].str.len().gt(0).any()

@@ -74,8 +74,9 @@ def cell_changes(a: Case, b: Case) -> pd.DataFrame:
         if not key:
             continue
         ta, tb = getattr(a, name), getattr(b, name)
-        ia = {tuple(r[k] for k in key): r for r in ta.to_dict("records")}
-        ib = {tuple(r[k] for k in key): r for r in tb.to_dict("records")}
+        # keys as text (a date is part of moment_dates' key), so rows match and sort
+        ia = {tuple(_text(r[k]) for k in key): r for r in ta.to_dict("records")}
+        ib = {tuple(_text(r[k]) for k in key): r for r in tb.to_dict("records")}
         cols = [c.name for c in TABLES[name].columns if c.name not in key]
         for k in sorted(ia.keys() | ib.keys()):
             label = "/".join(k)

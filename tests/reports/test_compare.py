@@ -32,7 +32,8 @@ def _plant(case: Path) -> None:
     f = case / "frame_interests.csv"
     text = f.read_text()
     assert re.search(r"^hope,security,1(\.0)?$", text, flags=re.M)
-    f.write_text(re.sub(r"^hope,security,1(\.0)?$", "hope,security,0.2", text, flags=re.M))
+    # to 0: a positive frame that still applies keeps the lead (method.md §Messages)
+    f.write_text(re.sub(r"^hope,security,1(\.0)?$", "hope,security,0", text, flags=re.M))
 
 
 def _run(*args: str) -> tuple[str, str]:
@@ -53,7 +54,7 @@ def _check(html: Path, csv_text: str) -> None:
     assert "moments verdict: intensity 0.4 → 0.1" in lost.iloc[0]["cause"]
     frames = rows[(rows["kind"] == "frame") & (rows["item"] == "mps")]
     assert set(frames["before"]) == {"Hope"} and set(frames["after"]) == {"Fear"}
-    assert "frame_interests hope/security: relevance 1 → 0.2" in frames.iloc[0]["cause"]
+    assert "frame_interests hope/security: relevance 1 → 0" in frames.iloc[0]["cause"]
     for text in ("rank 3 → 2", "window lost (Verdict)", "Hope", "Fear",
                  "audiences mps: influence 0.8 → 0.9"):
         assert text.replace("→", "→") in page
@@ -80,7 +81,7 @@ def test_two_scenarios(tmp_path: Path) -> None:
     (case / "scenarios" / "planted.yaml").write_text(
         "title: Planted\noverrides:\n  audiences:\n    - {id: mps, influence: 0.9}\n"
         "  moments:\n    - {id: verdict, intensity: 0.1}\n"
-        "  frame_interests:\n    - {frame: hope, interest: security, relevance: 0.2}\n")
+        "  frame_interests:\n    - {frame: hope, interest: security, relevance: 0}\n")
     out, err = _run("compare", f"{case}#base", "--scenario-b", "planted", "--start", START,
                     "--out", str(tmp_path / "r"), "--csv")
     html = Path(err.strip().splitlines()[-1])
