@@ -160,7 +160,8 @@ def test_explorer_runs_and_reacts_in_jupyterlab(lab: tuple[str, Path], tmp_path:
                 sliders = page.locator(".widget-slider")
                 assert sliders.count() >= 6  # horizon, three priority weights, interests, σ
                 assert page.locator(".widget-checkbox").count() >= 2
-                assert page.locator(".widget-dropdown").count() == 3  # goal, audience, export as
+                # goal, audience, export as, and the scenario (Belarus has scenarios/)
+                assert page.locator(".widget-dropdown").count() == 4
                 before = page.evaluate(PLOT_DATA)
                 page.screenshot(path=str(shots / "explore-before.png"), full_page=False)
 

@@ -40,7 +40,7 @@ def open_report(browser, path: Path, shot: Path):
 
 # The Belarus case has no measured attention (issue 14: no made-up series in a report), so
 # its audience report has no "Measured attention" figure.
-@pytest.mark.parametrize(("which", "figures"), [("audience", 5), ("overview", 5)])
+@pytest.mark.parametrize(("which", "figures"), [("audience", 6), ("overview", 8)])
 def test_report_renders_offline(browser, rendered, tmp_path: Path, which: str,
                                 figures: int) -> None:
     page, requests, errors = open_report(browser, rendered[which], tmp_path / f"{which}.png")
