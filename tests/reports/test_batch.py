@@ -333,7 +333,7 @@ def test_a_batch_report_is_the_report_run_alone(one_kernel) -> None:
     batch = real.job.out.read_text(encoding="utf-8")
     alone = one_kernel["alone"].read_text(encoding="utf-8")
     figures = r"var f = (\{.*?\}); var draw = function"  # display.figure_bundle
-    assert len(re.findall(figures, batch, re.S)) == 6  # with the Spectrum strip; no measured attention
+    assert len(re.findall(figures, batch, re.S)) == 6  # Spectrum strip in, no measured attention
     assert re.findall(figures, batch, re.S) == re.findall(figures, alone, re.S), "same figures"
     text = [re.sub(r"<[^>]+>", " ", normalized(h.split("<body", 1)[1])).split()
             for h in (batch, alone)]
