@@ -191,7 +191,10 @@ def brief_context(case: str | Path | Case, audience: str, goal: str, start: obje
         "window": _window(s) if caring else None, "windows": len(s.windows),
         "window_note": window_move(s) if caring else " ".join(top_moves(s)),
         "formats": [{"name": f["name"], "effort": f["effort"], "fit": f"{f['fit']:.2f}",
-                     "prepare": _day(f["prepare_by"]), "moment": f["moment_name"],
+                     "prepare": (f"late — start now (it should have started on "
+                                 f"{_day(f['prepare_by'])})"
+                                 if pd.notna(f["prepare_by"]) and f["prepare_by"] < t0
+                                 else _day(f["prepare_by"])), "moment": f["moment_name"],
                      "safeguard": f["safeguard"]}
                     for _, f in formats.iterrows()],
         "allies": [{"name": a["name"], "kind": a["kind"], "reach": f"{a['reach']:.2f}"}
