@@ -1,7 +1,7 @@
 """``make demo``: check the default case, print its priorities and render its main reports.
 
 Run as ``python -m strategy_kit.demo [CASE]``. Renders the portfolio overview and, for each
-goal, the report on its top-priority audience, into ``reports/<case>/``.
+goal, the report on the audience to ask first (its first decider), into ``reports/<case>/``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .ratings.load import load_case
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; return the exit code (0 done, 2 bad input, 1 a run failed)."""
     from .batch.pool import run_batch
+    from .model.routes import score_pathway
     from .model.scoring import score_priority
     from .reports.render import audience_job, overview_job
 
@@ -26,10 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         case = load_case(args[0] if args else config.DEFAULT_CASE)
         table = score_priority(case)
-        top = table[table["rank"] == 1]
-        click.secho(terminal_safe(f"{case.title}: the top audience for each goal"), bold=True)
-        cols = ["goal", "audience", "fit", "influence", "timing", "priority"]
-        click.echo(top[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        path = score_pathway(case)
+        # whom to ask (the first decider; issue 19), through whom (the strongest route to them)
+        ask = path[path["ask_rank"] == 1][["goal", "audience"]]
+        ask = ask.merge(table, on=["goal", "audience"]).set_index("goal")
+        top = table[table["rank"] == 1].set_index("goal")  # a case without roles or deciders
+        top = ask.reindex(top.index).fillna(top).reset_index()
+        movers = path[path["move_rank"] == 1].set_index("goal")["audience"]
+        top["through"] = top["goal"].map(movers).fillna("")
+        click.secho(terminal_safe(f"{case.title}: whom to ask for each goal, and through whom"),
+                    bold=True)
+        cols = ["goal", "audience", "priority", "through"]
+        click.echo(terminal_safe(top[cols].rename(columns={"audience": "ask"}).to_string(
+            index=False, float_format=lambda v: f"{v:.2f}")))
         jobs = [overview_job(case)] + [audience_job(case, r.audience, r.goal)
                                       for r in top.itertuples()]
         click.echo(f"\nrendering {len(jobs)} reports into {config.REPORTS_DIR / case.name}/ …")
