@@ -290,9 +290,11 @@ def run_batch(jobs: Sequence[ReportJob], workers: int | None = None, *, progress
             spawn()
 
     def ordered() -> tuple[BatchResult, ...]:
-        return tuple(results.get(i) or BatchResult(jobs[i], "not run") for i in range(len(jobs)))
+        return tuple(results.get(i) or _finished_unheard(jobs[i], started)
+                     for i in range(len(jobs)))
 
     interrupted, over, written = None, False, ()
+    started = time.time()
     try:
         with _stop_signals():
             try:
@@ -360,3 +362,17 @@ def _kill_kernel(pid: int) -> None:
     if b"ipykernel" in cmdline:
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)  # a kernel leads its own process group
+
+
+def _finished_unheard(job: ReportJob, started: float) -> BatchResult:
+    """A job with no result: ``not run``, unless its report was written during this batch.
+
+    A worker stopped by an interrupt may have put its report in place (atomically) before
+    its message arrived: that report is whole, so the index lists it as done.
+    """
+    try:
+        if job.out.stat().st_mtime >= started:
+            return BatchResult(job, "done")
+    except OSError:
+        pass
+    return BatchResult(job, "not run")
