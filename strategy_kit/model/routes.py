@@ -21,7 +21,7 @@ import pandas as pd
 from ..params import DateLike
 from .matrices import matrices
 from .scoring import score_priority
-from .stance import STANCE_FACTOR, stance_matrix
+from .stance import STANCE_FACTOR, per_goal, stance_matrix
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -45,17 +45,7 @@ def has_roles(case: Case) -> bool:
 
 def role_matrix(case: Case) -> np.ndarray:
     """role(a, g), ``decides`` or ``moves``: the goal's value, else the audience's, else decides."""
-    mx = matrices(case)
-    aud = case.audiences
-    base = np.array([r or "decides" for r in aud.get("role", pd.Series([""] * len(aud)))],
-                    dtype=object)
-    out = np.repeat(base[:, None], len(mx.goals), axis=1)
-    ga = case.goal_audiences
-    if "role" in ga:
-        ga = ga[ga["role"].astype(str) != ""]
-        out[mx.audiences.get_indexer(ga["audience"]), mx.goals.get_indexer(ga["goal"])] = \
-            ga["role"].to_numpy(object)
-    return out
+    return per_goal(case, "role", "decides")
 
 
 def route_matrix(case: Case) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from .matrices import matrices
 
@@ -41,18 +42,26 @@ MOVES = {
 }
 
 
-def stance_matrix(case: Case) -> np.ndarray:
-    """stance(a, g): ``goal_audiences.csv`` over ``audiences.csv``; "" when not placed. (A, G)."""
+def per_goal(case: Case, column: str, default: str = "") -> np.ndarray:
+    """An audience's value of ``column`` for each goal: ``goal_audiences.csv`` over
+    ``audiences.csv``, ``default`` where neither gives one. (A, G), objects.
+    """
     mx = matrices(case)
     aud = case.audiences
-    base = aud["stance"].to_numpy(object) if "stance" in aud else np.full(len(aud), "", object)
-    out = np.repeat(np.asarray(base, dtype=object)[:, None], len(mx.goals), axis=1)
+    base = np.array([v or default for v in aud.get(column, pd.Series([""] * len(aud)))],
+                    dtype=object)
+    out = np.repeat(base[:, None], len(mx.goals), axis=1)
     ga = case.goal_audiences
-    if "stance" in ga:
-        ga = ga[ga["stance"].astype(str) != ""]
+    if column in ga:
+        ga = ga[ga[column].astype(str) != ""]
         out[mx.audiences.get_indexer(ga["audience"]), mx.goals.get_indexer(ga["goal"])] = \
-            ga["stance"].to_numpy(object)
+            ga[column].to_numpy(object)
     return out
+
+
+def stance_matrix(case: Case) -> np.ndarray:
+    """stance(a, g): ``goal_audiences.csv`` over ``audiences.csv``; "" when not placed. (A, G)."""
+    return per_goal(case, "stance")
 
 
 def stance_move(stance: str) -> tuple[str, str]:
