@@ -43,8 +43,9 @@ MOVES = {
 
 
 def per_goal(case: Case, column: str, default: str = "") -> np.ndarray:
-    """An audience's value of ``column`` for each goal: ``goal_audiences.csv`` over
-    ``audiences.csv``, ``default`` where neither gives one. (A, G), objects.
+    """An audience's value of ``column`` for each goal (A, G): the goal's, else its own.
+
+    ``goal_audiences.csv`` over ``audiences.csv``, ``default`` where neither gives one.
     """
     mx = matrices(case)
     aud = case.audiences
