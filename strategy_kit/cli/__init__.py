@@ -15,11 +15,11 @@ from .options import audience_goal_options as _audience_goal_options
 from .options import browser_first as _browser_first
 from .options import case_option as _case_option
 from .options import echo as _echo
+from .options import horizon_options, scenario_option
 from .options import out_option as _out_option
 from .options import paper_size as _paper
 from .options import pdf_options as _pdf_options
 from .options import pick_case as _pick_case
-from .options import scenario_option
 from .options import threshold_option as _threshold_option
 from .options import with_pdf as _with_pdf
 from .versions import compare, snapshot, with_scenario
@@ -110,8 +110,7 @@ def list_(case: str | None, case_opt: str | None) -> None:
 @click.argument("case", required=False)
 @_case_option
 @click.option("--goal", help="one goal id (default: every goal)")
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@horizon_options
 @click.option("--csv", "as_csv", is_flag=True, help="print CSV instead of a table")
 @scenario_option
 def scores(case: str | None, case_opt: str | None, goal: str | None, start: str | None,
@@ -167,8 +166,7 @@ def report(case: str | None, audience: str, goal: str, case_opt: str | None, sta
 @click.argument("case", required=False)
 @_case_option
 @click.option("--goal", help="a goal id (default: all goals)")
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@horizon_options
 @_out_option
 @_pdf_options
 @_threshold_option
@@ -190,8 +188,7 @@ def overview(case: str | None, case_opt: str | None, goal: str | None, start: st
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @click.option("--goal", help="a goal id (default: the audience's best-fitting goal)")
 @_case_option
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@horizon_options
 @click.option("--out", "out", required=True, metavar="FILE.ics", type=click.Path(dir_okay=False),
               help="the calendar file to write")
 @_threshold_option
@@ -213,8 +210,7 @@ def calendar(case: str | None, audience: str, goal: str | None, case_opt: str | 
 @click.argument("case", required=False)
 @click.option("--audience", required=True, help="an audience id (strategy-kit list shows them)")
 @_case_option
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@horizon_options
 @_out_option
 @_pdf_options
 @_threshold_option
@@ -239,8 +235,7 @@ def playbook(case: str | None, audience: str, case_opt: str | None, start: str |
 @_out_option
 @click.option("--plan", metavar="RUNS.yaml", type=click.Path(dir_okay=False),
               help="a YAML file of runs, for scheduled use")
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@horizon_options
 @_pdf_options
 @click.option("--brief", "briefs", is_flag=True, help="also write each report's one-page brief")
 @_threshold_option

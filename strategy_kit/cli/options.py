@@ -74,6 +74,13 @@ def scenario_option(f: Any) -> Any:
                              "(docs/compare.md)")(f)
 
 
+def horizon_options(f: Any) -> Any:
+    """``--start`` and ``--days``: the planning horizon of every command that scores."""
+    f = click.option("--days", type=int,
+                     help="planning horizon in days (default or 0: the case's)")(f)
+    return click.option("--start", help="planning start, YYYY-MM-DD (default: today)")(f)
+
+
 def audience_goal_options(f: Any) -> Any:
     """The options of a page about one audience × goal (``report``, ``brief``)."""
     for option in reversed((
@@ -82,9 +89,7 @@ def audience_goal_options(f: Any) -> Any:
                      help="an audience id (strategy-kit list shows them)"),
         click.option("--goal", required=True, help="a goal id"),
         case_option,
-        click.option("--start", help="planning start, YYYY-MM-DD (default: today)"),
-        click.option("--days", type=int,
-                     help="planning horizon in days (default or 0: the case's)"),
+        horizon_options,
         out_option, pdf_options, threshold_option, scenario_option,
     )):
         f = option(f)

@@ -13,6 +13,7 @@ import click
 
 from .. import config
 from ..files.present import terminal_safe
+from .options import horizon_options
 
 __all__ = ["compare", "snapshot", "with_scenario"]
 
@@ -33,8 +34,7 @@ def with_scenario(case: str, scenario: str | None) -> Any:
 @click.option("--scenario-b", metavar="NAME", help="B under this scenario (or write B#NAME)")
 @click.option("--round-a", type=int, metavar="N", help="A's ratings of round N only")
 @click.option("--round-b", type=int, metavar="N", help="B's ratings of round N only")
-@click.option("--start", help="planning start, YYYY-MM-DD (default: today)")
-@click.option("--days", type=int, help="planning horizon in days (default or 0: the case's)")
+@horizon_options
 @click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="where the page goes (default: reports/)")
 @click.option("--csv", "as_csv", is_flag=True, help="also print the changes as CSV")
