@@ -15,7 +15,6 @@ import pandas as pd
 
 from .. import config
 from ..errors import CaseError, Problem, UnknownChoiceError
-from . import memo
 from .checks import column_problems, cross_problems
 from .locate import is_workbook, list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
@@ -339,9 +338,8 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
     path = resolve_case_path(name_or_path)
     digest = _hash(path) + (f":{scenario}:{scenario_digest(path, scenario)}" if scenario else "")
     scen = read_scenario(path, scenario) if scenario else None
-    cached = _LOADED.get((path, digest)) or memo.recall(("case", path, digest))
+    cached = _LOADED.get((path, digest))
     if cached is not None:  # the same files: the same immutable case
-        _LOADED[(path, digest)] = cached
         return cached
     problems: list[Problem] = []
     settings, guidance, raw, book = _read(path, problems)
@@ -380,7 +378,6 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
     case = dataclasses.replace(case, _variants=MappingProxyType(
         {"own": (case._tables, case.data_hash)}))
     _LOADED[(path, digest)] = case
-    memo.remember(("case", path, digest), case)  # for the kernel's next notebook (batch)
     while len(_LOADED) > _LOADED_MAX:
         _LOADED.pop(next(iter(_LOADED)))
     return case

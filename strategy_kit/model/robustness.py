@@ -6,6 +6,7 @@ lognormal noise, the priorities are recomputed for each draw, and the ranks are 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from ..errors import BadParameterError
 from ..params import DateLike
 from ..ratings.aggregate import participant_case
 from .fit import fit_values
-from .matrices import Matrices, check_count, horizon, matrices, priority_weights
+from .matrices import Horizon, Matrices, check_count, horizon, matrices, memo, priority_weights
 from .rater_draws import rater_draws
 from .scoring import check_rule, priority_matrix, score_priority
 from .timing import breakpoints, candidate_days, kernels
@@ -191,6 +192,20 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
     source = _pick_source(case, source)
     h = horizon(case, start, days)
     w = priority_weights(case, weights)
+    # The same draws for every audience report of one goal (a batch's kernel, the explorer):
+    # computed once per case object and parameters, handed out as copies.
+    key = ("robustness", goal, h, float(sigma), draws, seed, tuple(w), source, rule)
+    kept = memo(case, key, lambda: _robustness(case, goal, start, days, h, w, float(sigma),
+                                               draws, seed, weights, source, rule, base))
+    return dataclasses.replace(
+        kept, summary=kept.summary.copy(), distribution=kept.distribution.copy(),
+        participants=None if kept.participants is None else kept.participants.copy())
+
+
+def _robustness(case: Case, goal: str, start: DateLike, days: int | str | None, h: Horizon,
+                w: np.ndarray, sigma: float, draws: int, seed: int,
+                weights: Mapping[str, float] | None, source: str, rule: str,
+                base: pd.DataFrame) -> Robustness:
     mx = matrices(case)
     g = mx.goals.get_loc(goal)
     k = kernels(case, h)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..case import Case, memo
+from ..case import Case
 from ..case import load_case as load_own_values
 from .aggregate import aggregate_case
 from .read import Ratings, ratings_files, ratings_folder, read_ratings
@@ -38,15 +38,11 @@ def _ratings_hash(path: Path) -> str:
 def _rated(own: Case) -> Case | None:
     """The case on its raters' medians, holding its ratings; None when it has no ratings."""
     key = (own.path, own.data_hash, _ratings_hash(own.path))
-    if key not in _RATED and (kept := memo.recall(("rated", *key))) is not None:
-        _RATED[key] = kept  # rated in this kernel for an earlier notebook (batch)
     if key not in _RATED:
         ratings = read_ratings(own)
         # The data hash says what the numbers came from: the case's content and its ratings.
         digest = hashlib.sha256(f"{own.data_hash}:{key[2]}".encode()).hexdigest()[:12]
         _RATED[key] = None if ratings is None else aggregate_case(own, ratings, digest)
-        if _RATED[key] is not None:
-            memo.remember(("rated", *key), _RATED[key])
         while len(_RATED) > _RATED_MAX:
             _RATED.pop(next(iter(_RATED)))
     return _RATED[key]

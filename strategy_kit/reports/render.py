@@ -118,40 +118,14 @@ def overview_job(case: str | Path | Case, goal: str | None = None, start: object
 # -- export -----------------------------------------------------------------------------------
 
 
-@functools.cache
 def exporter() -> Any:
-    """The report's nbconvert HTML exporter, built once per process (batch workers warm it)."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+    """The report's HTML exporter (``exporter.py``), built on first use.
 
-    c = Config()
-    # Cells tagged "report-hide" (how to run the notebook) are for notebook users only.
-    c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = {"report-hide"}
-    # Check the notebook once, after the preprocessors, rather than after each of them.
-    c.HTMLExporter.optimistic_validation = True
-    exporter = HTMLExporter(
-        config=c,
-        extra_template_basedirs=[str(config.TEMPLATES_DIR)],
-        template_name="strategy_kit_report",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    exporter.register_filter("sk_min_css", _min_css)
-    return exporter
-
-
-@functools.lru_cache(maxsize=4)
-def _min_css(css: str) -> str:
-    """JupyterLab's style sheets without comments and spare white space (a fifth smaller).
-
-    The same sheets every report: minified once per process.
+    nbconvert is imported then, while the kernel starts, not before it is launched.
     """
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    css = re.sub(r"\s+", " ", css)
-    return re.sub(r"\s*([{};])\s*", r"\1", css)
+    from .exporter import exporter as built
+
+    return built()
 
 
 @functools.cache
@@ -264,27 +238,45 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def execute(job: ReportJob, executed: Path, **engine_kwargs: Any) -> nbformat.NotebookNode:
-    """Execute the job's notebook with papermill into ``executed``; raise RunError on failure."""
+    """Execute the job's notebook with papermill; raise RunError on failure.
+
+    Papermill's ``execute_notebook`` step by step, less its last one: the executed notebook
+    (megabytes of figures, serialized in a tenth of a second) is written to ``executed`` only
+    when a cell failed, where it is the log; a report that ran is exported from memory.
+    """
     import papermill as pm
+    from papermill.engines import papermill_engines
+    from papermill.execute import (
+        prepare_notebook_metadata,
+        raise_for_execution_errors,
+        remove_error_markers,
+    )
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
     from ..run.kernels import IPCKernelManager
 
     engine_kwargs.setdefault("kernel_manager_class", IPCKernelManager)
+    engine = engine_kwargs.pop("engine_name", None)
+    source = str(job.notebook)
+    nb = load_notebook_node(source)
+    if job.parameters:  # as papermill: no injected cell without parameters
+        nb = parameterize_notebook(nb, dict(job.parameters), kernel_name=config.KERNEL_NAME,
+                                   engine_name=engine)
+    nb = remove_error_markers(prepare_notebook_metadata(nb, source, str(executed)))
     try:
-        return pm.execute_notebook(
-            str(job.notebook), str(executed), parameters=dict(job.parameters),
-            kernel_name=config.KERNEL_NAME, progress_bar=False, log_output=False,
-            # Saving the notebook after every cell rewrites megabytes of figures each time;
-            # the executed notebook is written once at the end (and kept on failure).
-            request_save_on_cell_execute=False,
-            store_widget_state=False, **engine_kwargs,
-        )
+        nb = papermill_engines.execute_notebook_with_engine(
+            engine, nb, input_path=source, output_path=None, kernel_name=config.KERNEL_NAME,
+            progress_bar=False, log_output=False, start_timeout=60, stdout_file=None,
+            stderr_file=None, store_widget_state=False, **engine_kwargs)
+        raise_for_execution_errors(nb, str(executed))  # writes the notebook, then raises
     except pm.PapermillExecutionError as e:
         evalue = e.evalue if len(e.evalue) <= 400 else e.evalue[:400] + " …"
         raise RunError(
             f"{job.out.name}: cell {e.exec_count} failed: {e.ename}: {evalue}",
             cell=e.exec_count,
         ) from e
+    return nb
 
 
 def run_report(job: ReportJob, **engine_kwargs: Any) -> Path:
@@ -346,8 +338,7 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
 
         case = load_case(path, scenario=scenario)
     reuse_engine()  # registers the engine with papermill
-    # One report, one kernel: nothing ran before it, so the kit need not be imported afresh.
-    session = KernelSession(fresh=())
+    session = KernelSession()
     session.launch()
     failed: list[BaseException] = []
 

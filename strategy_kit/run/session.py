@@ -3,10 +3,11 @@
 Between two notebooks the session resets the kernel: the user namespace, output history and
 execution count (IPython's ``reset(new_session=True)``), the working folder, environment
 variables, ``sys.path`` and warning filters as they were when the kernel started, and every
-module that is not a library (the kit itself, modules next to a notebook): those are imported
-afresh, so no module-level state carries over. Third-party libraries stay imported, which is
-where the time goes. A kernel that dies, times out or cannot be reset is replaced before the
-next notebook.
+module that is not a library (modules next to a notebook): those are imported afresh. Libraries
+stay imported, and so does the kit (``keep``): its module-level caches hold immutable cases and
+what is derived from them, by content, and the one piece of state a page owns, its figure
+numbers, is restarted by a hook (``restart``). A kernel that dies, times out or cannot be reset
+is replaced before the next notebook.
 """
 
 from __future__ import annotations
@@ -93,6 +94,10 @@ def reset():
         del sys.modules[name]
     importlib.invalidate_caches()
     load([n for n in dropped if _under(n, fresh)], cached=True)
+    for hook in restart:  # module state a new notebook must not inherit (kept modules)
+        name, _, attr = hook.partition(":")
+        if name in sys.modules:
+            getattr(sys.modules[name], attr)()
 
 
 def load(names, cached=False):
@@ -164,12 +169,16 @@ class KernelSession:
         that no report pays for their import.
     keep
         Packages kept loaded across notebooks although they are not under a library folder
-        (default: ``case/memo.py``, which keeps validated cases as pickled bytes, so that the
-        reports of a batch validate their case once per kernel).
+        (default: the kit, installed editable or not). Its caches are keyed by the content of
+        the case files, so the reports of a batch validate a case, build its matrices and draw
+        a goal's robustness once per kernel.
     fresh
         Packages dropped and imported afresh before every notebook even when installed as
-        libraries, so that no module-level state carries over (default: the kit itself, whose
-        figure ids, for one, count up per process). Their bytecode is cached for the session.
+        libraries (default: none). Their bytecode is cached for the session.
+    restart
+        ``"module:function"`` hooks called after each reset when the module is loaded: state
+        of a kept module that belongs to one notebook (default: the figure numbers of
+        ``sections/display.py``, so that a page's ids are those of a report run alone).
     startup_timeout, reset_timeout
         Seconds to wait for the kernel to start, and for a reset to finish.
 
@@ -180,11 +189,13 @@ class KernelSession:
     def __init__(self, kernel_name: str = config.KERNEL_NAME,
                  preload: tuple[str, ...] = ("strategy_kit", "strategy_kit.sections.audience",
                                                "strategy_kit.sections.portfolio"),
-                 keep: tuple[str, ...] = ("strategy_kit.case.memo",),
-                 fresh: tuple[str, ...] = ("strategy_kit",),
+                 keep: tuple[str, ...] = ("strategy_kit",),
+                 fresh: tuple[str, ...] = (),
+                 restart: tuple[str, ...] = ("strategy_kit.sections.display:restart_ids",),
                  startup_timeout: float = 60.0, reset_timeout: float = 60.0) -> None:
         self.kernel_name = kernel_name
         self.preload, self.keep, self.fresh = tuple(preload), tuple(keep), tuple(fresh)
+        self.restart = tuple(restart)
         self.startup_timeout = startup_timeout
         self.reset_timeout = reset_timeout
         self.km: Any = None
@@ -239,7 +250,7 @@ class KernelSession:
             self.kc.start_channels()
             run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
             settings = {"preload": self.preload, "keep": self.keep, "fresh": self.fresh,
-                        "pycache": self._pycache}
+                        "restart": self.restart, "pycache": self._pycache}
             # waits on the kernel: while it is alive and working (a loaded machine, a large
             # case), its time runs on; only a kernel that stopped working is given up on
             self._reply(self.kc.execute(_prepare_code(settings), silent=True,

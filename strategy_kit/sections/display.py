@@ -21,11 +21,17 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 __all__ = ["cell_text", "esc", "figure_bundle", "show_figure", "show_html", "show_list",
-           "show_table", "show_text", "table_html"]
+           "restart_ids", "show_table", "show_text", "table_html"]
 
 
 _ids = itertools.count(1)
 _CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def restart_ids() -> None:
+    """Number figures from 1 again: a new page (a batch kernel's reset calls it)."""
+    global _ids
+    _ids = itertools.count(1)
 
 
 def esc(value: object) -> str:
