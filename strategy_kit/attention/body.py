@@ -13,6 +13,7 @@ exports").
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -35,14 +36,14 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 _Rows = list[tuple[int, list[str]]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Block:
     """Whole lines of the body: ``data`` (UTF-8 bytes) starting on line ``line``."""
 
     line: int
     data: bytes
 
-    @property
+    @functools.cached_property
     def lines(self) -> int:
         """The lines the block holds (a line feed, CR LF or a lone carriage return ends one)."""
         d = self.data

@@ -142,13 +142,13 @@ def _gdelt_block(path: Path, names: list[str], block: Block, labels: list[str]
 
 def _first_repeat(when: np.ndarray, kind: np.ndarray) -> tuple[int, int] | None:
     """(row, row of its first occurrence) of the first row whose step and series came before."""
-    keys = pd.DataFrame({"when": when, "kind": kind})
-    repeated = keys.duplicated(keep="first").to_numpy()
+    # one integer a (step, series): microseconds from 1970 times three, plus the kind
+    key = when.view(np.int64) * 3 + kind
+    repeated = pd.Series(key).duplicated(keep="first").to_numpy()
     if not repeated.any():
         return None
     row = int(np.argmax(repeated))
-    same = (when == when[row]) & (kind == kind[row])
-    return row, int(np.argmax(same))
+    return row, int(np.argmax(key == key[row]))
 
 
 def gdelt_records(path: Path, names: list[str], body: Iterable[Block]
@@ -164,6 +164,7 @@ def gdelt_records(path: Path, names: list[str], body: Iterable[Block]
     label = _concat([p["label"] for p in parts], "int32")
     value = _concat([p["value"] for p in parts], "float64")
     line = _concat([p["line"] for p in parts], "int64")
+    del parts
     empty = pd.DataFrame({"line": line[:0], "when": when[:0], "count": value[:0],
                           "total": value[:0], "share": value[:0]})
     if not len(line):
