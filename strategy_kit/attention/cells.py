@@ -83,8 +83,11 @@ def parse_number(path: Path, line: int, text: str, column: str, *, required: boo
 
 
 def _shaped(values: np.ndarray, shape: str) -> bool:
-    """Whether every text of ``values`` has the ``shape`` of a fast date form, character by
-    character (a vectorised test on the characters' codes, not a regular expression a cell)."""
+    """Whether every text of ``values`` has the ``shape`` of a fast date form.
+
+    Character by character: a vectorised test on the characters' codes, not a regular
+    expression run on each cell.
+    """
     width = len(shape)
     try:  # one more character than the shape: a longer text keeps a non-NUL there
         codes = values.astype(f"U{width + 1}").view(np.uint32).reshape(len(values), width + 1)
