@@ -38,10 +38,10 @@ FORMAT_NAMES = {
     "wide-csv": "wide CSV (a date column and numeric series)",
 }
 _MEASURES = {"google-trends": "index", "wide-csv": "value"}
-#: The largest attention export read (docs/attention.md, "Large exports"): 1 GiB, about 28
-#: million rows of a GDELT timeline (seventy years of 15-minute steps). A larger file is
-#: refused with this limit before it is read; below it, an export is read in blocks, only the
-#: columns its format needs, so its memory stays near that of its daily series.
+#: The largest attention export read (docs/attention.md, "Large exports"): 1 GiB, about 25
+#: million rows of a GDELT timeline (five years of its 15-minute steps are about 15 MB). A
+#: larger file is refused with this limit before it is read; below it, an export is read in
+#: blocks, only the columns its format needs, so that time and memory stay proportionate.
 MAX_EXPORT_BYTES = 2**30
 
 
@@ -183,7 +183,7 @@ def _size(path: Path) -> int:
         limit = MAX_EXPORT_BYTES // 2**20
         raise attention_error(
             path, None, f"the export is {size / 2**20:,.0f} MB, above the limit of {limit:,} MB "
-            "(about 28 million rows)", allowed=f"an export of at most {limit:,} MB: export a "
+            "(about 25 million rows)", allowed=f"an export of at most {limit:,} MB: export a "
             "shorter period or a daily resolution")
     return size
 

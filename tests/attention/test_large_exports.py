@@ -157,7 +157,7 @@ def test_an_export_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -
     with pytest.raises(AttentionFileError) as info:
         load_attention(path)
     assert str(info.value) == (
-        "gdelt.csv: the export is 1,025 MB, above the limit of 1,024 MB (about 28 million "
+        "gdelt.csv: the export is 1,025 MB, above the limit of 1,024 MB (about 25 million "
         "rows); allowed: an export of at most 1,024 MB: export a shorter period or a daily "
         "resolution")
 

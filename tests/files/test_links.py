@@ -135,7 +135,7 @@ def test_links_inside_the_case_are_fine(case: Path) -> None:
 
 
 def test_an_attention_export_over_the_limit_is_refused_unread(case: Path) -> None:
-    """Over 1 GiB (about 28 million rows), an export is refused with the limit, before it is
+    """Over 1 GiB (about 25 million rows), an export is refused with the limit, before it is
     read, and the message says what to export instead."""
     import time
 
