@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .cells import attention_error
@@ -151,6 +152,14 @@ def blocks(path: Path, offset: int, line: int) -> Iterator[Block]:
                 return
 
 
+def _longest_line(data: bytes) -> int:
+    """The length in bytes of the longest line of ``data`` (a line feed or CR ends one)."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero((codes == 10) | (codes == 13))
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    return int(np.diff(bounds).max()) - 1
+
+
 def fast_columns(block: Block, usecols: list[int], category: tuple[int, ...] = ()
                  ) -> pd.DataFrame | None:
     """Columns ``usecols`` of a block as text (``category`` ones as categories), or None.
@@ -160,8 +169,8 @@ def fast_columns(block: Block, usecols: list[int], category: tuple[int, ...] = (
     block is then read with :func:`csv_rows`.
     """
     data = block.data
-    if b'"' in data or b"\x00" in data:
-        return None
+    if b'"' in data or b"\x00" in data or _longest_line(data) > csv.field_size_limit():
+        return None  # the csv module refuses a field over its limit, even in a skipped column
     dtype = {i: ("category" if i in category else object) for i in usecols}
     try:
         frame = pd.read_csv(io.BytesIO(data), header=None, usecols=usecols, dtype=dtype,

@@ -190,3 +190,16 @@ def test_block_seams_keep_lines_and_values(tmp_path: Path, monkeypatch, end: str
     assert results[0][1] == results[1][1]
     assert results[0][1].startswith(f"mc.csv, line {lines}: negative 'count'")
     assert len(results[0][0]) == 1500 and results[0][0]["count"].iloc[8] == 8
+
+
+def test_a_field_over_the_csv_limit_in_a_skipped_column_is_still_refused(tmp_path: Path):
+    """The C parser has no field limit: a block with a line over the csv module's limit is
+    read row by row, so a huge cell is refused by its line even in a column not read."""
+    path = tmp_path / "mc.csv"
+    path.write_text("date,count,total_count,ratio,notes\n2023-06-01,1,10,0.1,x\n"
+                    "2023-06-02,1,10,0.1," + "y" * 200_000 + "\n2023-06-03,1,10,0.1,z\n",
+                    encoding="utf-8")
+    with pytest.raises(AttentionFileError) as info:
+        load_attention(path)
+    assert str(info.value) == ("mc.csv, line 3: not valid CSV: field larger than field limit "
+                               "(131072)")
