@@ -23,9 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import AttentionFileError
 from .cells import attention_error
 
-__all__ = ["BLOCK_BYTES", "Block", "blocks", "csv_rows", "fast_columns", "line_end", "read_head"]
+__all__ = ["BLOCK_BYTES", "Block", "blocks", "check_text", "csv_rows", "fast_columns", "line_end",
+           "read_head"]
 
 #: The bytes of one block of the body (whole lines; more when a quoted field spans the cut).
 BLOCK_BYTES = 8 * 2**20
@@ -124,8 +126,11 @@ def line_end(data: bytes, line: int) -> int:
     return len(data)
 
 
-def blocks(path: Path, offset: int, line: int) -> Iterator[Block]:
-    """The file from byte ``offset`` (line ``line``) on, in blocks of whole lines."""
+def blocks(path: Path, offset: int, line: int, *, decode: bool = True) -> Iterator[Block]:
+    """The file from byte ``offset`` (line ``line``) on, in blocks of whole lines.
+
+    ``decode``: check that each block is UTF-8 (:func:`check_text` has done it for a file).
+    """
     with path.open("rb") as f:
         f.seek(offset)
         rest = b""
@@ -145,11 +150,31 @@ def blocks(path: Path, offset: int, line: int) -> Iterator[Block]:
             block = Block(line, data[:end])
             rest = data[end:]
             if block.data:
-                _decode(path, block.data, line, bom=False)
+                if decode:
+                    _decode(path, block.data, line, bom=False)
                 yield block
                 line += block.lines
             if not chunk:
                 return
+
+
+def check_text(path: Path) -> None:
+    """Refuse a file that is not UTF-8 text or not valid CSV, before any of its rows is read.
+
+    As the row-by-row reader always has: a byte that is not UTF-8, anywhere, is named before a
+    CSV error, and a CSV error before an error in a row. The ``csv`` module (not strict) fails
+    only on a field over its size limit, so only a block with a line that long is parsed here.
+    """
+    refused = None
+    for block in blocks(path, 0, 1):  # each block is decoded: the first bad byte is raised
+        if refused is None and _longest_line(block.data) > csv.field_size_limit():
+            try:
+                csv_rows(path, block.data.decode("utf-8-sig" if block.line == 1 else "utf-8"),
+                         block.line)
+            except AttentionFileError as error:
+                refused = error
+    if refused is not None:
+        raise refused
 
 
 def _longest_line(data: bytes) -> int:

@@ -9,6 +9,7 @@ was read.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import AttentionFileError
 from .body import Block, csv_rows, fast_columns
 from .cells import attention_error, cell, fast_dates, fast_numbers, parse_date, parse_number
 
@@ -122,8 +124,23 @@ def _gdelt_block(path: Path, names: list[str], block: Block, labels: list[str]
             label_of = np.array([labels.index(s) for s in stripped], dtype=np.int32)
             return {"when": when, "kind": kind_of[codes], "label": label_of[codes],
                     "value": value, "line": np.arange(block.line, block.line + len(value))}
+    return _gdelt_rows(path, names, block, labels)[0]
+
+
+def _gdelt_rows(path: Path, names: list[str], block: Block, labels: list[str],
+                stop: int | None = None) -> tuple[dict[str, np.ndarray], int | None]:
+    """A block read row by row: its arrays, as :func:`_gdelt_block` gives them.
+
+    With ``stop`` (the line of a bad row), only the rows before it, and the kind of series of
+    that row when it names a known one (the row-by-row reader checks it before the date).
+    """
     out: dict[str, list] = {"when": [], "kind": [], "label": [], "value": [], "line": []}
+    pending = None
     for line, row in csv_rows(path, block.data.decode("utf-8"), block.line):
+        if stop is not None and line >= stop:
+            with contextlib.suppress(AttentionFileError):
+                pending = _series_kind(path, line, cell(path, line, row, names, "series"))
+            break
         series_text = cell(path, line, row, names, "series")
         kind = _series_kind(path, line, series_text)
         when = parse_date(path, line, cell(path, line, row, names, "date"))
@@ -137,7 +154,7 @@ def _gdelt_block(path: Path, names: list[str], block: Block, labels: list[str]
             "kind": np.array(out["kind"], dtype=np.int8),
             "label": np.array(out["label"], dtype=np.int32),
             "value": np.array(out["value"], dtype=float),
-            "line": np.array(out["line"], dtype=np.int64)}
+            "line": np.array(out["line"], dtype=np.int64)}, pending
 
 
 def _first_repeat(when: np.ndarray, kind: np.ndarray) -> tuple[int, int] | None:
@@ -151,38 +168,64 @@ def _first_repeat(when: np.ndarray, kind: np.ndarray) -> tuple[int, int] | None:
     return row, int(np.argmax(key == key[row]))
 
 
-def gdelt_records(path: Path, names: list[str], body: Iterable[Block]
-                  ) -> tuple[str, pd.DataFrame]:
-    """A GDELT DOC 2.0 timeline's format and its records, one a step.
+def _sequence_errors(path: Path, cols: dict[str, np.ndarray], labels: list[str],
+                     pending: tuple[int, int] | None = None) -> None:
+    """Raise the first error, in file order, of a series kind mixed in or a step repeated.
 
-    The records (line, when, count, total, share) come in the order the steps first appear.
+    ``pending`` (line, kind) is a row whose series is known but whose date or value is bad:
+    the row-by-row reader found a mix on it before the bad cell.
     """
-    labels: list[str] = []
-    parts = [_gdelt_block(path, names, b, labels) for b in body]
-    when = _concat([p["when"] for p in parts], "datetime64[us]")
-    kind = _concat([p["kind"] for p in parts], "int8")
-    label = _concat([p["label"] for p in parts], "int32")
-    value = _concat([p["value"] for p in parts], "float64")
-    line = _concat([p["line"] for p in parts], "int64")
-    del parts
-    empty = pd.DataFrame({"line": line[:0], "when": when[:0], "count": value[:0],
-                          "total": value[:0], "share": value[:0]})
-    if not len(line):
-        return "gdelt-timelinevolraw", empty
-    # the first error in file order: a mix of series kinds, or a step given twice
+    kind, line = cols["kind"], cols["line"]
+    if pending is not None:
+        kind, line = np.append(kind, pending[1]), np.append(line, pending[0])
     errors: list[tuple[int, int, str]] = []
     is_vol = kind == _VOL
     if is_vol.any() and (~is_vol).any():
         row = max(int(np.argmax(is_vol)), int(np.argmax(~is_vol)))
         errors.append((row, 0, "mixes timelinevol and timelinevolraw series"))
-    repeat = _first_repeat(when, kind)
+    repeat = _first_repeat(cols["when"], cols["kind"])
     if repeat:
         row, first = repeat
-        errors.append((row, 1, f"'{labels[label[row]]}' at {pd.Timestamp(when[row])} appears "
-                               f"twice (first on line {line[first]})"))
+        errors.append((row, 1, f"'{labels[cols['label'][row]]}' at "
+                               f"{pd.Timestamp(cols['when'][row])} appears twice (first on line "
+                               f"{line[first]})"))
     if errors:
         row, _, message = min(errors)
         raise attention_error(path, int(line[row]), message)
+
+
+def _joined(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    dtypes = {"when": "datetime64[us]", "kind": "int8", "label": "int32", "value": "float64",
+              "line": "int64"}
+    return {k: _concat([p[k] for p in parts], t) for k, t in dtypes.items()}
+
+
+def gdelt_records(path: Path, names: list[str], body: Iterable[Block]
+                  ) -> tuple[str, pd.DataFrame]:
+    """A GDELT DOC 2.0 timeline's format and its records, one a step.
+
+    The records (line, when, count, total, share) come in the order the steps first appear.
+    A file with several errors gets the first one the row-by-row reader met.
+    """
+    labels: list[str] = []
+    parts = []
+    for block in body:
+        try:
+            parts.append(_gdelt_block(path, names, block, labels))
+        except AttentionFileError as error:
+            if error.line is not None:  # a mix or a repeat before the bad row comes first
+                before, kind = _gdelt_rows(path, names, block, labels, stop=error.line)
+                _sequence_errors(path, _joined([*parts, before]), labels,
+                                 None if kind is None else (error.line, kind))
+            raise
+    cols = _joined(parts)
+    del parts
+    when, kind, value, line = (cols[k] for k in ("when", "kind", "value", "line"))
+    empty = pd.DataFrame({"line": line[:0], "when": when[:0], "count": value[:0],
+                          "total": value[:0], "share": value[:0]})
+    if not len(line):
+        return "gdelt-timelinevolraw", empty
+    _sequence_errors(path, cols, labels)
     kinds = set(np.unique(kind).tolist())
     if kinds == {_COUNT}:
         raise attention_error(

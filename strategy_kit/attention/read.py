@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import AttentionFileError, Problem, brief
 from ..files.inside import outside
 from .body import MAX_HEAD_BYTES as _MAX_HEAD_BYTES
-from .body import Block, blocks, csv_rows, line_end, read_head
+from .body import Block, blocks, check_text, csv_rows, line_end, read_head
 from .cells import DATE_FORMS, attention_error
 from .counts import gdelt_records, mediacloud_records
 from .wide import looks_like_trends, looks_like_wide, pick_series, wide_records
@@ -119,6 +119,7 @@ def load_attention(path: str | Path, series: str | None = None) -> pd.DataFrame:
     path = Path(path)
     size = _size(path)
     try:
+        check_text(path)
         raw, text, whole = read_head(path, size)
     except OSError as exc:
         raise attention_error(path, None, f"cannot read the file: {exc.strerror}") from None
@@ -137,7 +138,7 @@ def load_attention(path: str | Path, series: str | None = None) -> pd.DataFrame:
     offset = line_end(raw, header_line)
 
     def body() -> Iterator[Block]:  # the rows after the header, in blocks
-        return blocks(path, offset, header_line + 1)
+        return blocks(path, offset, header_line + 1, decode=False)
 
     picked = None
     if {"date", "series", "value"} <= set(names):

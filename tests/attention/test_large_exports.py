@@ -8,6 +8,7 @@ the same series to the last bit, and the same error, line and message.
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 
@@ -193,13 +194,43 @@ def test_block_seams_keep_lines_and_values(tmp_path: Path, monkeypatch, end: str
 
 
 def test_a_field_over_the_csv_limit_in_a_skipped_column_is_still_refused(tmp_path: Path):
-    """The C parser has no field limit: a block with a line over the csv module's limit is
-    read row by row, so a huge cell is refused by its line even in a column not read."""
+    """The C parser has no field limit: a file with a line over the csv module's limit is
+    parsed by it, so a huge cell is refused by its line even in a column not read (as the
+    row-by-row reader did, whatever limit the process has set)."""
     path = tmp_path / "mc.csv"
     path.write_text("date,count,total_count,ratio,notes\n2023-06-01,1,10,0.1,x\n"
                     "2023-06-02,1,10,0.1," + "y" * 200_000 + "\n2023-06-03,1,10,0.1,z\n",
                     encoding="utf-8")
-    with pytest.raises(AttentionFileError) as info:
-        load_attention(path)
+    kept = csv.field_size_limit(131_072)  # the csv module's own (case/read.py raises it)
+    try:
+        with pytest.raises(AttentionFileError) as info:
+            load_attention(path)
+    finally:
+        csv.field_size_limit(kept)
     assert str(info.value) == ("mc.csv, line 3: not valid CSV: field larger than field limit "
                                "(131072)")
+
+
+@pytest.mark.parametrize(("edits", "expected"), [
+    # a step repeated on line 12, a bad date in a later block: the repeat comes first
+    ({12: "2001-01-01 00:15:00,Article Count,1", 15_001: "2001-13-01 00:00:00,Article Count,1"},
+     "line 12: 'Article Count' at 2001-01-01 00:15:00 appears twice (first on line 4)"),
+    # a Volume Intensity row with a bad date: its series mixes the kinds before its date is read
+    ({302: "2001-13-01 00:00:00,Volume Intensity,1"},
+     "line 302: mixes timelinevol and timelinevolraw series"),
+    # a bad byte deep in the file is named before an unknown series on line 3
+    ({3: "2001-01-01 00:00:00,Tone,1", 18_001: "2001-01-01 00:00:00,Caf\udce9,1"},
+     "line 18001: not UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet) "
+     "(got 'byte 0xE9')"),
+])
+def test_of_several_errors_the_one_the_row_by_row_reader_met_first_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits: dict[int, str], expected: str):
+    monkeypatch.setattr(body, "BLOCK_BYTES", 2**16)
+    path = _gdelt(tmp_path / "gdelt.csv", steps=10_000)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line, text in edits.items():
+        lines[line - 1] = text
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    with pytest.raises(AttentionFileError) as info:
+        load_attention(path)
+    assert str(info.value) == f"gdelt.csv, {expected}"
