@@ -4,9 +4,11 @@ Writes synthetic cases of 1,000, 5,000 and 10,000 audiences (each weighting 200 
 200,000 to 2,000,000 weighted pairs; tests/large_case.py) into a temporary folder, then runs
 `strategy-kit validate` and `strategy-kit report` on each as a user would, sampling the memory
 of the command and its kernel every 50 ms; then `strategy-kit overview` of 5,000 audiences,
-and `validate` of a case with a 5-million-row GDELT attention export (refused over 50 MB,
-before it is read). Targets: a report in under 15 s (1,000 audiences) and 60 s (5,000 and
-10,000), the overview under 60 s, the attention export under 30 s; peak memory under 2 GB
+and `validate` of a case with a 5-million-row GDELT attention export (2.5 million 15-minute
+steps, about 210 MB: read in blocks, only the columns needed, up to the documented limit of
+1 GiB), then of one over that limit (a sparse file: refused by its size, unread). Targets: a
+report in under 15 s (1,000 audiences) and 60 s (5,000 and 10,000), the overview under 60 s,
+the attention export read in under 30 s and the refusal in under 5 s; peak memory under 2 GB
 (1 GB for the export).
 Run: .venv/bin/python benchmarks/bench_large.py [AUDIENCES ...] [--overview N] [--attention ROWS]
 """
@@ -82,27 +84,36 @@ def bench_overview(tmp: Path, n: int) -> None:
 
 
 def bench_attention(tmp: Path, rows: int) -> None:
-    """``validate`` of a small case with a GDELT export of ``rows`` 15-minute rows."""
+    """``validate`` of a small case with a GDELT export of ``rows`` rows (two a 15-minute
+    step: Article Count and Total Monitored Articles), then with one over the size limit."""
     import shutil
 
     from strategy_kit import config
+    from strategy_kit.attention.read import MAX_EXPORT_BYTES
 
     case = tmp / f"attention-{rows}"
     shutil.copytree(config.TEMPLATE_CASE_DIR, case)
     (case / "attention").mkdir()
+    export = case / "attention" / "gdelt.csv"
     start = time.mktime((2000, 1, 1, 0, 0, 0, 0, 0, -1))
-    with (case / "attention" / "gdelt.csv").open("w", encoding="utf-8") as f:
+    with export.open("w", encoding="utf-8") as f:
         f.write("Date,Series,Value\n")
-        step, chunk = 900, 100_000
-        for first in range(0, rows, chunk):
-            stamps = (time.gmtime(start + i * step)
-                      for i in range(first, min(rows, first + chunk)))
-            f.writelines(f"{time.strftime('%Y-%m-%d %H:%M:%S', t)},Article Count,{k % 7}\n"
-                         for k, t in enumerate(stamps))
-    mb = (case / "attention" / "gdelt.csv").stat().st_size / 2**20
+        step, chunk = 900, 50_000
+        for first in range(0, rows // 2, chunk):
+            for i in range(first, min(rows // 2, first + chunk)):
+                t = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start + i * step))
+                f.write(f"{t},Article Count,{i % 7}\n{t},Total Monitored Articles,"
+                        f"{100 + i % 13}\n")
+    mb = export.stat().st_size / 2**20
     v, v_mem, last = measure([str(BIN / "strategy-kit"), "validate", str(case)], ok=(0, 2))
-    print(f"attention export of {rows:,} rows ({mb:.0f} MB): validate {v:.1f} s "
+    print(f"attention export of {rows:,} rows ({mb:.0f} MB) read: validate {v:.1f} s "
           f"({_verdict(v, 30, 's')}), peak {v_mem:.0f} MB ({_verdict(v_mem, 1024, 'MB')}); "
+          f"{last.strip()[:160]}", flush=True)
+    with export.open("r+b") as f:
+        f.truncate(MAX_EXPORT_BYTES + 2**20)  # sparse: over the limit, nothing written
+    v, v_mem, last = measure([str(BIN / "strategy-kit"), "validate", str(case)], ok=(2,))
+    print(f"attention export over the limit ({(MAX_EXPORT_BYTES + 2**20) / 2**20:,.0f} MB) "
+          f"refused: validate {v:.1f} s ({_verdict(v, 5, 's')}), peak {v_mem:.0f} MB; "
           f"{last.strip()[:160]}", flush=True)
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 
 class StrategyKitError(Exception):
     """Base class of every error the kit raises on purpose."""
@@ -189,6 +191,52 @@ class PlanError(StrategyKitError, ValueError):
         n = len(self.problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"plan '{plan}' has {n} problem{'s' if n != 1 else ''}:\n{lines}")
+
+
+class AttentionFileError(StrategyKitError, ValueError):
+    """A media-attention export cannot be read; ``path`` and ``line`` say where.
+
+    ``shown`` is the path as the message shows it (``attention/`` gives it from the case folder
+    on, ``files.present.presentable``); by default the file's name, never a local folder.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        line: int | None,
+        message: str,
+        value: str | None = None,
+        allowed: str | None = None,
+        *,
+        shown: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.value = value
+        self.allowed = allowed
+        self.message = message
+        where = Path(path).name if shown is None else shown
+        if line is not None:
+            where += f", line {line}"
+        text = f"{where}: {message}"
+        if value is not None:
+            text += f" (got '{brief(value)}')"
+        if allowed:
+            text += f"; allowed: {allowed}"
+        super().__init__(text)
+
+
+class YamlRefused(yaml.YAMLError):
+    """A YAML text the kit refuses to read; ``line`` is 1-based (None when unknown)."""
+
+    def __init__(self, problem: str, line: int | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+class KernelResetError(RuntimeError):
+    """The kernel could not be reset between two notebooks (it is then replaced)."""
 
 
 # -- writing files (issue 23.3): every fault on the way out is one of these ----------------------

@@ -12,19 +12,12 @@ from typing import Any
 
 import yaml
 
+from ..errors import YamlRefused
+
 __all__ = ["MAX_YAML_BYTES", "NoAliasLoader", "YamlRefused", "load_yaml"]
 
 #: The largest YAML file read (case.yaml, guidance.yaml, a plan): far above any real one.
 MAX_YAML_BYTES = 1_000_000
-
-
-class YamlRefused(yaml.YAMLError):
-    """A YAML text the kit refuses to read; ``line`` is 1-based (None when unknown)."""
-
-    def __init__(self, problem: str, line: int | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.line = line
 
 
 class NoAliasLoader(yaml.SafeLoader):

@@ -26,6 +26,7 @@ from typing import Any
 from jupyter_core.utils import run_sync
 
 from .. import config
+from ..errors import KernelResetError
 from ..files.private import private_mkdtemp
 from .kernels import IPCKernelManager
 
@@ -151,10 +152,6 @@ def _signals_deferred() -> Iterator[None]:
             signal.signal(s, h)
         for s in dict.fromkeys(caught):
             signal.raise_signal(s)
-
-
-class KernelResetError(RuntimeError):
-    """The kernel could not be reset between two notebooks (it is then replaced)."""
 
 
 class KernelSession:

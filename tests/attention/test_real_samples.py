@@ -112,3 +112,31 @@ def test_a_stray_story_on_a_zero_baseline_is_no_spike() -> None:
     d = load_attention(SAMPLES / MC, series="Irma")
     assert d.set_index("date").loc["2017-08-28", "share"] == 1
     assert list(find_spikes(d)["peak_date"]) == [pd.Timestamp("2017-09-10")]
+
+
+@pytest.mark.parametrize("file", sorted(p.name for p in SAMPLES.glob("*.csv")) if SAMPLES.is_dir()
+                         else ["absent"])
+def test_each_sample_reads_the_same_column_wise_and_row_by_row(file: str, monkeypatch) -> None:
+    """Every series of every sample (or its error) is the same whichever way its blocks are
+    read: by pandas' C parser, or row by row (tests/attention/test_large_exports.py)."""
+    import strategy_kit.attention.counts as counts
+    import strategy_kit.attention.wide as wide
+
+    header = next(r for r in csv.reader((SAMPLES / file).open(encoding="utf-8-sig"))
+                  if len(r) > 1)
+    for series in [None, *[h.strip() for h in header[1:]]]:
+        got = []
+        for precise in (False, True):
+            with monkeypatch.context() as m:
+                if precise:
+                    m.setattr(counts, "fast_columns", lambda *a, **k: None)
+                    m.setattr(wide, "fast_columns", lambda *a, **k: None)
+                try:
+                    got.append(load_attention(SAMPLES / file, series=series))
+                except AttentionFileError as e:
+                    got.append(str(e))
+        if isinstance(got[0], str):
+            assert got[0] == got[1]
+        else:
+            pd.testing.assert_frame_equal(got[0], got[1], check_exact=True)
+            assert got[0].attrs == got[1].attrs

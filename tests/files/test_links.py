@@ -135,16 +135,19 @@ def test_links_inside_the_case_are_fine(case: Path) -> None:
 
 
 def test_an_attention_export_over_the_limit_is_refused_unread(case: Path) -> None:
-    """Over 50 MB (5 million rows), an export is refused with the limit, before it is read."""
+    """Over 1 GiB (about 25 million rows), an export is refused with the limit, before it is
+    read, and the message says what to export instead."""
     import time
 
     (case / "attention").mkdir()
     big = case / "attention" / "gdelt.csv"
     with big.open("wb") as f:
         f.write(b"Date,Series,Value\n")
-        f.truncate(60 * 2**20)  # sparse: the size is what counts
+        f.truncate(2**30 + 2**20)  # sparse: the size is what counts
     t = time.process_time()  # CPU time: the machine may be shared
     result = run("validate", str(case))
     assert result.exit_code == 2, result.output
-    assert "attention/gdelt.csv: the export is 60 MB, above the limit of 50 MB" in result.output
+    assert ("attention/gdelt.csv: the export is 1,025 MB, above the limit of 1,024 MB"
+            in result.output)
+    assert "export a shorter period or a daily resolution" in result.output
     assert time.process_time() - t < 5
