@@ -24,6 +24,7 @@ from multiprocessing.connection import wait as _wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..case.load import checked_digests
 from ..errors import BadParameterError
 from .index import write_index
 from .progress import Progress
@@ -44,7 +45,9 @@ _CTX = mp.get_context("spawn")  # fork would copy this process's threads and eve
 
 def _spawn(wid: int, execution_timeout: float | None) -> _Worker:
     here, there = _CTX.Pipe()
-    p = _CTX.Process(target=worker_main, args=(there, os.getpid(), execution_timeout),
+    # The cases this process validated (plan_jobs) are not validated again by the workers.
+    p = _CTX.Process(target=worker_main, args=(there, os.getpid(), execution_timeout,
+                                               checked_digests()),
                      name=f"strategy-kit-worker-{wid}", daemon=True)
     p.start()
     there.close()

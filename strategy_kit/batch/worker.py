@@ -49,8 +49,16 @@ def _watch_parent(parent: int, on_orphan: Any) -> None:
     threading.Thread(target=watch, name="sk-parent-watch", daemon=True).start()
 
 
-def worker_main(conn: Any, parent: int, execution_timeout: float | None) -> None:
-    """A worker: one kernel, reports received one at a time on ``conn``, results sent back."""
+def worker_main(conn: Any, parent: int, execution_timeout: float | None,
+                checked: str = "") -> None:
+    """A worker: one kernel, reports received one at a time on ``conn``, results sent back.
+
+    ``checked``: the cases the main process validated (``case.load.checked_digests``), which
+    this worker's kernels need not check again.
+    """
+    from ..case.load import CHECKED_ENV
+
+    os.environ[CHECKED_ENV] = checked
     # Ctrl-C reaches the whole process group: the main process decides, then sends SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     skip_slow_unused_imports()

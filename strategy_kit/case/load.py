@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +20,13 @@ from .checks import column_problems, cross_problems
 from .locate import is_workbook, list_cases, resolve_case_path
 from .read import case_settings, read_csv, read_guidance
 from .scenario import apply_scenario, read_scenario, scenario_digest, scenario_settings
-from .schema import (
-    DEFAULT_WINDOWS,
-    TABLE_OF_KIND,
-    TABLES,
-)
+from .schema import DEFAULT_WINDOWS, TABLE_OF_KIND, TABLES
 from .typed import empty_table as _empty
 from .typed import typed_table as _typed
 from .workbook import Workbook, read_workbook
 
-__all__ = ["VALUES", "Case", "RatingsLike", "list_cases", "load_case", "resolve_case_path"]
+__all__ = ["CHECKED_ENV", "VALUES", "Case", "RatingsLike", "checked_digests", "list_cases",
+           "load_case", "resolve_case_path"]
 
 #: Which values a case's rated columns hold: its own (its files'), or its raters' medians.
 VALUES = ("own", "raters")
@@ -302,10 +300,25 @@ def _read(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dict[str
     return settings, guidance, raw, None
 
 
-#: Cases already validated in this process, by folder and content hash (a case is immutable,
-#: so handing out the same object is safe; any change to a file changes the hash).
+#: Cases validated in this process, by folder and hash of files (immutable: shared safely).
 _LOADED: dict[tuple[Path, str], Case] = {}
 _LOADED_MAX = 8
+
+#: How a process tells those it starts (workers, kernels) which cases it validated.
+CHECKED_ENV = "STRATEGY_KIT_CHECKED"
+
+
+def checked_digests() -> str:
+    """The hashes of the files of the cases this process (or its parent) validated.
+
+    Set as ``CHECKED_ENV`` for a child, it spares the child the same checks (reading and
+    typing still run); an edited file has another hash and is checked as any other.
+    """
+    return ",".join(sorted({digest for _, digest in _LOADED} | _vouched()))
+
+
+def _vouched() -> set[str]:
+    return {d for d in os.environ.get(CHECKED_ENV, "").split(",") if d}
 
 
 def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
@@ -348,9 +361,10 @@ def load_case(name_or_path: str | Path = config.DEFAULT_CASE,
         settings = scenario_settings(scen, path, settings, problems)
         applied = apply_scenario(scen, raw, problems)
     found: list[Problem] = []
-    for name, df in raw.items():
-        found.extend(column_problems(TABLES[name], df))
-    found.extend(cross_problems(raw))
+    if problems or digest not in _vouched():  # else checked by the process that started us
+        for name, df in raw.items():
+            found.extend(column_problems(TABLES[name], df))
+        found.extend(cross_problems(raw))
     mine, found = applied.relabel(found) if applied else ([], found)
     problems.extend(mine + (book.relabel(found) if book else found))
     if problems:

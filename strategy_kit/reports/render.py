@@ -326,6 +326,7 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     """
     import threading
 
+    from ..case.load import CHECKED_ENV, checked_digests
     from ..files.output import check_output_dir
     from ..run.engine import ENGINE_NAME, reuse_engine
     from ..run.session import KernelSession
@@ -341,12 +342,16 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
     session = KernelSession()
     session.launch()
     failed: list[BaseException] = []
+    checked = threading.Event()  # set once this process has validated the case
 
     def connect() -> None:
         try:
             session.connect()
-            # The notebook's load_case is then a cache hit (validated cases are kept by hash).
-            session.run(f"__import__('strategy_kit').load_case({str(path)!r}, "
+            checked.wait()
+            # The notebook's load_case is then a cache hit (validated cases are kept by hash),
+            # and the kernel does not check again what this process has just checked.
+            session.run(f"__import__('os').environ[{CHECKED_ENV!r}] = {checked_digests()!r}\n"
+                        f"__import__('strategy_kit').load_case({str(path)!r}, "
                         f"scenario={scenario or None!r})")
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
@@ -359,6 +364,7 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
                                out_dir, threshold)
         else:
             job = overview_job(case if scenario else path, goal, start, days, out_dir, threshold)
+        checked.set()
         import papermill  # noqa: F401  (imported here, while the kernel starts)
 
         exporter()
@@ -368,5 +374,6 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
             raise RunError(f"{job.out.name}: the kernel could not start: {failed[0]}")
         return run_report(job, engine_name=ENGINE_NAME, session=session)
     finally:
+        checked.set()  # a case that failed its checks: the kernel thread ends too
         preparing.join()
         session.shutdown()
