@@ -99,6 +99,9 @@ def reset():
         name, _, attr = hook.partition(":")
         if name in sys.modules:
             getattr(sys.modules[name], attr)()
+    # What survived the reset's collection (the kit's caches, modules) is kept: the next
+    # reset's full collection need not walk it again (refcounting still frees it).
+    gc.freeze()
 
 
 def load(names, cached=False):
