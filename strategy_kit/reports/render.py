@@ -355,8 +355,10 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
         try:
             session.connect()
             # The notebook's load_case is then a cache hit (validated cases are kept by hash).
+            # as long as the kernel is working on it: a large case on a busy machine takes
+            # longer than any fixed time (issue 23)
             session.run(f"__import__('strategy_kit').load_case({str(path)!r}, "
-                        f"scenario={scenario or None!r})")
+                        f"scenario={scenario or None!r})", patient=True)
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
 
