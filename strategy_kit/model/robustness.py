@@ -6,7 +6,7 @@ lognormal noise, the priorities are recomputed for each draw, and the ranks are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,16 +16,17 @@ import pandas as pd
 from ..errors import BadParameterError
 from ..params import DateLike
 from ..ratings.aggregate import participant_case
-from .fit import fit_values
+from .draws import draw_priorities
 from .matrices import Matrices, check_count, horizon, matrices, priority_weights
+from .noise_draws import NoiseModel, noise
 from .rater_draws import rater_draws
-from .scoring import check_rule, priority_matrix, score_priority
+from .scoring import check_rule, score_priority
 from .timing import breakpoints, candidate_days, kernels
 
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["Robustness", "score_robustness"]
+__all__ = ["Robustness", "robustness_of_goals", "score_robustness"]
 
 #: Fragile: top-three membership is a toss-up (P between these) …
 FRAGILE_TOP3 = (0.2, 0.8)
@@ -68,124 +69,6 @@ class Robustness:
     participants: pd.DataFrame | None = None
 
 
-def _noise(seed: int, first: int, n: int, size: int) -> np.ndarray:
-    """Standard normal noise (n, size) for draws first … first + n − 1.
-
-    Each draw has its own stream, seeded by (seed, draw number): a draw's noise does not
-    depend on how the draws are chunked, and fewer draws are a prefix of more.
-    """
-    return np.stack([np.random.default_rng([seed, d]).standard_normal(size)
-                     for d in range(first, first + n)])
-
-
-def _scatter(n: int, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray,
-             values: np.ndarray) -> np.ndarray:
-    out = np.zeros((n, *shape))
-    out[:, rows, cols] = values
-    return out
-
-
-@dataclass(frozen=True)
-class _Judgements:
-    """The judgements one goal's noise perturbs, found once for all the chunks of draws."""
-
-    weight_at: tuple[np.ndarray, np.ndarray]  # the non-zero audience–interest weights
-    rel_at: tuple[np.ndarray, np.ndarray]  # the non-zero moment relevances
-    base: list[np.ndarray]  # their values, then strengths, influences, intensities, weights
-
-    @classmethod
-    def of(cls, mx: Matrices, g: int, w: np.ndarray) -> _Judgements:
-        wr, wc = np.nonzero(mx.weight)
-        rr, rc = np.nonzero(mx.moment_relevance)
-        return cls((wr, wc), (rr, rc),
-                   [mx.weight[wr, wc], mx.strength[g], mx.goal_influence[:, g], mx.intensity,
-                    mx.moment_relevance[rr, rc], w])
-
-    @property
-    def size(self) -> int:
-        """How many standard normal numbers one draw takes."""
-        return sum(len(b) for b in self.base)
-
-
-def _draw_priorities(mx: Matrices, j: _Judgements, k: np.ndarray, w: np.ndarray,
-                     z: np.ndarray, sigma: float, rule: str = "gated") -> np.ndarray:
-    """Priorities (n, A) of the draws whose standard normal noise is ``z`` (n, …)."""
-    cuts = np.cumsum([len(b) for b in j.base])[:-1]
-    # method.md §Robustness: x' = clip(x·exp(σZ), 0, 1)
-    noisy = [np.clip(b[None, :] * np.exp(sigma * part), 0.0, 1.0)
-             for b, part in zip(j.base, np.split(z, cuts, axis=1), strict=True)]
-    n = len(z)
-    weight = _scatter(n, mx.weight.shape, *j.weight_at, noisy[0])
-    rel = _scatter(n, mx.moment_relevance.shape, *j.rel_at, noisy[4])
-    pw = noisy[5]  # (n, 3)
-    pw_total = pw.sum(axis=1, keepdims=True)
-    pw = np.where(pw_total > 0, pw / np.where(pw_total > 0, pw_total, 1), w)
-    return draw_priorities(mx, k, weight, noisy[1], noisy[2], noisy[3], rel, pw, rule)
-
-
-#: Audiences per block of the timing product: a block's (draws × audiences × days) stays in
-#: the processor's cache across every moment, two to three times faster on large cases.
-_TIMING_BLOCK = 65_536
-
-
-def _peaks(pressure: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Peak timing (n, A): 1 − min over the candidate days of Π_m (1 − pressure·kernel).
-
-    The product runs moment by moment over each moment's support only, one block of
-    audiences at a time; the same operations in the same order as over all audiences at
-    once, so the same numbers.
-    """
-    n, n_a, n_d = pressure.shape[0], pressure.shape[1], k.shape[1]
-    spans = []
-    for m in np.flatnonzero(k.any(axis=1)):  # a loop over moments only
-        on = np.flatnonzero(k[m])
-        spans.append((m, on[0], on[-1] + 1))  # the moment's support among the candidate days
-    block = max(1, min(n_a, _TIMING_BLOCK // max(1, n * n_d)))
-    peak = np.empty((n, n_a))
-    quiet = np.empty((n, block, n_d))
-    factor = np.empty_like(quiet)
-    for a0 in range(0, n_a, block):
-        a1 = min(n_a, a0 + block)
-        q = quiet[:, : a1 - a0]
-        q.fill(1.0)
-        for m, lo, hi in spans:
-            f = factor[:, : a1 - a0, : hi - lo]
-            np.multiply(pressure[:, a0:a1, m, None], k[m, None, None, lo:hi], out=f)
-            np.subtract(1.0, f, out=f)
-            q[:, :, lo:hi] *= f
-        peak[:, a0:a1] = 1.0 - q.min(axis=2)
-    return peak
-
-
-def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: np.ndarray,
-                    influence: np.ndarray, intensity: np.ndarray, rel: np.ndarray,
-                    pw: np.ndarray, rule: str = "gated") -> np.ndarray:
-    """Priorities (n, A) of n drawn versions of the judgements behind one goal's ranking.
-
-    ``weight`` (n, A, I), ``strength`` (n, I), ``influence`` (n, A), ``intensity`` (n, M),
-    ``rel`` (n, M, I) and ``pw`` (n, 3); ``k`` the kernels at the candidate days. Both the
-    noise model and the raters' draws (``rater_draws``) go through this one formula.
-    """
-    total = weight.sum(axis=2)  # (n, A)
-    safe = np.where(total > 0, total, 1.0)
-    # method.md §Fit and §Relevance, draw by draw
-    if mx.fit_rule == "mean":
-        fit = fit_values(weight, strength[:, None, :], mx.fit_rule)[:, :, 0]
-    else:  # an interest no draw's goal serves adds log(1 − 0) = 0: left out
-        on = np.flatnonzero(strength.any(axis=0))
-        fit = fit_values(weight[..., on], strength[:, None, on], mx.fit_rule)[:, :, 0]
-    # method.md §Timing for a goal: interests count by their contribution to the fit
-    served = weight * strength[:, None, :]  # (n, A, I)
-    s_total = served.sum(axis=2)
-    use = np.where((s_total > 0)[..., None], served, weight)
-    use_total = np.where(s_total > 0, s_total, safe)
-    pressure = intensity[:, None, :] * (use @ rel.transpose(0, 2, 1)) / use_total[..., None]
-    # method.md §Timing at the candidate days only (exact for the peak)
-    np.clip(pressure, 0.0, 1.0, out=pressure)
-    # method.md §Priority
-    return priority_matrix(fit, influence, _peaks(pressure, k), pw[:, None, :], rule)
-
-
 def score_robustness(case: Case, goal: str, start: DateLike = None,
                      days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
                      seed: int = 0, weights: Mapping[str, float] | None = None,
@@ -226,8 +109,25 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         0.2 and 0.8, or when a top-three audience keeps its exact rank in fewer than half
         of the draws.
     """
+    return robustness_of_goals(case, [goal], start, days, sigma, draws, seed, weights, source,
+                               rule)[goal]
+
+
+def robustness_of_goals(case: Case, goals: Sequence[str], start: DateLike = None,
+                        days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
+                        seed: int = 0, weights: Mapping[str, float] | None = None,
+                        source: str | None = None, rule: str | None = None
+                        ) -> dict[str, Robustness]:
+    """``score_robustness`` of several goals: ``{goal: Robustness}``, the same numbers.
+
+    A draw's noise is the same for every goal (seeded by the draw's number), and so are the
+    perturbed weights, intensities and relevances it gives: they are drawn once per draw for
+    all the goals, where one goal at a time drew them once per goal (issue 23: most of an
+    overview's time on a large case).
+    """
     rule = check_rule(case, rule)
-    base = score_priority(case, goal=goal, start=start, days=days, weights=weights, rule=rule)
+    bases = {g: score_priority(case, goal=g, start=start, days=days, weights=weights, rule=rule)
+             for g in goals}
     if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.number) \
             or not 0 <= float(sigma) <= 2:
         raise BadParameterError("sigma", sigma, "a number from 0 to 2")
@@ -237,43 +137,73 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
     h = horizon(case, start, days)
     w = priority_weights(case, weights)
     mx = matrices(case)
-    g = mx.goals.get_loc(goal)
     k = kernels(case, h)
     k = k[:, candidate_days(k, breakpoints(mx, h))]
     n_a = len(mx.audiences)
     n_i, n_m = len(mx.interests), len(mx.moments)
     per_draw = n_a * (2 * n_i + n_m + k.shape[1]) + n_m * n_i
     chunk = max(1, min(draws, _CHUNK_ELEMENTS // per_draw))
-    judged = _Judgements.of(mx, g, w)
-    rd = rater_draws(case, mx, goal, draws, seed) if source == "raters" else None
+    found: dict[str, Robustness] = {}
+    if source == "noise":
+        model = NoiseModel.of(mx, w)
+        idx = [int(mx.goals.get_loc(g)) for g in goals]
+        ranks = {g: np.empty((draws, n_a), dtype=np.int64) for g in goals}
+        for lo in range(0, draws, chunk):
+            n = min(chunk, draws - lo)
+            prios = model.priorities(mx, idx, k, noise(seed, lo, n, model.size), float(sigma),
+                                     rule)
+            for g, prio in zip(goals, prios, strict=True):
+                ranks[g][lo:lo + n] = _ranks(prio)
+        for g in goals:
+            summary, distribution = _summarise(ranks[g], _base_rank(bases[g], mx), mx)
+            found[g] = Robustness(summary=summary, distribution=distribution,
+                                  sigma=float(sigma), draws=draws, seed=seed, source=source)
+        return found
+    for g in goals:  # resampled participants: each goal its own panels
+        found[g] = _rater_robustness(case, mx, g, k, w, bases[g], chunk, draws, seed, rule,
+                                     (start, days, weights), float(sigma))
+    return found
+
+
+def _ranks(prio: np.ndarray) -> np.ndarray:
+    """Ranks (n, A) of priorities (n, A): 1 the highest, ties to the audience listed first."""
+    n_a = prio.shape[1]
+    order = np.argsort(-prio, axis=1, kind="stable")
+    r = np.empty_like(order)
+    np.put_along_axis(r, order, np.arange(1, n_a + 1)[None, :], axis=1)
+    return r
+
+
+def _base_rank(base: pd.DataFrame, mx: Matrices) -> np.ndarray:
+    return base.set_index("audience")["rank"].reindex(mx.audiences).to_numpy()
+
+
+def _rater_robustness(case: Case, mx: Matrices, goal: str, k: np.ndarray, w: np.ndarray,
+                      base: pd.DataFrame, chunk: int, draws: int, seed: int, rule: str,
+                      horizon_weights: tuple[DateLike, int | str | None,
+                                             Mapping[str, float] | None],
+                      sigma: float) -> Robustness:
+    """One goal's robustness over resampled participants (method.md §Many raters)."""
+    g = mx.goals.get_loc(goal)
+    n_a, n_m = len(mx.audiences), len(mx.moments)
+    rd = rater_draws(case, mx, goal, draws, seed)
     ga = case.goal_audiences
     fixed = np.asarray(mx.audiences.isin(ga.loc[ga["goal"] == goal, "audience"]))[None, :]
-    draws = draws if rd is None else len(rd.influence)
+    draws = len(rd.influence)
     ranks = np.empty((draws, n_a), dtype=np.int64)
     for lo in range(0, draws, chunk):
         n = min(chunk, draws - lo)
-        if rd is None:
-            prio = _draw_priorities(mx, judged, k, w, _noise(seed, lo, n, judged.size),
-                                    float(sigma), rule)
-        else:
-            part = slice(lo, lo + n)
-            # a goal's own influence (goal_audiences.csv) stands for that goal in every draw
-            influence = np.where(fixed, mx.goal_influence[:, g], rd.influence[part])
-            prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part], influence,
-                                   np.broadcast_to(mx.intensity, (n, n_m)), rd.rel[part],
-                                   np.broadcast_to(w, (n, 3)), rule)
-        # rank 1 = highest; ties (rare under noise) go to the audience listed first
-        order = np.argsort(-prio, axis=1, kind="stable")
-        r = np.empty_like(order)
-        np.put_along_axis(r, order, np.arange(1, n_a + 1)[None, :], axis=1)
-        ranks[lo:lo + n] = r
-    base_rank = base.set_index("audience")["rank"].reindex(mx.audiences).to_numpy()
-    summary, distribution = _summarise(ranks, base_rank, mx)
-    return Robustness(summary=summary, distribution=distribution, sigma=float(sigma),
-                      draws=draws, seed=seed, source=source,
-                      method="noise" if rd is None else rd.method,
-                      participants=None if rd is None else participant_ranks(
-                          case, goal, start, days, weights))
+        part = slice(lo, lo + n)
+        # a goal's own influence (goal_audiences.csv) stands for that goal in every draw
+        influence = np.where(fixed, mx.goal_influence[:, g], rd.influence[part])
+        prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part], influence,
+                               np.broadcast_to(mx.intensity, (n, n_m)), rd.rel[part],
+                               np.broadcast_to(w, (n, 3)), rule)
+        ranks[lo:lo + n] = _ranks(prio)
+    summary, distribution = _summarise(ranks, _base_rank(base, mx), mx)
+    return Robustness(summary=summary, distribution=distribution, sigma=sigma,
+                      draws=draws, seed=seed, source="raters", method=rd.method,
+                      participants=participant_ranks(case, goal, *horizon_weights))
 
 
 def _summarise(ranks: np.ndarray, base_rank: np.ndarray, mx: Matrices
