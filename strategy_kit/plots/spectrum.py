@@ -92,12 +92,12 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
     _require(pathway_df, "pathway_df",
              ["audience", "audience_label", "goal", "goal_label", "stance", "role"])
     df = pathway_df.assign(stance=pathway_df["stance"].fillna("").astype(str))
-    top = MAX_ROWS if limit is None else limit
+    most = MAX_ROWS if limit is None else limit
     placed, hidden, kept = [], 0, False
     for _, rows in df.groupby("goal", sort=False):  # thousands of names fill no wedge
-        shown, more = _cap(list(rows["audience"]), [keep] if keep else (), top)
+        shown, more = _cap(list(rows["audience"]), [keep] if keep else (), most)
         placed.append(rows[rows["audience"].isin(shown)] if more else rows)
-        hidden, kept = max(hidden, more), kept or (more > 0 and keep in shown[top:])
+        hidden, kept = max(hidden, more), kept or (more > 0 and keep in shown[most:])
     df = pd.concat(placed) if hidden else df
     wedges = list(WEDGES) + ([UNPLACED] if (df["stance"] == "").any() else [])
     goals = list(dict.fromkeys(df["goal"]))
@@ -138,7 +138,7 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
                             "Aim: move each one wedge to the left.")
     height = int(LINE_PX * (y + 2)) + 130
     if hidden:
-        _caption_more(fig, hidden, top, (" for each goal" if len(goals) > 1 else "")
+        _caption_more(fig, hidden, most, (" for each goal" if len(goals) > 1 else "")
                       + (" (and the report's audience)" if kept else ""), yshift=-40)
         fig.update_layout(margin=dict(b=70))
         height += 40
