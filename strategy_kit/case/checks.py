@@ -150,7 +150,9 @@ def cross_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             if col.kind not in ("ref", "refs") or col.ref not in ids:
                 continue
             known = set(ids[col.ref])
-            for row, cell in df[col.name].items():
+            cells = df[col.name]
+            # a cell holding one known id as it is needs no look (most cells of a large table)
+            for row, cell in cells[~cells.isin(ids[col.ref])].items():
                 values = cell.split(";") if col.kind == "refs" else [cell]
                 for v in (x.strip() for x in values):
                     if v and v not in known:

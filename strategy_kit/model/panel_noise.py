@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..params import DateLike
+from .draws import draw_priorities
 from .matrices import horizon, matrices, priority_weights
 from .rater_draws import rater_draws
-from .robustness import draw_priorities
 from .scoring import check_rule
 from .timing import breakpoints, candidate_days, kernels
 

@@ -7,9 +7,9 @@ lognormal noise, the priorities are recomputed for each draw, and the ranks are 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,16 +17,17 @@ import pandas as pd
 from ..errors import BadParameterError
 from ..params import DateLike
 from ..ratings.aggregate import participant_case
-from .fit import fit_values
+from .draws import draw_priorities
 from .matrices import Horizon, Matrices, check_count, horizon, matrices, memo, priority_weights
+from .noise_draws import NoiseModel, noise
 from .rater_draws import rater_draws
-from .scoring import check_rule, priority_matrix, score_priority
+from .scoring import check_rule, score_priority
 from .timing import breakpoints, candidate_days, kernels
 
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["Robustness", "score_robustness"]
+__all__ = ["Robustness", "robustness_of_goals", "score_robustness"]
 
 #: Fragile: top-three membership is a toss-up (P between these) …
 FRAGILE_TOP3 = (0.2, 0.8)
@@ -69,79 +70,6 @@ class Robustness:
     participants: pd.DataFrame | None = None
 
 
-def _noise(seed: int, first: int, n: int, size: int) -> np.ndarray:
-    """Standard normal noise (n, size) for draws first … first + n − 1.
-
-    Each draw has its own stream, seeded by (seed, draw number): a draw's noise does not
-    depend on how the draws are chunked, and fewer draws are a prefix of more.
-    """
-    return np.stack([np.random.default_rng([seed, d]).standard_normal(size)
-                     for d in range(first, first + n)])
-
-
-def _scatter(n: int, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray,
-             values: np.ndarray) -> np.ndarray:
-    out = np.zeros((n, *shape))
-    out[:, rows, cols] = values
-    return out
-
-
-def _draw_priorities(mx: Matrices, g: int, k: np.ndarray, w: np.ndarray, z: np.ndarray,
-                     sigma: float, rule: str = "gated") -> np.ndarray:
-    """Priorities (n, A) of the draws whose standard normal noise is ``z`` (n, …)."""
-    wr, wc = np.nonzero(mx.weight)
-    rr, rc = np.nonzero(mx.moment_relevance)
-    base = [mx.weight[wr, wc], mx.strength[g], mx.goal_influence[:, g], mx.intensity,
-            mx.moment_relevance[rr, rc], w]
-    cuts = np.cumsum([len(b) for b in base])[:-1]
-    # method.md §Robustness: x' = clip(x·exp(σZ), 0, 1)
-    noisy = [np.clip(b[None, :] * np.exp(sigma * part), 0.0, 1.0)
-             for b, part in zip(base, np.split(z, cuts, axis=1), strict=True)]
-    n = len(z)
-    weight = _scatter(n, mx.weight.shape, wr, wc, noisy[0])
-    rel = _scatter(n, mx.moment_relevance.shape, rr, rc, noisy[4])
-    pw = noisy[5]  # (n, 3)
-    pw_total = pw.sum(axis=1, keepdims=True)
-    pw = np.where(pw_total > 0, pw / np.where(pw_total > 0, pw_total, 1), w)
-    return draw_priorities(mx, k, weight, noisy[1], noisy[2], noisy[3], rel, pw, rule)
-
-
-def draw_priorities(mx: Matrices, k: np.ndarray, weight: np.ndarray, strength: np.ndarray,
-                    influence: np.ndarray, intensity: np.ndarray, rel: np.ndarray,
-                    pw: np.ndarray, rule: str = "gated") -> np.ndarray:
-    """Priorities (n, A) of n drawn versions of the judgements behind one goal's ranking.
-
-    ``weight`` (n, A, I), ``strength`` (n, I), ``influence`` (n, A), ``intensity`` (n, M),
-    ``rel`` (n, M, I) and ``pw`` (n, 3); ``k`` the kernels at the candidate days. Both the
-    noise model and the raters' draws (``rater_draws``) go through this one formula.
-    """
-    n = len(weight)
-    total = weight.sum(axis=2)  # (n, A)
-    safe = np.where(total > 0, total, 1.0)
-    # method.md §Fit and §Relevance, draw by draw
-    fit = fit_values(weight, strength[:, None, :], mx.fit_rule)[:, :, 0]
-    # method.md §Timing for a goal: interests count by their contribution to the fit
-    served = weight * strength[:, None, :]  # (n, A, I)
-    s_total = served.sum(axis=2)
-    use = np.where((s_total > 0)[..., None], served, weight)
-    use_total = np.where(s_total > 0, s_total, safe)
-    pressure = intensity[:, None, :] * (use @ rel.transpose(0, 2, 1)) / use_total[..., None]
-    # method.md §Timing at the candidate days only (exact for the peak)
-    np.clip(pressure, 0.0, 1.0, out=pressure)
-    quiet = np.ones((n, len(mx.audiences), k.shape[1]))
-    factor = np.empty_like(quiet)
-    for m in np.flatnonzero(k.any(axis=1)):  # a loop over moments only
-        on = np.flatnonzero(k[m])
-        lo, hi = on[0], on[-1] + 1  # the moment's support among the candidate days
-        f = factor[:, :, : hi - lo]
-        np.multiply(pressure[:, :, m, None], k[m, None, None, lo:hi], out=f)
-        np.subtract(1.0, f, out=f)
-        quiet[:, :, lo:hi] *= f
-    peak = 1.0 - quiet.min(axis=2)
-    # method.md §Priority
-    return priority_matrix(fit, influence, peak, pw[:, None, :], rule)
-
-
 def score_robustness(case: Case, goal: str, start: DateLike = None,
                      days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
                      seed: int = 0, weights: Mapping[str, float] | None = None,
@@ -182,8 +110,25 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
         0.2 and 0.8, or when a top-three audience keeps its exact rank in fewer than half
         of the draws.
     """
+    return robustness_of_goals(case, [goal], start, days, sigma, draws, seed, weights, source,
+                               rule)[goal]
+
+
+def robustness_of_goals(case: Case, goals: Sequence[str], start: DateLike = None,
+                        days: int | str | None = None, sigma: float = 0.25, draws: int = 1000,
+                        seed: int = 0, weights: Mapping[str, float] | None = None,
+                        source: str | None = None, rule: str | None = None
+                        ) -> dict[str, Robustness]:
+    """``score_robustness`` of several goals: ``{goal: Robustness}``, the same numbers.
+
+    A draw's noise is the same for every goal (seeded by the draw's number), and so are the
+    perturbed weights, intensities and relevances it gives: they are drawn once per draw for
+    all the goals, where one goal at a time drew them once per goal (issue 23: most of an
+    overview's time on a large case).
+    """
     rule = check_rule(case, rule)
-    base = score_priority(case, goal=goal, start=start, days=days, weights=weights, rule=rule)
+    bases = {g: score_priority(case, goal=g, start=start, days=days, weights=weights, rule=rule)
+             for g in goals}
     if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.number) \
             or not 0 <= float(sigma) <= 2:
         raise BadParameterError("sigma", sigma, "a number from 0 to 2")
@@ -192,62 +137,121 @@ def score_robustness(case: Case, goal: str, start: DateLike = None,
     source = _pick_source(case, source)
     h = horizon(case, start, days)
     w = priority_weights(case, weights)
-    # The same draws for every audience report of one goal (a batch's kernel, the explorer):
-    # computed once per case object and parameters, handed out as copies.
-    key = ("robustness", goal, h, float(sigma), draws, seed, tuple(w), source, rule)
-    kept = memo(case, key, lambda: _robustness(case, goal, start, days, h, w, float(sigma),
-                                               draws, seed, weights, source, rule, base))
-    return dataclasses.replace(
-        kept, summary=kept.summary.copy(), distribution=kept.distribution.copy(),
-        participants=None if kept.participants is None else kept.participants.copy())
+    # The same draws for every audience report of a goal (a batch's kernel, the explorer):
+    # computed once per case object and arguments, handed out as copies.
+    key = ("robustness", tuple(goals), h, float(sigma), draws, seed, tuple(w), source, rule)
+    kept = memo(case, key, lambda: _robustness_of_goals(
+        case, list(goals), bases, h, w, float(sigma), draws, seed, source, rule,
+        (start, days, weights)))
+    return {g: dataclasses.replace(
+        r, summary=r.summary.copy(), distribution=r.distribution.copy(),
+        participants=None if r.participants is None else r.participants.copy())
+        for g, r in kept.items()}
 
 
-def _robustness(case: Case, goal: str, start: DateLike, days: int | str | None, h: Horizon,
-                w: np.ndarray, sigma: float, draws: int, seed: int,
-                weights: Mapping[str, float] | None, source: str, rule: str,
-                base: pd.DataFrame) -> Robustness:
+def _robustness_of_goals(case: Case, goals: list[str], bases: dict[str, pd.DataFrame],
+                         h: Horizon, w: np.ndarray, sigma: float, draws: int, seed: int,
+                         source: str, rule: str, horizon_args: tuple[Any, ...]
+                         ) -> dict[str, Robustness]:
     mx = matrices(case)
-    g = mx.goals.get_loc(goal)
     k = kernels(case, h)
     k = k[:, candidate_days(k, breakpoints(mx, h))]
     n_a = len(mx.audiences)
     n_i, n_m = len(mx.interests), len(mx.moments)
     per_draw = n_a * (2 * n_i + n_m + k.shape[1]) + n_m * n_i
     chunk = max(1, min(draws, _CHUNK_ELEMENTS // per_draw))
-    size = (np.count_nonzero(mx.weight) + n_i + n_a + n_m
-            + np.count_nonzero(mx.moment_relevance) + 3)
-    rd = rater_draws(case, mx, goal, draws, seed) if source == "raters" else None
+    found: dict[str, Robustness] = {}
+    if source == "noise":
+        model = NoiseModel.of(mx, w)
+        idx = [int(mx.goals.get_loc(g)) for g in goals]
+        ranks = {g: np.empty((draws, n_a), dtype=np.int64) for g in goals}
+        for lo in range(0, draws, chunk):
+            n = min(chunk, draws - lo)
+            prios = model.priorities(mx, idx, k, noise(seed, lo, n, model.size), float(sigma),
+                                     rule)
+            for g, prio in zip(goals, prios, strict=True):
+                ranks[g][lo:lo + n] = _ranks(prio)
+        for g in goals:
+            summary, distribution = _summarise(ranks[g], _base_rank(bases[g], mx), mx)
+            found[g] = Robustness(summary=summary, distribution=distribution,
+                                  sigma=float(sigma), draws=draws, seed=seed, source=source)
+        return found
+    for g in goals:  # resampled participants: each goal its own panels
+        found[g] = _rater_robustness(case, mx, g, k, w, bases[g], chunk, draws, seed, rule,
+                                     horizon_args, float(sigma))
+    return found
+
+
+def _ranks(prio: np.ndarray) -> np.ndarray:
+    """Ranks (n, A) of priorities (n, A): 1 the highest, ties to the audience listed first."""
+    n_a = prio.shape[1]
+    order = np.argsort(-prio, axis=1, kind="stable")
+    r = np.empty_like(order)
+    np.put_along_axis(r, order, np.arange(1, n_a + 1)[None, :], axis=1)
+    return r
+
+
+def _base_rank(base: pd.DataFrame, mx: Matrices) -> np.ndarray:
+    return base.set_index("audience")["rank"].reindex(mx.audiences).to_numpy()
+
+
+def _rater_robustness(case: Case, mx: Matrices, goal: str, k: np.ndarray, w: np.ndarray,
+                      base: pd.DataFrame, chunk: int, draws: int, seed: int, rule: str,
+                      horizon_weights: tuple[DateLike, int | str | None,
+                                             Mapping[str, float] | None],
+                      sigma: float) -> Robustness:
+    """One goal's robustness over resampled participants (method.md §Many raters)."""
+    g = mx.goals.get_loc(goal)
+    n_a, n_m = len(mx.audiences), len(mx.moments)
+    rd = rater_draws(case, mx, goal, draws, seed)
     ga = case.goal_audiences
     fixed = np.asarray(mx.audiences.isin(ga.loc[ga["goal"] == goal, "audience"]))[None, :]
-    draws = draws if rd is None else len(rd.influence)
+    draws = len(rd.influence)
     ranks = np.empty((draws, n_a), dtype=np.int64)
     for lo in range(0, draws, chunk):
         n = min(chunk, draws - lo)
-        if rd is None:
-            prio = _draw_priorities(mx, g, k, w, _noise(seed, lo, n, size), float(sigma),
-                                    rule)
-        else:
-            part = slice(lo, lo + n)
-            # a goal's own influence (goal_audiences.csv) stands for that goal in every draw
-            influence = np.where(fixed, mx.goal_influence[:, g], rd.influence[part])
-            prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part], influence,
-                                   np.broadcast_to(mx.intensity, (n, n_m)), rd.rel[part],
-                                   np.broadcast_to(w, (n, 3)), rule)
-        # rank 1 = highest; ties (rare under noise) go to the audience listed first
-        order = np.argsort(-prio, axis=1, kind="stable")
-        r = np.empty_like(order)
-        np.put_along_axis(r, order, np.arange(1, n_a + 1)[None, :], axis=1)
-        ranks[lo:lo + n] = r
-    cell = np.arange(n_a)[None, :] * n_a + ranks - 1
-    prob = np.bincount(cell.ravel(), minlength=n_a * n_a).reshape(n_a, n_a) / draws
-    cum = prob.cumsum(axis=1)
+        part = slice(lo, lo + n)
+        # a goal's own influence (goal_audiences.csv) stands for that goal in every draw
+        influence = np.where(fixed, mx.goal_influence[:, g], rd.influence[part])
+        prio = draw_priorities(mx, k, rd.weight[part], rd.strength[part], influence,
+                               np.broadcast_to(mx.intensity, (n, n_m)), rd.rel[part],
+                               np.broadcast_to(w, (n, 3)), rule)
+        ranks[lo:lo + n] = _ranks(prio)
+    summary, distribution = _summarise(ranks, _base_rank(base, mx), mx)
+    return Robustness(summary=summary, distribution=distribution, sigma=sigma,
+                      draws=draws, seed=seed, source="raters", method=rd.method,
+                      participants=participant_ranks(case, goal, *horizon_weights))
+
+
+def _summarise(ranks: np.ndarray, base_rank: np.ndarray, mx: Matrices
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The summary and the distribution of the ranks (draws, A) the draws gave each audience.
+
+    Counted from each audience's sorted ranks rather than an audiences × ranks table, which
+    takes 800 MB at 10,000 audiences (issue 23); the shares and their running sums are
+    added in the same order as over that table, so the numbers are the same.
+    """
+    draws, n_a = ranks.shape
+    # the ranks each audience reached (sorted, audience by audience) and how often
+    cells, counts = np.unique(np.arange(n_a)[None, :] * n_a + ranks - 1, return_counts=True)
+    a_u, r_u = cells // n_a, cells % n_a + 1
+    prob = counts / draws
+    first = np.searchsorted(a_u, np.arange(n_a))  # each audience's first reached rank
+    col = np.arange(len(cells)) - first[a_u]
+    share = np.zeros((n_a, int(col.max()) + 1))
+    share[a_u, col] = prob
+    cum = share.cumsum(axis=1)  # running share, reached rank by reached rank
+    reached = np.zeros_like(share, dtype=np.int64)
+    reached[a_u, col] = r_u
+    rows = np.arange(n_a)
 
     def quantile(q: float) -> np.ndarray:  # the smallest rank whose cumulative share ≥ q
-        return (cum < q - 1e-12).sum(axis=1) + 1
+        at = np.argmax(cum >= q - 1e-12, axis=1)
+        return np.where(cum[rows, at] >= q - 1e-12, reached[rows, at], n_a + 1)
 
-    base_rank = base.set_index("audience")["rank"].reindex(mx.audiences).to_numpy()
-    p_top3 = cum[:, min(3, n_a) - 1]
-    keep = prob[np.arange(n_a), np.clip(base_rank, 1, n_a) - 1]
+    top3 = np.bincount(a_u[r_u <= min(3, n_a)], minlength=n_a)  # reached ranks within the top 3
+    p_top3 = np.where(top3 > 0, cum[rows, np.maximum(top3 - 1, 0)], 0.0)
+    keep = (ranks == np.clip(base_rank, 1, n_a)[None, :]).sum(axis=0) / draws
     fragile = ((p_top3 > FRAGILE_TOP3[0]) & (p_top3 < FRAGILE_TOP3[1])) | (
         (base_rank <= 3) & (keep < FRAGILE_KEEP))
     summary = pd.DataFrame({
@@ -262,17 +266,15 @@ def _robustness(case: Case, goal: str, start: DateLike, days: int | str | None, 
     })
     order = np.lexsort((np.arange(n_a), base_rank))
     summary = summary.iloc[order].reset_index(drop=True)
-    a_idx, r_idx = np.nonzero(prob[order])
+    position = np.empty(n_a, dtype=np.int64)
+    position[order] = np.arange(n_a)
+    by = np.lexsort((r_u, position[a_u]))  # audiences in base-rank order, then their ranks
     distribution = pd.DataFrame({
-        "audience": pd.array(mx.audiences.to_numpy(object)[order][a_idx], dtype="str"),
-        "rank": (r_idx + 1).astype(np.int64),
-        "probability": prob[order][a_idx, r_idx],
+        "audience": pd.array(mx.audiences.to_numpy(object)[a_u[by]], dtype="str"),
+        "rank": r_u[by].astype(np.int64),
+        "probability": prob[by],
     })
-    return Robustness(summary=summary, distribution=distribution, sigma=float(sigma),
-                      draws=draws, seed=seed, source=source,
-                      method="noise" if rd is None else rd.method,
-                      participants=None if rd is None else participant_ranks(
-                          case, goal, start, days, weights))
+    return summary, distribution
 
 
 def _pick_source(case: Case, source: str | None) -> str:

@@ -13,21 +13,23 @@ with p the decider's (gated) priority for the goal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..params import DateLike
-from .matrices import matrices
+from .matrices import matrices, memo
 from .scoring import score_priority
 from .stance import STANCE_FACTOR, per_goal, stance_matrix
 
 if TYPE_CHECKING:
     from ..case import Case
 
-__all__ = ["PATHWAY_COLUMNS", "SCORES_COLUMNS", "has_roles", "priority_with_roles",
-           "reach_matrix", "role_matrix", "roles_note", "route_matrix", "score_pathway"]
+__all__ = ["PATHWAY_COLUMNS", "SCORES_COLUMNS", "Reach", "case_reach", "has_roles",
+           "priority_with_roles", "reach_matrix", "role_matrix", "roles_note", "route_matrix",
+           "score_pathway"]
 
 #: The columns of ``strategy-kit scores`` (docs/cli.md).
 SCORES_COLUMNS = ["audience", "goal", "fit", "influence", "timing", "priority", "rank", "role",
@@ -85,6 +87,70 @@ def reach_matrix(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return reach, via
 
 
+@dataclass(frozen=True)
+class Reach:
+    """reach(m, d) and the step between, kept for the audiences on some route only.
+
+    The same values as ``reach_matrix(route_matrix(case))``, without its two audiences ×
+    audiences matrices (1.6 GB at 10,000 audiences, all zero off the routes): rows and
+    columns of an audience on no route are zero, and ``via`` is -1 there.
+    """
+
+    n: int  # audiences in the case
+    on: np.ndarray  # the audiences on some route, ascending (A indices)
+    reach: np.ndarray  # (k, k): reach among them
+    via: np.ndarray  # (k, k): the audience between (A index), -1 for a direct route
+
+    def _pos(self, a: int) -> int:
+        i = int(np.searchsorted(self.on, a))
+        return i if i < len(self.on) and self.on[i] == a else -1
+
+    def row(self, m: int) -> np.ndarray:
+        """reach(m, ·): how strongly audience ``m`` reaches each audience (A,)."""
+        out = np.zeros(self.n)
+        i = self._pos(m)
+        if i >= 0:
+            out[self.on] = self.reach[i]
+        return out
+
+    def column(self, d: int) -> np.ndarray:
+        """reach(·, d): how strongly each audience reaches audience ``d`` (A,)."""
+        out = np.zeros(self.n)
+        i = self._pos(d)
+        if i >= 0:
+            out[self.on] = self.reach[:, i]
+        return out
+
+    def via_of(self, m: int, d: int) -> int:
+        """The audience between ``m`` and ``d`` on the strongest route; -1 when direct."""
+        i, j = self._pos(m), self._pos(d)
+        return int(self.via[i, j]) if i >= 0 and j >= 0 else -1
+
+
+def case_reach(case: Case) -> Reach:
+    """The case's reach over ``routes.csv`` (method.md §Deciders and routes), computed once."""
+    def build() -> Reach:
+        mx = matrices(case)
+        rt = case.routes
+        n = len(mx.audiences)
+        src = mx.audiences.get_indexer(rt["from"]) if len(rt) else np.zeros(0, np.int64)
+        dst = mx.audiences.get_indexer(rt["to"]) if len(rt) else np.zeros(0, np.int64)
+        cand = np.unique(np.concatenate([src, dst]))
+        r = np.zeros((len(cand), len(cand)))
+        if len(rt):  # as route_matrix, on the audiences the routes name
+            r[np.searchsorted(cand, src), np.searchsorted(cand, dst)] = \
+                np.clip(rt["strength"].to_numpy(float), 0.0, 1.0)
+        np.fill_diagonal(r, 0.0)
+        keep = np.flatnonzero(r.any(axis=0) | r.any(axis=1))
+        reach, via = reach_matrix(r[np.ix_(keep, keep)])
+        on = cand[keep]
+        via = np.where(via >= 0, on[np.maximum(via, 0)], -1)
+        for x in (on, reach, via):
+            x.flags.writeable = False
+        return Reach(n=n, on=on, reach=reach, via=via)
+    return memo(case, ("reach",), build)
+
+
 def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
                   days: int | str | None = None) -> pd.DataFrame:
     """For each goal: whom to ask (deciders, ranked) and who moves them (movers, ranked).
@@ -112,7 +178,7 @@ def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
     pr = score_priority(case, goal=goal, start=start, days=days)
     mx = matrices(case)
     roles, stances = role_matrix(case), stance_matrix(case)
-    reach, _ = reach_matrix(route_matrix(case))
+    rc = case_reach(case)
     a = mx.audiences.get_indexer(pr["audience"])
     g = mx.goals.get_indexer(pr["goal"])
     role = roles[a, g]
@@ -124,15 +190,17 @@ def score_pathway(case: Case, goal: str | None = None, start: DateLike = None,
     ids = mx.audiences.to_numpy(object)
     p_full = np.zeros((len(mx.audiences), len(mx.goals)))
     p_full[a, g] = prio
-    on = np.flatnonzero(reach.any(axis=1))  # the audiences that reach anyone
+    on = rc.on[rc.reach.any(axis=1)]  # the audiences that reach anyone
     for gg in np.unique(g):  # a loop over goals; each is a matrix-vector product
         rows = np.flatnonzero(g == gg)
         w = np.where(roles[:, gg] == "decides", p_full[:, gg], 0.0)
         total = w.sum() - w[a[rows]]  # the deciders other than the audience itself
-        num = reach[a[rows]] @ w  # reach(m, m) = 0
+        routed = np.isin(a[rows], rc.on)  # reach(m, ·) = 0 for an audience on no route
+        num = np.zeros(len(rows))
+        num[routed] = rc.reach[np.searchsorted(rc.on, a[rows][routed])] @ w[rc.on]
         move[rows] = np.divide(num, total, out=np.zeros(len(rows)), where=total > 0)
         for n in rows[np.isin(a[rows], on)]:
-            carried = reach[a[n]] * w
+            carried = rc.row(a[n]) * w
             hit = np.flatnonzero(carried > 0)
             reaches[n] = tuple(str(x) for x in ids[hit[np.argsort(-carried[hit],
                                                                   kind="stable")]])

@@ -16,8 +16,11 @@ from plotly.subplots import make_subplots
 
 from ..errors import BadParameterError
 from .style import (
+    MAX_ROWS,
     MUTED,
     PALETTE,
+    _cap,
+    _caption_more,
     _col,
     _customdata,
     _empty,
@@ -36,7 +39,8 @@ __all__ = ["plot_influence_fit"]
 
 def plot_influence_fit(priority_df: pd.DataFrame, goal: str | None = None,
                        size: str = "timing",
-                       title: str | None = "Influence–fit grid") -> go.Figure:
+                       title: str | None = "Influence–fit grid",
+                       limit: int | None = None, keep: str | None = None) -> go.Figure:
     """The power–interest grid, quantified: influence against fit, one point per audience.
 
     Parameters
@@ -49,6 +53,10 @@ def plot_influence_fit(priority_df: pd.DataFrame, goal: str | None = None,
         The column the marker size follows: ``"timing"`` or ``"priority"``.
     title
         The figure's title.
+    limit, keep
+        Draw the ``limit`` audiences of highest priority in each panel (default ``MAX_ROWS``;
+        in the frame's order without a ``priority`` column), and ``keep`` wherever it ranks;
+        the caption says how many more there are.
 
     Returns
     -------
@@ -76,8 +84,18 @@ def plot_influence_fit(priority_df: pd.DataFrame, goal: str | None = None,
                  (0.02, 0.98, "left", "top", "keep satisfied"),
                  (0.98, 0.02, "right", "bottom", "keep informed"),
                  (0.02, 0.02, "left", "bottom", "monitor")]
+    top = MAX_ROWS if limit is None else limit
+    hidden, kept = 0, False
     for k, (_, rows) in enumerate(panels):
         r, c = k // ncols + 1, k % ncols + 1
+        # a grid of thousands of points is unreadable, and placing their labels is quadratic
+        ranked = (rows.sort_values("priority", ascending=False, kind="stable")
+                  if "priority" in rows.columns else rows)
+        shown, more = _cap(list(ranked["audience"]), [keep] if keep else (), top)
+        if more:
+            rows = rows[rows["audience"].isin(shown)]
+            hidden = max(hidden, more)
+            kept = kept or keep in shown[top:]
         marker_px = 10 + 30 * rows[size].astype(float).clip(0, 1)
         texts = pd.Series(_labels(rows["audience_name"], rows["audience"], 24,
                                   labels=_col(rows, "audience_label")), rows.index)
@@ -111,6 +129,10 @@ def plot_influence_fit(priority_df: pd.DataFrame, goal: str | None = None,
     fig.update_yaxes(range=[-0.04, 1.06], title_text="influence", showgrid=False,
                      zeroline=False)
     fig.update_layout(legend_title_text=f"group · size = {size}")
+    if hidden:
+        _caption_more(fig, hidden, top, (" in each panel" if len(panels) > 1 else "")
+                      + (" (and the report's audience)" if kept else ""), yshift=-56)
+        fig.update_layout(margin=dict(b=90))
     return _finish(fig, title, 180 + panel_px * nrows)
 
 

@@ -13,7 +13,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .style import MUTED, _empty, _finish, _require, _text, _wrap
+from .style import MAX_ROWS, MUTED, _cap, _caption_more, _empty, _finish, _require, _text, _wrap
 
 __all__ = ["WEDGES", "plot_spectrum"]
 
@@ -64,7 +64,8 @@ def _pack(tokens: list[tuple[str, bool, bool]], width: int) -> list[str]:
 
 
 def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
-                  title: str | None = "Spectrum of Allies, per goal") -> go.Figure:
+                  title: str | None = "Spectrum of Allies, per goal",
+                  limit: int | None = None) -> go.Figure:
     """One strip per goal: the audiences on the five wedges of the Spectrum of Allies.
 
     Parameters
@@ -76,6 +77,10 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
         An audience to underline (the one a report is about).
     title
         The figure's title.
+    limit
+        Place the first ``limit`` audiences of each goal (default ``MAX_ROWS``; the frame of
+        ``score_pathway`` lists them by priority), and ``keep`` wherever it ranks; the
+        caption says how many more there are.
 
     Returns
     -------
@@ -87,6 +92,13 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
     _require(pathway_df, "pathway_df",
              ["audience", "audience_label", "goal", "goal_label", "stance", "role"])
     df = pathway_df.assign(stance=pathway_df["stance"].fillna("").astype(str))
+    most = MAX_ROWS if limit is None else limit
+    placed, hidden, kept = [], 0, False
+    for _, rows in df.groupby("goal", sort=False):  # thousands of names fill no wedge
+        shown, more = _cap(list(rows["audience"]), [keep] if keep else (), most)
+        placed.append(rows[rows["audience"].isin(shown)] if more else rows)
+        hidden, kept = max(hidden, more), kept or (more > 0 and keep in shown[most:])
+    df = pd.concat(placed) if hidden else df
     wedges = list(WEDGES) + ([UNPLACED] if (df["stance"] == "").any() else [])
     goals = list(dict.fromkeys(df["goal"]))
     labels = dict(zip(df["goal"], df["goal_label"], strict=False))
@@ -125,4 +137,9 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
                        text="Bold: can grant the ask (decides); plain: moves those who do. "
                             "Aim: move each one wedge to the left.")
     height = int(LINE_PX * (y + 2)) + 130
+    if hidden:
+        _caption_more(fig, hidden, most, (" for each goal" if len(goals) > 1 else "")
+                      + (" (and the report's audience)" if kept else ""), yshift=-40)
+        fig.update_layout(margin=dict(b=70))
+        height += 40
     return _finish(fig, title, max(height, 220))

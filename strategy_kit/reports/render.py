@@ -349,10 +349,12 @@ def render_report(kind: str, case: str | Path, *, audience: str | None = None,
             session.connect()
             checked.wait()
             # The notebook's load_case is then a cache hit (validated cases are kept by hash),
-            # and the kernel does not check again what this process has just checked.
+            # and the kernel does not check again what this process has just checked. Waited
+            # for as long as the kernel works on it: a large case on a busy machine takes
+            # longer than any fixed time (issue 23).
             session.run(f"__import__('os').environ[{CHECKED_ENV!r}] = {checked_digests()!r}\n"
                         f"__import__('strategy_kit').load_case({str(path)!r}, "
-                        f"scenario={scenario or None!r})")
+                        f"scenario={scenario or None!r})", patient=True)
         except BaseException as e:  # noqa: BLE001  reported below, on the main thread
             failed.append(e)
 

@@ -339,12 +339,15 @@ class KernelSession:
 
     # -- messages ---------------------------------------------------------------------------
 
-    def run(self, code: str, timeout: float = 60.0) -> None:
-        """Run code silently on the kernel (no history, no output); raise if it fails."""
-        self._run(code, timeout)
+    def run(self, code: str, timeout: float = 60.0, patient: bool = False) -> None:
+        """Run code silently on the kernel (no history, no output); raise if it fails.
 
-    def _run(self, code: str, timeout: float) -> None:
-        self._reply(self.kc.execute(code, silent=True, store_history=False), timeout)
+        ``patient``: wait as long as the kernel keeps working (see :meth:`_reply`).
+        """
+        self._run(code, timeout, patient)
+
+    def _run(self, code: str, timeout: float, patient: bool = False) -> None:
+        self._reply(self.kc.execute(code, silent=True, store_history=False), timeout, patient)
 
     def _cpu_seconds(self) -> float | None:
         """The kernel process's CPU time so far (Linux), or None when it cannot be read."""
@@ -373,11 +376,12 @@ class KernelSession:
                 if cpu is not None and now is not None and now > cpu + 0.1:
                     cpu, deadline = now, min(cap, time.monotonic() + timeout)
                     continue
-            if left <= 0:
-                raise KernelResetError(f"no reply from the kernel within {timeout:.0f} s")
-            try:
-                msg = run_sync(self.kc.get_shell_msg)(timeout=min(left, 1.0))
+            try:  # a reply already waiting is taken, even when this process was slow
+                msg = run_sync(self.kc.get_shell_msg)(timeout=min(max(left, 0.0), 1.0))
             except Empty:
+                if left <= 0:
+                    raise KernelResetError(
+                        f"no reply from the kernel within {timeout:.0f} s") from None
                 if not run_sync(self.km.is_alive)():
                     raise KernelResetError("the kernel died") from None
                 continue

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from ..model.routes import reach_matrix, route_matrix
+from ..model.routes import case_reach
 from ..model.stance import STANCE_LABELS, stance_move
 
 if TYPE_CHECKING:
@@ -83,11 +84,11 @@ def movers_of(case: Case, audience: str, goal: str, top: int = 2) -> list[tuple[
 
     ids = list(case.ids("audience"))
     a, g = ids.index(audience), list(case.ids("goal")).index(goal)
-    reach, _ = reach_matrix(route_matrix(case))
+    reach = case_reach(case).column(a)
     roles = role_matrix(case)[:, g]
     names = case.labels("audience")
-    found = [(names[ids[m]], float(reach[m, a])) for m in range(len(ids))
-             if reach[m, a] > 0 and roles[m] == "moves"]
+    found = [(names[ids[m]], float(reach[m])) for m in np.flatnonzero(reach > 0)
+             if roles[m] == "moves"]
     return sorted(found, key=lambda x: -x[1])[:top]
 
 
@@ -151,18 +152,19 @@ def route_table(case: Case, audience: str, goal: str) -> pd.DataFrame:
 
     ids = list(case.ids("audience"))
     a, g = ids.index(audience), list(case.ids("goal")).index(goal)
-    reach, via = reach_matrix(route_matrix(case))
+    rc = case_reach(case)
     roles = role_matrix(case)[:, g]
     names = case.names("audience")
     notes = {(r["from"], r["to"]): str(r["note"]) for _, r in case.routes.iterrows()}
     mover = roles[a] == "moves"
+    reach = rc.row(a) if mover else rc.column(a)  # zero for audiences on no route
     rows = []
-    for o in range(len(ids)):
-        r = reach[a, o] if mover else reach[o, a]
-        if r <= 0 or (mover and roles[o] != "decides") or (not mover and roles[o] != "moves"):
+    for o in np.flatnonzero(reach > 0):
+        r = reach[o]
+        if (mover and roles[o] != "decides") or (not mover and roles[o] != "moves"):
             continue
         src, dst = (a, o) if mover else (o, a)
-        k = via[src, dst]
+        k = rc.via_of(src, dst)
         hops = [ids[src]] + ([ids[k]] if k >= 0 else []) + [ids[dst]]
         rows.append({"audience": names[ids[o]], "role": roles[o], "reach": float(r),
                      "via": names[ids[k]] if k >= 0 else "direct",

@@ -15,7 +15,7 @@ from ..model.preparation import plan_preparation
 from ..model.recommend import (
     recommend_portfolio_allies,
 )
-from ..model.robustness import Robustness, score_robustness
+from ..model.robustness import Robustness, robustness_of_goals
 from ..model.routes import score_pathway
 from ..model.scoring import score_priority
 from ..model.timing import score_timing
@@ -100,8 +100,7 @@ def study_portfolio(case: str | Path | Case, goal: str = "all", start: object = 
         priority=score_priority(c, goal=None if goal == "all" else goal, start=t0, days=n),
         timing=score_timing(c, start=t0, days=n),
         allies=allies,
-        robustness={g: score_robustness(c, g, start=t0, days=n, draws=robustness_draws(c))
-                    for g in goals},
+        robustness=robustness_of_goals(c, goals, start=t0, days=n, draws=robustness_draws(c)),
         coverage=_coverage_of(c, goals, t0, n, rule),
         rule=rule,
         leads=_leads(c, goals, t0, n, rule),
