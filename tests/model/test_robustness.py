@@ -159,3 +159,24 @@ def test_breakpoints_exact_for_any_moments(tiny: Case, data: st.DataObject) -> N
     p = np.random.default_rng(0).random((200, n))
     full = 1 - np.prod(1 - p[:, :, None] * k[None], axis=1)
     assert np.allclose(full.max(axis=1), full[:, candidates].max(axis=1), rtol=0, atol=1e-12)
+
+
+def test_the_draws_of_a_goal_are_made_once_per_case_and_handed_out_as_copies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audience reports of one goal share its robustness draws (a batch's kernel)."""
+    from strategy_kit.model import robustness
+
+    import strategy_kit as sk
+
+    case = sk.load_case("belarus").with_tables(tag="-memo-test")  # a new object: nothing kept
+    calls: list[object] = []
+    real = robustness._robustness_of_goals
+    monkeypatch.setattr(robustness, "_robustness_of_goals",
+                        lambda *a: calls.append(a) or real(*a))
+    first = sk.score_robustness(case, "end-terror", start="2027-01-01", draws=50)
+    first.summary.loc[0, "p_top3"] = -1.0  # a caller changing its copy
+    again = sk.score_robustness(case, "end-terror", start="2027-01-01", draws=50)
+    assert len(calls) == 1
+    assert again.summary.loc[0, "p_top3"] >= 0
+    other = sk.score_robustness(case, "end-terror", start="2027-01-01", draws=60)
+    assert len(calls) == 2 and other.draws == 60  # other arguments: drawn again
