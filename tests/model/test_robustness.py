@@ -164,9 +164,8 @@ def test_breakpoints_exact_for_any_moments(tiny: Case, data: st.DataObject) -> N
 def test_the_draws_of_a_goal_are_made_once_per_case_and_handed_out_as_copies(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The audience reports of one goal share its robustness draws (a batch's kernel)."""
-    from strategy_kit.model import robustness
-
     import strategy_kit as sk
+    from strategy_kit.model import robustness
 
     case = sk.load_case("belarus").with_tables(tag="-memo-test")  # a new object: nothing kept
     calls: list[object] = []
