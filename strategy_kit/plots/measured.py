@@ -17,6 +17,7 @@ from .style import (
     PALETTE,
     TIMING,
     WARN,
+    _add_all,
     _customdata,
     _day,
     _empty,
@@ -120,10 +121,11 @@ def _add_spikes(fig: go.Figure, spikes: pd.DataFrame, series: pd.DataFrame,
     y = (sp[share_col] if share_col else sp["_at"].map(series.groupby("date")["share"].max()))
     y = y.astype(float)
     if {"start", "end"} <= set(sp.columns):
-        for x0, x1 in zip(pd.to_datetime(sp["start"]), pd.to_datetime(sp["end"]), strict=True):
-            fig.add_shape(type="rect", yref="paper", y0=0, y1=1, x0=x0,
-                          x1=x1 + pd.Timedelta(days=1), fillcolor=WARN, opacity=0.08,
-                          line_width=0, layer="below")
+        _add_all(fig, shapes=[
+            dict(type="rect", yref="paper", y0=0, y1=1, x0=x0, x1=x1 + pd.Timedelta(days=1),
+                 fillcolor=WARN, opacity=0.08, line_width=0, layer="below")
+            for x0, x1 in zip(pd.to_datetime(sp["start"]), pd.to_datetime(sp["end"]),
+                              strict=True)])
     nan = pd.Series([np.nan] * len(sp))
     ratio, half_life = sp.get("peak_ratio", nan), sp.get("half_life_days", nan)
     label_col = next((c for c in ("name", "label", "moment_name") if c in sp), None)

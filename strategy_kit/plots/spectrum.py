@@ -13,7 +13,18 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .style import MAX_ROWS, MUTED, _cap, _caption_more, _empty, _finish, _require, _text, _wrap
+from .style import (
+    MAX_ROWS,
+    MUTED,
+    _add_all,
+    _cap,
+    _caption_more,
+    _empty,
+    _finish,
+    _require,
+    _text,
+    _wrap,
+)
 
 __all__ = ["WEDGES", "plot_spectrum"]
 
@@ -112,19 +123,21 @@ def plot_spectrum(pathway_df: pd.DataFrame, keep: str | None = None,
     fig = go.Figure()
     y = 0.0
     tick_y, tick_text = [], []
+    shapes, notes = [], []
     for g, h in zip(goals, heights, strict=True):
         top, bottom = y, y + h + 1.0
         for k, (stance, _, fill) in enumerate(wedges):
-            fig.add_shape(type="rect", x0=k, x1=k + 1, y0=top, y1=bottom, fillcolor=fill,
-                          line=dict(color="#ffffff", width=2), layer="below")
+            shapes.append(dict(type="rect", x0=k, x1=k + 1, y0=top, y1=bottom, fillcolor=fill,
+                               line=dict(color="#ffffff", width=2), layer="below"))
             lines = cells.get((g, stance), [])
             if lines:
-                fig.add_annotation(x=k + 0.5, y=top + 0.4, text="<br>".join(lines),
-                                   showarrow=False, yanchor="top", xanchor="center",
-                                   font=dict(size=10.5), align="center")
+                notes.append(dict(x=k + 0.5, y=top + 0.4, text="<br>".join(lines),
+                                  showarrow=False, yanchor="top", xanchor="center",
+                                  font=dict(size=10.5), align="center"))
         tick_y.append((top + bottom) / 2)
         tick_text.append(_wrap(_cut(labels[g], 60), 24))
         y = bottom + 0.3
+    _add_all(fig, annotations=notes, shapes=shapes)
     fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", marker=dict(opacity=0),
                              hoverinfo="skip", showlegend=False))
     fig.update_xaxes(range=[0, len(wedges)], tickvals=[k + 0.5 for k in range(len(wedges))],

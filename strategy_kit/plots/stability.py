@@ -14,6 +14,7 @@ from .style import (
     MUTED,
     SEQUENTIAL,
     WARN,
+    _add_all,
     _cap,
     _caption_more,
     _col,
@@ -94,9 +95,9 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
         hovertemplate="%{customdata}<br>P(rank %{x}) = %{z:.2f}<extra></extra>",
     ))
     # The base rank: the cell's outline, and a marker trace that names it in the legend.
-    for i, r in enumerate(boxed):
-        fig.add_shape(type="rect", x0=r - 0.5, x1=r + 0.5, y0=i - 0.5, y1=i + 0.5,
-                      line=dict(color="#000000", width=2.5))
+    _add_all(fig, shapes=[dict(type="rect", x0=r - 0.5, x1=r + 0.5, y0=i - 0.5, y1=i + 0.5,
+                               line=dict(color="#000000", width=2.5))
+                          for i, r in enumerate(boxed)])
     fig.add_trace(go.Scatter(
         x=boxed, y=labels, mode="markers", name="base rank (boxed)",
         marker=dict(symbol="square-open", size=14, color="#000000", opacity=0),
@@ -108,12 +109,12 @@ def plot_rank_stability(summary: pd.DataFrame, distribution: pd.DataFrame,
                            text="⚠ fragile: the rank changes under small changes of the weights"
                            if resampled == "weights" else "⚠ fragile: the rank changes with "
                            "who is on the panel")
-    for lab, p in zip(labels, s["p_top3"], strict=True):
-        fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=lab, showarrow=False,
-                           text=f"  {p:.0%}", font=dict(size=12))
-    fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=1.0, yref="paper",
-                       yanchor="bottom", showarrow=False, text="  P(top 3)",
-                       font=dict(size=12, color=MUTED))
+    _add_all(fig, annotations=[
+        *(dict(x=1.0, xref="paper", xanchor="left", y=lab, showarrow=False,
+               text=f"  {p:.0%}", font=dict(size=12))
+          for lab, p in zip(labels, s["p_top3"], strict=True)),
+        dict(x=1.0, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
+             showarrow=False, text="  P(top 3)", font=dict(size=12, color=MUTED))])
     fig.update_xaxes(title_text="rank under perturbed weights" if resampled == "weights"
                      else "rank under resampled participants", dtick=1, side="bottom",
                      showgrid=False, range=[0.5, len(ranks) + 0.5])

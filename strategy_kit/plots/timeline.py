@@ -21,6 +21,7 @@ from .style import (
     MUTED,
     SEQUENTIAL,
     WARN,
+    _add_all,
     _cap,
     _caption_more,
     _customdata,
@@ -126,10 +127,10 @@ def _add_windows(fig: go.Figure, wins: pd.DataFrame) -> None:
     if wins.empty:
         return
     start, end = pd.to_datetime(wins["start"]), pd.to_datetime(wins["end"])
-    for x0, x1 in zip(start, end, strict=True):
-        fig.add_shape(type="rect", yref="paper", y0=0, y1=1, x0=x0,
-                      x1=x1 + pd.Timedelta(days=1), fillcolor=GOOD, opacity=0.14,
-                      line_width=0, layer="below")
+    _add_all(fig, shapes=[dict(type="rect", yref="paper", y0=0, y1=1, x0=x0,
+                               x1=x1 + pd.Timedelta(days=1), fillcolor=GOOD, opacity=0.14,
+                               line_width=0, layer="below")
+                          for x0, x1 in zip(start, end, strict=True)])
     blank = pd.Series([None] * len(wins), index=wins.index)
     fig.add_trace(go.Scatter(
         x=start + (end - start) / 2 + pd.Timedelta(hours=12), y=[1.12] * len(wins),

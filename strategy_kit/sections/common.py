@@ -11,6 +11,7 @@ same with ``study_portfolio`` (``portfolio``). Every case string is escaped on i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -157,20 +158,29 @@ def show_open_questions(s: Any) -> None:
 
 def show_method(s: Any) -> None:
     """The method, quoted from docs/method.md, folded: the reader opens it when needed."""
-    import mistune
-
     path = config.METHOD_DOC
     if not path.is_file():
         show_text([f"The method is documented in docs/method.md of strategy-kit {__version__}."])
         return
-    lines = path.read_text(encoding="utf-8").splitlines()
+    body = _method_html(path.read_text(encoding="utf-8"))
+    show_html('<details class="sk-method"><summary>How every number in this report is '
+              f"computed (docs/method.md)</summary>{body}</details>")
+
+
+@functools.lru_cache(maxsize=2)
+def _method_html(doc: str) -> str:
+    """docs/method.md as HTML, its title dropped and its headings demoted.
+
+    Kept by its text: a batch's kernel renders it once, not for every report.
+    """
+    import mistune
+
+    lines = doc.splitlines()
     if lines and lines[0].startswith("# "):
         lines = lines[1:]  # its title: the report's section heading says "Method" already
     # Demote headings so that the method does not compete with the report's sections.
     text = "\n".join("##" + ln if ln.startswith("#") else ln for ln in lines)
-    body = mistune.html(text)  # the project's own documentation, not case text
-    show_html('<details class="sk-method"><summary>How every number in this report is '
-              f"computed (docs/method.md)</summary>{body}</details>")
+    return mistune.html(text)  # the project's own documentation, not case text
 
 
 def show_provenance(s: Any) -> None:
