@@ -15,6 +15,7 @@ Run: .venv/bin/python benchmarks/bench_large.py [AUDIENCES ...] [--overview N] [
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -145,16 +146,17 @@ def main(sizes: list[int], overview: int | None = 5000, attention: int | None = 
 
 
 def _args(argv: list[str]) -> tuple[list[int], int | None, int | None]:
-    sizes, overview, attention = [], 5000, 5_000_000
-    it = iter(argv)
-    for a in it:
-        if a == "--overview":
-            overview = int(next(it))
-        elif a == "--attention":
-            attention = int(next(it))
-        else:
-            sizes.append(int(a))
-    return sizes or [1000, 5000, 10000], overview or None, attention or None
+    parser = argparse.ArgumentParser(
+        description="Time validate and report of large synthetic cases, an overview and a "
+                    "large attention export; print their figures against the targets.")
+    parser.add_argument("sizes", nargs="*", type=int, metavar="AUDIENCES",
+                        help="case sizes to report on (default: 1000 5000 10000)")
+    parser.add_argument("--overview", type=int, default=5000, metavar="N",
+                        help="audiences of the overview case (default 5000; 0 skips it)")
+    parser.add_argument("--attention", type=int, default=5_000_000, metavar="ROWS",
+                        help="rows of the attention export (default 5,000,000; 0 skips it)")
+    a = parser.parse_args(argv)
+    return a.sizes or [1000, 5000, 10000], a.overview or None, a.attention or None
 
 
 if __name__ == "__main__":
