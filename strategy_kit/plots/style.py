@@ -194,10 +194,7 @@ def _apply_template(fig: go.Figure) -> None:
     default template, without the check, the figure gets its own copy and the same JSON.
     """
     layout = fig.layout
-    checking = getattr(layout, "_validate", None)
-    if checking is None:  # a Plotly without the switch: the documented way
-        fig.update_layout(template=TEMPLATE)
-        return
+    checking = getattr(layout, "_validate", True)  # Plotly's own switch (basedatatypes)
     layout._validate = False
     try:
         layout.template = pio.templates[TEMPLATE]
